@@ -1,0 +1,1 @@
+//! Token server (filled by its own issue).
