@@ -1,3 +1,5 @@
 //! operator-chat: a live chat with an Operator conversational agent, as a Leptos component
 //! compiled to WebAssembly. The browser only ever holds an ephemeral conversation token.
 #![deny(missing_docs)]
+
+pub mod protocol;

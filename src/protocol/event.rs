@@ -1,0 +1,79 @@
+//! The server event envelope shared by the events SSE stream and the session WebSocket.
+
+use serde::Deserialize;
+
+use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
+
+/// One server→client event (operator-api.md §3.3).
+///
+/// `id`, `created_at`, `conversation_id` and `payload` are required. `agent_id`, `livemode` and
+/// `experimental` are documented as required too, but the widget does not need them to render, so
+/// they default (empty / `false`) when absent rather than dropping the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// Opaque event id, e.g. `ev_8qm9JBCiTe7`; the resume cursor and the de-duplication key.
+    pub id: String,
+    /// RFC 3339 creation time as sent, e.g. `2025-07-01T12:00:00Z`.
+    pub created_at: String,
+    /// Version-specific agent id, e.g. `ca_8qm9JBCiTe7@v0`.
+    pub agent_id: String,
+    /// Whether the conversation is in livemode.
+    pub livemode: bool,
+    /// The conversation this event belongs to.
+    pub conversation_id: String,
+    /// Whether the event is flagged experimental.
+    pub experimental: bool,
+    /// What happened.
+    pub payload: EventPayload,
+}
+
+#[derive(Deserialize)]
+struct RawEvent {
+    id: String,
+    created_at: String,
+    #[serde(default)]
+    agent_id: String,
+    #[serde(default)]
+    livemode: bool,
+    conversation_id: String,
+    #[serde(default)]
+    experimental: bool,
+    payload: serde_json::Value,
+}
+
+impl Event {
+    /// Parses one event envelope from JSON text (an SSE `data:` line or a WebSocket frame).
+    ///
+    /// ```
+    /// use operator_chat::protocol::{Event, EventPayload};
+    /// let json = r#"{"id":"ev_1","created_at":"2025-07-01T12:00:00Z","agent_id":"ca_1@v0",
+    ///   "livemode":true,"conversation_id":"conv_1","experimental":false,
+    ///   "payload":{"type":"agent.message.delta","text_delta":"Hel","generation_id":"g1"}}"#;
+    /// let event = Event::from_json(json)?;
+    /// assert!(matches!(event.payload, EventPayload::AgentMessageDelta { .. }));
+    /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Event, ProtocolError> {
+        let raw: RawEvent =
+            serde_json::from_str(text).map_err(|e| ProtocolError::malformed("event", &e))?;
+        Ok(Event {
+            payload: EventPayload::from_value(raw.payload)?,
+            id: raw.id,
+            created_at: raw.created_at,
+            agent_id: raw.agent_id,
+            livemode: raw.livemode,
+            conversation_id: raw.conversation_id,
+            experimental: raw.experimental,
+        })
+    }
+
+    /// `created_at` as Unix milliseconds, or `None` when it is not RFC 3339.
+    pub fn created_at_millis(&self) -> Option<i64> {
+        parse_rfc3339_millis(&self.created_at).ok()
+    }
+
+    /// The `payload.type` string of this event (for unknown events, the type as received).
+    pub fn kind(&self) -> &str {
+        self.payload.kind()
+    }
+}

@@ -1,0 +1,236 @@
+//! The parser checked against the emulator's fixture files, read as data (never shared structs).
+
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+
+use super::*;
+
+fn fixture_dir(kind: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("crates/api-emulator/fixtures/{kind}"))
+}
+
+fn read_fixtures(kind: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(fixture_dir(kind))
+        .expect("fixture directory exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            let stem = path.file_stem().expect("file name").to_string_lossy();
+            let text = std::fs::read_to_string(&path).expect("readable fixture");
+            (stem.into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_event_fixture_parses_to_its_own_known_type() {
+    let fixtures = read_fixtures("events");
+    assert_eq!(fixtures.len(), 11, "one fixture per documented event type");
+    for (name, text) in fixtures {
+        let event = Event::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(event.kind(), name, "payload type matches the file name");
+        assert!(
+            !matches!(event.payload, EventPayload::Unknown { .. }),
+            "{name} is known"
+        );
+        let raw: Value = serde_json::from_str(&text).expect("fixture is JSON");
+        assert_eq!(event.id, raw["id"], "{name}: id");
+        assert_eq!(
+            event.conversation_id, raw["conversation_id"],
+            "{name}: conversation id"
+        );
+        assert_eq!(event.agent_id, raw["agent_id"], "{name}: agent id");
+        assert_eq!(event.livemode, raw["livemode"], "{name}: livemode");
+        assert_eq!(
+            event.experimental, raw["experimental"],
+            "{name}: experimental"
+        );
+        assert_eq!(
+            event.created_at_millis(),
+            Some(1_751_371_200_000),
+            "{name}: created_at"
+        );
+    }
+}
+
+fn fixture_event(name: &str) -> Event {
+    let path = fixture_dir("events").join(format!("{name}.json"));
+    let text = std::fs::read_to_string(path).expect("fixture exists");
+    Event::from_json(&text).expect("fixture parses")
+}
+
+#[test]
+fn event_fixture_payload_fields_are_read_exactly() {
+    assert_eq!(
+        fixture_event("agent.message.delta").payload,
+        EventPayload::AgentMessageDelta {
+            text_delta: "Hel".into(),
+            generation_id: "gen_8qm9JBCiTe7".into()
+        }
+    );
+    assert_eq!(
+        fixture_event("agent.message.completed").payload,
+        EventPayload::AgentMessageCompleted {
+            text: "Hello! How can I help?".into(),
+            interrupted: false,
+            has_tool_calls: false,
+            generation_id: "gen_8qm9JBCiTe7".into()
+        }
+    );
+    assert_eq!(
+        fixture_event("agent.tool_call.returned").payload,
+        EventPayload::ToolCallReturned {
+            call_id: "call_8qm9JBCiTe7".into(),
+            name: "lookup_order".into(),
+            arguments: r#"{"order_id":"A-1001"}"#.into(),
+            result: Some(r#"{"status":"shipped"}"#.into()),
+            error: None,
+        }
+    );
+    assert_eq!(
+        fixture_event("user.message.received").payload,
+        EventPayload::UserMessageReceived {
+            text: "Hi".into(),
+            client_message_id: Some("c_2".into())
+        }
+    );
+    assert_eq!(
+        fixture_event("conversation.context.updated").payload,
+        EventPayload::ContextUpdated {
+            context: json!({"plan": "pro", "locale": "en"})
+        }
+    );
+    assert_eq!(
+        fixture_event("server.error").payload,
+        EventPayload::ServerError {
+            message: "Malformed client message.".into(),
+            code: Some("invalid_request".into())
+        }
+    );
+    let EventPayload::ConversationSetup { channel, direction } =
+        fixture_event("conversation.setup").payload
+    else {
+        panic!("setup fixture is a setup payload");
+    };
+    assert_eq!(
+        (channel.kind.as_str(), direction.as_str()),
+        ("chat_realtime", "inbound")
+    );
+}
+
+#[test]
+fn client_messages_serialise_to_the_fixture_shapes() {
+    let fixtures = read_fixtures("client");
+    assert_eq!(
+        fixtures.len(),
+        4,
+        "one fixture per documented client message"
+    );
+    for (name, text) in fixtures {
+        let expected: Value = serde_json::from_str(&text).expect("fixture is JSON");
+        let id = expected["id"].as_str().expect("fixture id").to_owned();
+        let built = match name.as_str() {
+            "conversation.start" => ClientMessage::start(id),
+            "conversation.end" => ClientMessage::end(id),
+            "user.message.send" => ClientMessage::user_message(id, "Hello"),
+            "conversation.context.update" => {
+                ClientMessage::context_update(id, json!({"plan": "pro"}))
+            }
+            other => panic!("unexpected client fixture {other}"),
+        };
+        let ours: Value = serde_json::from_str(&built.to_json().expect("serialises")).unwrap();
+        assert_eq!(ours, expected, "{name}: same JSON as the fixture");
+        assert_eq!(
+            ClientMessage::from_json(&text),
+            Ok(built),
+            "{name}: parses back"
+        );
+    }
+}
+
+#[test]
+fn nullable_and_absent_optional_fields_are_accepted() {
+    let base = |payload: Value| {
+        json!({"id":"ev_1","created_at":"2025-07-01T12:00:00Z","conversation_id":"c","payload":payload})
+            .to_string()
+    };
+    let returned = Event::from_json(&base(
+        json!({"type":"agent.tool_call.returned","call_id":"k","name":"n","arguments":"{}"}),
+    ))
+    .expect("result and error may be absent");
+    assert!(matches!(
+        returned.payload,
+        EventPayload::ToolCallReturned {
+            result: None,
+            error: None,
+            ..
+        }
+    ));
+    let ended = Event::from_json(&base(json!({"type":"conversation.ended","reason":null})))
+        .expect("reason may be null");
+    assert_eq!(
+        ended.payload,
+        EventPayload::ConversationEnded { reason: None }
+    );
+    let received = Event::from_json(&base(json!({"type":"user.message.received","text":"x"})))
+        .expect("client_message_id is an optional extension");
+    assert!(matches!(
+        received.payload,
+        EventPayload::UserMessageReceived {
+            client_message_id: None,
+            ..
+        }
+    ));
+    let started = Event::from_json(&base(json!({"type":"conversation.started","extra":1})))
+        .expect("extra fields are ignored");
+    assert_eq!(started.payload, EventPayload::ConversationStarted);
+}
+
+#[test]
+fn unknown_event_types_are_kept_not_rejected() {
+    let text = r#"{"id":"ev_x","created_at":"2025-07-01T12:00:00Z","agent_id":"a","livemode":true,
+        "conversation_id":"c","experimental":true,"payload":{"type":"agent.thought.sent","x":1}}"#;
+    let event = Event::from_json(text).expect("unknown types parse");
+    assert_eq!(
+        event.payload,
+        EventPayload::Unknown {
+            kind: "agent.thought.sent".into()
+        }
+    );
+    assert_eq!(event.kind(), "agent.thought.sent");
+}
+
+#[test]
+fn malformed_json_and_missing_fields_are_typed_errors() {
+    let cases = [
+        ("not json", "malformed event"),
+        ("{\"id\":\"ev\"", "malformed event"),
+        (
+            r#"{"created_at":"x","conversation_id":"c","payload":{"type":"conversation.started"}}"#,
+            "missing field `id`",
+        ),
+        (
+            r#"{"id":"e","created_at":"x","conversation_id":"c"}"#,
+            "missing field `payload`",
+        ),
+        (
+            r#"{"id":"e","created_at":"x","conversation_id":"c","payload":{}}"#,
+            "`payload.type` is missing",
+        ),
+        (
+            r#"{"id":"e","created_at":"x","conversation_id":"c","payload":{"type":"agent.message.delta","generation_id":"g"}}"#,
+            "invalid `agent.message.delta` payload: missing field `text_delta`",
+        ),
+        (
+            r#"{"id":"e","created_at":"x","conversation_id":"c","payload":{"type":"agent.message.completed","text":1,"generation_id":"g"}}"#,
+            "invalid `agent.message.completed` payload",
+        ),
+    ];
+    for (text, expected) in cases {
+        let err = Event::from_json(text).expect_err(text);
+        assert!(err.to_string().contains(expected), "`{text}` gave `{err}`");
+    }
+}

@@ -1,0 +1,24 @@
+//! The Operator wire format, as the widget sees it: server events, client session messages,
+//! the token endpoint's response and error bodies, timestamps and URL helpers.
+//!
+//! Everything here is parsed from JSON text and never panics on bad input: malformed data gives a
+//! [`ProtocolError`]. Unknown event types are kept as [`EventPayload::Unknown`].
+
+mod client;
+mod error;
+mod event;
+mod payload;
+mod session;
+mod time;
+mod url;
+
+#[cfg(test)]
+mod fixture_tests;
+
+pub use client::{ClientMessage, ClientPayload};
+pub use error::ProtocolError;
+pub use event::Event;
+pub use payload::{EventPayload, SetupChannel};
+pub use session::{ErrorBody, SessionResponse};
+pub use time::parse_rfc3339_millis;
+pub use url::{events_url, percent_encode, session_url};

@@ -1,0 +1,99 @@
+//! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{parse_rfc3339_millis, ProtocolError};
+
+/// The token server's 200 answer: everything the browser needs for one conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SessionResponse {
+    /// The conversation this token opens.
+    pub conversation_id: String,
+    /// The ephemeral token (sent as `?token=` only).
+    pub token: String,
+    /// RFC 3339 UTC expiry, e.g. `2025-07-01T15:00:00Z`.
+    pub expires_at: String,
+    /// Absolute events SSE URL, without token.
+    pub events_url: String,
+    /// Absolute session WebSocket URL (`ws://` or `wss://`), without token.
+    pub session_url: String,
+}
+
+impl SessionResponse {
+    /// Parses the response body.
+    pub fn from_json(text: &str) -> Result<SessionResponse, ProtocolError> {
+        serde_json::from_str(text).map_err(|e| ProtocolError::malformed("session response", &e))
+    }
+
+    /// `expires_at` as Unix milliseconds.
+    pub fn expires_at_millis(&self) -> Result<i64, ProtocolError> {
+        parse_rfc3339_millis(&self.expires_at)
+    }
+}
+
+/// An error body `{code, transient, message, data?}` (operator-api.md §8.2; token server too).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `token_expired`, `rate_limited`.
+    pub code: String,
+    /// Whether retrying the same request later may succeed.
+    #[serde(default)]
+    pub transient: bool,
+    /// For humans; never parsed.
+    #[serde(default)]
+    pub message: String,
+    /// Optional extra detail, e.g. `{"retry_after_s": 2}`.
+    #[serde(default)]
+    pub data: Option<Value>,
+}
+
+impl ErrorBody {
+    /// Parses an error body.
+    pub fn from_json(text: &str) -> Result<ErrorBody, ProtocolError> {
+        serde_json::from_str(text).map_err(|e| ProtocolError::malformed("error body", &e))
+    }
+
+    /// `data.retry_after_s` in milliseconds, when present and a non-negative number.
+    pub fn retry_after_millis(&self) -> Option<u64> {
+        let secs = self.data.as_ref()?.get("retry_after_s")?.as_f64()?;
+        (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_response_parses_and_yields_expiry_millis() {
+        let body = r#"{"conversation_id":"conv_1","token":"tok_a","expires_at":"2025-07-01T15:00:00Z",
+            "events_url":"http://127.0.0.1:1/conversations/conv_1/events",
+            "session_url":"ws://127.0.0.1:1/conversations/conv_1/session"}"#;
+        let session = SessionResponse::from_json(body).expect("valid body");
+        assert_eq!(session.token, "tok_a");
+        assert_eq!(session.expires_at_millis(), Ok(1_751_382_000_000));
+    }
+
+    #[test]
+    fn session_response_without_token_is_an_error() {
+        let err = SessionResponse::from_json(r#"{"conversation_id":"c"}"#).unwrap_err();
+        assert!(err.to_string().contains("missing field"), "got {err}");
+    }
+
+    #[test]
+    fn error_body_reads_retry_after_from_data() {
+        let body = r#"{"code":"rate_limited","transient":true,"message":"slow down","data":{"retry_after_s":2}}"#;
+        let err = ErrorBody::from_json(body).expect("valid error body");
+        assert!(err.transient);
+        assert_eq!(err.retry_after_millis(), Some(2000));
+    }
+
+    #[test]
+    fn error_body_without_data_has_no_retry_after() {
+        let err = ErrorBody::from_json(r#"{"code":"forbidden","transient":false,"message":"no"}"#)
+            .expect("valid error body");
+        assert_eq!(err.data, None);
+        assert_eq!(err.retry_after_millis(), None);
+    }
+}
