@@ -1,0 +1,151 @@
+//! `Transcript::apply`: folding server events into transcript rows.
+
+use std::collections::{HashMap, HashSet};
+
+use super::entry::{ConversationStatus, Entry, EntryKind};
+use crate::protocol::{Event, EventPayload};
+
+/// What one call changed, so the UI can touch only that row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The event id was already applied; nothing changed.
+    Duplicate,
+    /// Nothing visible changed (unknown type, late delta, or a no-op local update).
+    None,
+    /// Only [`Transcript::status`] changed (e.g. `conversation.setup`).
+    Status,
+    /// A new row was appended at this index.
+    Added(usize),
+    /// The row at this index changed in place.
+    Updated(usize),
+}
+
+/// The conversation as rows, built from events (and optimistic local user messages).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Transcript {
+    pub(super) entries: Vec<Entry>,
+    seen: HashSet<String>,
+    pub(super) generations: HashMap<String, usize>,
+    pub(super) calls: HashMap<String, usize>,
+    pub(super) by_client_id: HashMap<String, usize>,
+    pub(super) open_generations: usize,
+    last_event_id: Option<String>,
+    last_at_ms: i64,
+    status: ConversationStatus,
+}
+
+impl Transcript {
+    /// An empty transcript.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The rows, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The id of the last event applied: the resume cursor (`?after=`).
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.last_event_id.as_deref()
+    }
+
+    /// Whether the agent is producing a message right now (for a typing indicator).
+    pub fn agent_streaming(&self) -> bool {
+        self.open_generations > 0 && !matches!(self.status, ConversationStatus::Ended { .. })
+    }
+
+    /// Lifecycle status from the events seen.
+    pub fn status(&self) -> &ConversationStatus {
+        &self.status
+    }
+
+    /// Whether the event with this id has been applied.
+    pub fn has_seen(&self, event_id: &str) -> bool {
+        self.seen.contains(event_id)
+    }
+
+    /// Applies one event. Applying an event id a second time changes nothing.
+    pub fn apply(&mut self, event: &Event) -> Change {
+        if !self.seen.insert(event.id.clone()) {
+            return Change::Duplicate;
+        }
+        self.last_event_id = Some(event.id.clone());
+        let at = event.created_at_millis().unwrap_or(self.last_at_ms);
+        self.last_at_ms = at;
+        match &event.payload {
+            EventPayload::ConversationSetup { .. } => {
+                if self.status == ConversationStatus::NotStarted {
+                    self.status = ConversationStatus::SettingUp;
+                    return Change::Status;
+                }
+                Change::None
+            }
+            EventPayload::ConversationStarted => {
+                if !matches!(self.status, ConversationStatus::Ended { .. }) {
+                    self.status = ConversationStatus::InProgress;
+                }
+                self.push(EntryKind::Started, at)
+            }
+            EventPayload::ConversationEnded { reason } => {
+                self.status = ConversationStatus::Ended {
+                    reason: reason.clone(),
+                };
+                self.push(
+                    EntryKind::Ended {
+                        reason: reason.clone(),
+                    },
+                    at,
+                )
+            }
+            EventPayload::ContextUpdated { context } => self.push(
+                EntryKind::ContextUpdated {
+                    context: context.clone(),
+                },
+                at,
+            ),
+            EventPayload::NoticeSent { text } => {
+                self.push(EntryKind::Notice { text: text.clone() }, at)
+            }
+            EventPayload::ServerError { message, code } => self.push(
+                EntryKind::Error {
+                    message: message.clone(),
+                    code: code.clone(),
+                },
+                at,
+            ),
+            EventPayload::AgentMessageDelta {
+                text_delta,
+                generation_id,
+            } => self.delta(generation_id, text_delta, at),
+            EventPayload::AgentMessageCompleted {
+                text,
+                interrupted,
+                has_tool_calls,
+                generation_id,
+            } => self.completed(generation_id, text, *interrupted, *has_tool_calls, at),
+            EventPayload::ToolCallCreated {
+                call_id,
+                name,
+                arguments,
+            } => self.tool_call(call_id, name, arguments, None, at),
+            EventPayload::ToolCallReturned {
+                call_id,
+                name,
+                arguments,
+                result,
+                error,
+            } => self.tool_call(call_id, name, arguments, Some((result, error)), at),
+            EventPayload::UserMessageReceived {
+                text,
+                client_message_id,
+            } => self.user_received(client_message_id.as_deref(), text, at),
+            EventPayload::Unknown { .. } => Change::None,
+        }
+    }
+
+    pub(super) fn push(&mut self, kind: EntryKind, at_ms: i64) -> Change {
+        self.entries.push(Entry { kind, at_ms });
+        Change::Added(self.entries.len() - 1)
+    }
+}
