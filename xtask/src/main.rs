@@ -1,1 +1,62 @@
-fn main() {}
+//! `cargo xtask setup | demo | test | bench`: installs the tools the project needs, runs the demo,
+//! runs every test suite, and (later) the benchmarks. Plain std plus `serde_json` for
+//! `cargo metadata`.
+
+mod bench;
+mod browser_tests;
+mod counts;
+mod demo;
+mod error;
+mod lockfile;
+mod npm;
+mod proc;
+mod report;
+mod servers;
+mod setup;
+mod test;
+mod widget;
+mod workspace;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
+
+  setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt,
+          chromium + chromedriver, npm packages of the browser tests); idempotent
+  demo    setup, build the widget, serve the demo page with the emulator (PORT, default 8080)
+  test    setup, then every suite; ends with `xtask: N passed, M failed`
+  bench   benchmarks (not yet: issue 7)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let ws = match workspace::Workspace::locate() {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    ws.export_tool_path();
+    let result = match command.as_str() {
+        "setup" => setup::run(&ws).map(|_| ExitCode::SUCCESS),
+        "demo" => demo::run(&ws).map(|_| ExitCode::SUCCESS),
+        "test" => test::run(&ws),
+        "bench" => Ok(bench::run()),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            eprintln!("xtask: unknown command `{other}`\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("xtask: {e}");
+        ExitCode::FAILURE
+    })
+}

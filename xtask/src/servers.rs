@@ -1,0 +1,143 @@
+//! The project's servers as xtask starts them: for the demo and for the browser tests.
+//! Every flag and variable xtask passes to them is in this file.
+
+use std::hash::{BuildHasher, Hasher};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::error::Result;
+use crate::proc::{self, Server};
+use crate::workspace::Workspace;
+
+/// The emulator's binary (crate `api-emulator`).
+pub const EMULATOR: &str = "operator-emulator";
+/// The dev server with the mint endpoint (crate `token-server`).
+pub const TOKEN_SERVER: &str = "token-server";
+/// What `cargo xtask demo` serves: the first of these the workspace has a binary for.
+pub const DEMO_PREFERENCE: [&str; 2] = [TOKEN_SERVER, EMULATOR];
+
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `cargo build [--release] --bin a --bin b`.
+pub fn build(ws: &Workspace, bins: &[&str], release: bool) -> Result<()> {
+    let mut cmd = ws.cargo();
+    cmd.arg("build");
+    if release {
+        cmd.arg("--release");
+    }
+    for bin in bins {
+        cmd.args(["--bin", bin]);
+    }
+    proc::run(&mut cmd)
+}
+
+/// Path of a built workspace binary.
+pub fn binary(ws: &Workspace, name: &str, release: bool) -> PathBuf {
+    let profile = if release { "release" } else { "debug" };
+    ws.target_dir().join(profile).join(name)
+}
+
+/// The demo server's command line: `token-server --port P` (emulator in-process) or
+/// `operator-emulator --port P --host 127.0.0.1`.
+pub fn demo_command(ws: &Workspace, name: &str, port: u16) -> Command {
+    let mut cmd = Command::new(binary(ws, name, true));
+    cmd.current_dir(&ws.root)
+        .args(["--port", &port.to_string()]);
+    if name == EMULATOR {
+        cmd.args(["--host", "127.0.0.1"]);
+    }
+    cmd
+}
+
+/// Emulator (with an admin key for fault injection) plus, when it exists, the token server in
+/// front of it; both on free ports, both killed when this is dropped.
+#[derive(Debug)]
+pub struct TestServers {
+    emulator: Server,
+    token_server: Option<Server>,
+    api_key: String,
+    admin_key: String,
+}
+
+impl TestServers {
+    /// Builds (debug) and starts the servers; `allowed_origin` is the browser test page's origin.
+    pub fn start(ws: &Workspace, allowed_origin: &str) -> Result<Self> {
+        let bins = ws.binaries()?;
+        let has_token_server = bins.iter().any(|b| b == TOKEN_SERVER);
+        let wanted: Vec<&str> = [EMULATOR, TOKEN_SERVER]
+            .into_iter()
+            .filter(|b| bins.iter().any(|have| have == b))
+            .collect();
+        build(ws, &wanted, false)?;
+        let api_key = format!("op_test_xtask_{}", random_hex());
+        let admin_key = format!("admin_xtask_{}", random_hex());
+        let logs = ws.log_dir();
+
+        let mut emu = Command::new(binary(ws, EMULATOR, false));
+        emu.current_dir(&ws.root).args([
+            "--port",
+            "0",
+            "--host",
+            "127.0.0.1",
+            "--api-key",
+            &api_key,
+            "--admin-key",
+            &admin_key,
+        ]);
+        let emulator = Server::start(EMULATOR, emu, &logs.join("emulator.log"), START_TIMEOUT)?;
+
+        let token_server = if has_token_server {
+            let mut ts = Command::new(binary(ws, TOKEN_SERVER, false));
+            ts.current_dir(&ws.root)
+                .args(["--port", "0"])
+                .env("OPERATOR_BASE_URL", &emulator.url)
+                .env("OPERATOR_API_KEY", &api_key)
+                .env("OPERATOR_ALLOWED_ORIGINS", allowed_origin);
+            let log = logs.join("token-server.log");
+            Some(Server::start(TOKEN_SERVER, ts, &log, START_TIMEOUT)?)
+        } else {
+            println!("no `{TOKEN_SERVER}` binary yet: OPERATOR_CHAT_TEST_SERVER is not set");
+            None
+        };
+        Ok(Self {
+            emulator,
+            token_server,
+            api_key,
+            admin_key,
+        })
+    }
+
+    /// Variables for the wasm-bindgen tests (compiled in with `option_env!`). Never the API key:
+    /// it would be baked into the test wasm that runs in the browser.
+    pub fn wasm_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![
+            ("OPERATOR_CHAT_TEST_EMULATOR", self.emulator.url.clone()),
+            ("OPERATOR_CHAT_TEST_ADMIN_KEY", self.admin_key.clone()),
+        ];
+        if let Some(ts) = &self.token_server {
+            env.push(("OPERATOR_CHAT_TEST_SERVER", ts.url.clone()));
+        }
+        env
+    }
+
+    /// Variables for the JS browser suites: the wasm ones plus the API key (so a suite can
+    /// prove the key never reaches the browser).
+    pub fn node_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = self.wasm_env();
+        env.push(("OPERATOR_CHAT_TEST_API_KEY", self.api_key.clone()));
+        env
+    }
+}
+
+/// 16 hex digits from the std's randomly seeded hasher (test credentials only).
+fn random_hex() -> String {
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    format!("{:016x}", hasher.finish())
+}
