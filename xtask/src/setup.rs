@@ -32,7 +32,7 @@ pub fn run(ws: &Workspace) -> Result<Browser> {
     item(wasm_pack());
     item(wasm_bindgen(ws));
     item(node());
-    item(npm_dir("binaryen (wasm-opt)", &ws.tools_dir()).and_then(|()| wasm_opt()));
+    item(npm_dir(ws, "binaryen (wasm-opt)", &ws.tools_dir()).and_then(|()| wasm_opt()));
     let browser = browser();
     item(
         browser
@@ -40,7 +40,7 @@ pub fn run(ws: &Workspace) -> Result<Browser> {
             .map(|_| ())
             .map_err(|e| Error::Other(e.to_string())),
     );
-    item(npm_dir("browser test packages", &ws.e2e_dir()));
+    item(npm_dir(ws, "browser test packages", &ws.e2e_dir()));
     match (browser, missing.is_empty()) {
         (Ok(browser), true) => Ok(browser),
         _ => Err(Error::Missing(missing.join("; "))),
@@ -141,12 +141,12 @@ fn node() -> Result<()> {
     }
 }
 
-fn npm_dir(name: &str, dir: &Path) -> Result<()> {
+fn npm_dir(ws: &Workspace, name: &str, dir: &Path) -> Result<()> {
     let outcome = npm::ensure(dir)?;
     let versions = npm::direct_versions(dir).join(", ");
     let shown = format!(
         "in {} ({versions})",
-        dir.file_name().unwrap_or_default().to_string_lossy()
+        dir.strip_prefix(&ws.root).unwrap_or(dir).display()
     );
     match outcome {
         npm::Outcome::Present => ok(name, &shown),
