@@ -3,4 +3,5 @@
 #![deny(missing_docs)]
 
 pub mod protocol;
+pub mod token;
 pub mod transcript;
