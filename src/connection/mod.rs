@@ -1,0 +1,22 @@
+//! The connection policy: a pure state machine that decides when to fetch tokens, connect,
+//! back off, refresh and give up. The browser adapter feeds it [`Input`]s and carries out the
+//! [`Command`]s it returns; it never touches the network itself, so it is tested natively.
+
+mod backoff;
+mod outbox;
+mod policy;
+mod recovery;
+mod rejection;
+mod traffic;
+mod transitions;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use backoff::{Backoff, RandomSource, SplitMix64};
+pub use policy::{Policy, PolicyConfig};
+pub use rejection::Rejection;
+pub use types::{
+    Channel, Command, ConnectionError, ConnectionId, ConnectionState, Input, TimerId, TimerKind,
+};

@@ -1,0 +1,181 @@
+//! The policy's data and its entry point, [`Policy::handle`].
+
+use super::backoff::{Backoff, RandomSource};
+use super::outbox::Outbox;
+use super::types::{Command, ConnectionId, ConnectionState, Input, TimerId, TimerKind};
+use crate::protocol::ClientMessage;
+use crate::token::Credentials;
+
+/// Tuning knobs, with documented defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyConfig {
+    /// Retry delays. Default: 500 ms base, ×2, 30 s cap, full jitter.
+    pub backoff: Backoff,
+    /// A connection open this long resets the backoff attempt counter. Default 10 s.
+    pub stable_after_ms: u64,
+    /// After this many connect attempts in a row that close before opening, fetch a new token
+    /// (the browser cannot see a 401 on a WebSocket or EventSource). Default 2.
+    pub refresh_after_failed_connects: u32,
+    /// How many times in a row a 401 may be answered by fetching a new token before giving up.
+    /// Default 2.
+    pub max_auth_refreshes: u32,
+    /// Send `conversation.start` on the first open of a fresh conversation. Default true.
+    pub auto_start: bool,
+}
+
+impl Default for PolicyConfig {
+    fn default() -> Self {
+        PolicyConfig {
+            backoff: Backoff::default(),
+            stable_after_ms: 10_000,
+            refresh_after_failed_connects: 2,
+            max_auth_refreshes: 2,
+            auto_start: true,
+        }
+    }
+}
+
+/// What a pending retry timer will do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RetryAction {
+    Connect,
+    FetchToken,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PendingRetry {
+    pub(super) timer: TimerId,
+    pub(super) due_at: i64,
+    pub(super) not_before: i64,
+    pub(super) action: RetryAction,
+}
+
+/// The connection state machine. See the module docs and [`Policy::handle`].
+pub struct Policy {
+    pub(super) config: PolicyConfig,
+    pub(super) random: Box<dyn RandomSource>,
+    pub(super) state: ConnectionState,
+    pub(super) creds: Option<Credentials>,
+    pub(super) cursor: Option<String>,
+    pub(super) outbox: Outbox,
+    pub(super) connection: ConnectionId,
+    pub(super) events_open: bool,
+    pub(super) session_open: bool,
+    pub(super) live: bool,
+    pub(super) active: bool,
+    pub(super) attempt: u32,
+    pub(super) failed_connects: u32,
+    pub(super) auth_refreshes: u32,
+    pub(super) opened_at: Option<i64>,
+    pub(super) refresh_at: Option<i64>,
+    pub(super) retry: Option<PendingRetry>,
+    pub(super) refresh_timer: Option<TimerId>,
+    pub(super) timer_seq: u64,
+    pub(super) start_sent: bool,
+    pub(super) started_seen: bool,
+}
+
+impl std::fmt::Debug for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Policy")
+            .field("state", &self.state)
+            .field("cursor", &self.cursor)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Policy {
+    /// A policy in [`ConnectionState::Idle`]. `random` drives the backoff jitter.
+    pub fn new(config: PolicyConfig, random: Box<dyn RandomSource>) -> Self {
+        Policy {
+            config,
+            random,
+            state: ConnectionState::Idle,
+            creds: None,
+            cursor: None,
+            outbox: Outbox::default(),
+            connection: ConnectionId(0),
+            events_open: false,
+            session_open: false,
+            live: false,
+            active: false,
+            attempt: 0,
+            failed_connects: 0,
+            auth_refreshes: 0,
+            opened_at: None,
+            refresh_at: None,
+            retry: None,
+            refresh_timer: None,
+            timer_seq: 0,
+            start_sent: false,
+            started_seen: false,
+        }
+    }
+
+    /// Resumes a conversation after this event id (e.g. restored from `sessionStorage`).
+    pub fn with_resume_cursor(mut self, after: Option<String>) -> Self {
+        self.cursor = after;
+        self
+    }
+
+    /// Starts with known credentials (e.g. a persisted token the host opted in to keep).
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.creds = Some(credentials);
+        self
+    }
+
+    /// The current state.
+    pub fn state(&self) -> &ConnectionState {
+        &self.state
+    }
+
+    /// The credentials in use, if any.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.creds.as_ref()
+    }
+
+    /// The last event id seen: the next connect resumes after it.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// Messages waiting for the connection, oldest first.
+    pub fn queued_messages(&self) -> impl Iterator<Item = &ClientMessage> {
+        self.outbox.queued()
+    }
+
+    /// Feeds one input; returns the commands to carry out, in order. `now_ms` is the current
+    /// Unix time in milliseconds.
+    pub fn handle(&mut self, input: Input, now_ms: i64) -> Vec<Command> {
+        let mut out = Vec::new();
+        match input {
+            Input::Start => self.on_start(now_ms, &mut out),
+            Input::TokenFetched(creds) => self.on_token(creds, now_ms, &mut out),
+            Input::TokenFailed(err) => self.on_token_failed(err, now_ms, &mut out),
+            Input::Opened(id, channel) => self.on_opened(id, channel, now_ms, &mut out),
+            Input::Closed(id, channel) => self.on_closed(id, channel, now_ms, &mut out),
+            Input::Rejected(id, rejection) => self.on_rejected(id, rejection, now_ms, &mut out),
+            Input::TimerFired(timer) => self.on_timer(timer, now_ms, &mut out),
+            Input::Tick => self.on_tick(now_ms, &mut out),
+            Input::Retry => self.on_retry(now_ms, &mut out),
+            Input::Stop => self.stop(&mut out),
+        }
+        out
+    }
+
+    pub(super) fn set_state(&mut self, state: ConnectionState, out: &mut Vec<Command>) {
+        if self.state != state {
+            self.state = state.clone();
+            out.push(Command::EmitState(state));
+        }
+    }
+
+    pub(super) fn next_timer(&mut self, kind: TimerKind) -> TimerId {
+        self.timer_seq += 1;
+        TimerId {
+            kind,
+            seq: self.timer_seq,
+        }
+    }
+}

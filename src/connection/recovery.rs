@@ -1,0 +1,185 @@
+//! The recovery path: rejections, timers, clock ticks, user retry and stop.
+
+use super::policy::{PendingRetry, Policy, RetryAction};
+use super::rejection::{Rejection, Verdict};
+use super::types::{Command, ConnectionError, ConnectionId, ConnectionState, TimerId, TimerKind};
+
+impl Policy {
+    pub(super) fn on_rejected(
+        &mut self,
+        id: ConnectionId,
+        r: Rejection,
+        now: i64,
+        out: &mut Vec<Command>,
+    ) {
+        let connect_pending =
+            matches!(self.retry, Some(retry) if retry.action == RetryAction::Connect);
+        let relevant = match self.state {
+            ConnectionState::Connecting | ConnectionState::Open => true,
+            ConnectionState::Reconnecting { .. } => connect_pending,
+            _ => false,
+        };
+        if id != self.connection || !relevant {
+            return;
+        }
+        self.close_transports(out);
+        match r.verdict() {
+            Verdict::Refresh => {
+                self.auth_refreshes += 1;
+                if self.auth_refreshes > self.config.max_auth_refreshes {
+                    let code = r.code.unwrap_or_else(|| "unauthorized".into());
+                    return self.fail(ConnectionError::Unauthorized { code }, out);
+                }
+                self.failed_connects = 0;
+                self.fetch_token(out);
+            }
+            Verdict::Retry(floor) => match (self.state.clone(), self.retry) {
+                (ConnectionState::Reconnecting { delay_ms, .. }, Some(_)) => {
+                    // Already backing off for this drop: only push the retry out to the floor.
+                    let delay = delay_ms.max(floor.unwrap_or(0));
+                    self.schedule_retry_in(RetryAction::Connect, delay, floor, now, out);
+                }
+                _ => self.schedule_retry(RetryAction::Connect, floor, now, out),
+            },
+            Verdict::Fail if r.status == 403 => self.fail(ConnectionError::Forbidden, out),
+            Verdict::Fail => {
+                let error = ConnectionError::Rejected {
+                    status: r.status,
+                    code: r.code,
+                };
+                self.fail(error, out);
+            }
+        }
+    }
+
+    pub(super) fn on_timer(&mut self, timer: TimerId, now: i64, out: &mut Vec<Command>) {
+        match timer.kind {
+            TimerKind::Retry => {
+                let current = self.retry.is_some_and(|r| r.timer == timer);
+                if current && matches!(self.state, ConnectionState::Reconnecting { .. }) {
+                    self.run_retry(now, out);
+                }
+            }
+            TimerKind::Refresh => {
+                if self.refresh_timer != Some(timer) {
+                    return;
+                }
+                self.refresh_timer = None;
+                if self.state == ConnectionState::Open {
+                    self.start_refresh(out);
+                }
+                // Otherwise `refresh_due` now holds, so the next retry or open refreshes.
+            }
+        }
+    }
+
+    pub(super) fn on_tick(&mut self, now: i64, out: &mut Vec<Command>) {
+        match self.state {
+            ConnectionState::Open if self.refresh_due(now) => self.start_refresh(out),
+            ConnectionState::Reconnecting { .. } if self.retry.is_some_and(|r| now >= r.due_at) => {
+                self.run_retry(now, out)
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_retry(&mut self, now: i64, out: &mut Vec<Command>) {
+        match self.state {
+            ConnectionState::Failed { .. } => {
+                self.attempt = 0;
+                self.failed_connects = 0;
+                self.auth_refreshes = 0;
+                self.fetch_token(out);
+            }
+            ConnectionState::Idle => self.on_start(now, out),
+            // Skip the backoff wait, but never a Retry-After the server asked for.
+            ConnectionState::Reconnecting { .. }
+                if self.retry.is_some_and(|r| now >= r.not_before) =>
+            {
+                self.run_retry(now, out)
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn stop(&mut self, out: &mut Vec<Command>) {
+        self.close_transports(out);
+        self.retry = None;
+        self.refresh_timer = None;
+        if self.state != ConnectionState::Ended {
+            self.set_state(ConnectionState::Idle, out);
+        }
+    }
+
+    fn run_retry(&mut self, now: i64, out: &mut Vec<Command>) {
+        let Some(retry) = self.retry.take() else {
+            return;
+        };
+        match retry.action {
+            RetryAction::Connect if !self.refresh_due(now) => self.connect(out),
+            _ => self.fetch_token(out),
+        }
+    }
+
+    pub(super) fn refresh_due(&self, now: i64) -> bool {
+        self.refresh_at.is_some_and(|at| now >= at)
+            || self.creds.as_ref().is_some_and(|c| c.expired_at(now))
+    }
+
+    pub(super) fn start_refresh(&mut self, out: &mut Vec<Command>) {
+        self.refresh_timer = None;
+        self.set_state(ConnectionState::RefreshingToken, out);
+        out.push(Command::FetchToken);
+    }
+
+    pub(super) fn schedule_retry(
+        &mut self,
+        action: RetryAction,
+        floor: Option<u64>,
+        now: i64,
+        out: &mut Vec<Command>,
+    ) {
+        self.attempt += 1;
+        let delay = self
+            .config
+            .backoff
+            .delay_ms(self.attempt, &mut *self.random, floor);
+        self.schedule_retry_in(action, delay, floor, now, out);
+    }
+
+    pub(super) fn schedule_retry_in(
+        &mut self,
+        action: RetryAction,
+        delay: u64,
+        floor: Option<u64>,
+        now: i64,
+        out: &mut Vec<Command>,
+    ) {
+        let timer = self.next_timer(TimerKind::Retry);
+        self.retry = Some(PendingRetry {
+            timer,
+            due_at: now.saturating_add_unsigned(delay),
+            not_before: now.saturating_add_unsigned(floor.unwrap_or(0)),
+            action,
+        });
+        out.push(Command::ScheduleTimer {
+            timer,
+            after_ms: delay,
+        });
+        let attempt = self.attempt;
+        self.set_state(
+            ConnectionState::Reconnecting {
+                attempt,
+                delay_ms: delay,
+            },
+            out,
+        );
+    }
+
+    pub(super) fn fail(&mut self, error: ConnectionError, out: &mut Vec<Command>) {
+        self.close_transports(out);
+        self.retry = None;
+        self.refresh_timer = None;
+        self.set_state(ConnectionState::Failed { error }, out);
+    }
+}

@@ -1,0 +1,138 @@
+//! Start, open, end, stop.
+
+use serde_json::json;
+
+use super::harness::*;
+use crate::connection::*;
+use crate::protocol::ClientMessage;
+
+#[test]
+fn start_without_credentials_fetches_a_token() {
+    let mut p = policy();
+    let cmds = p.handle(Input::Start, 0);
+    assert_eq!(
+        cmds,
+        vec![
+            Command::EmitState(ConnectionState::FetchingToken),
+            Command::FetchToken
+        ]
+    );
+}
+
+#[test]
+fn fetched_token_connects_with_token_urls_and_schedules_a_refresh() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    let cmds = p.handle(Input::TokenFetched(creds("tok 1", Some(3 * HOUR))), 0);
+    assert!(cmds.contains(&Command::Connect {
+        connection: connection(&cmds),
+        events_url: "http://127.0.0.1:9/conversations/conv_1/events?token=tok%201".into(),
+        session_url: "ws://127.0.0.1:9/conversations/conv_1/session?token=tok%201".into(),
+    }));
+    assert_eq!(
+        timer(&cmds, TimerKind::Refresh).1,
+        (3 * HOUR * 8 / 10) as u64
+    );
+    assert_eq!(p.state(), &ConnectionState::Connecting);
+}
+
+#[test]
+fn one_open_transport_is_still_connecting_and_both_open_starts_a_fresh_conversation() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    let id = connection(&p.handle(Input::TokenFetched(creds("t", None)), 0));
+    assert!(p.handle(Input::Opened(id, Channel::Session), 0).is_empty());
+    assert_eq!(p.state(), &ConnectionState::Connecting);
+    let cmds = p.handle(Input::Opened(id, Channel::Events), 0);
+    assert_eq!(cmds[0], Command::EmitState(ConnectionState::Open));
+    assert_eq!(
+        cmds[1],
+        Command::Send(ClientMessage::start("c_start_conv_1"))
+    );
+}
+
+#[test]
+fn a_resumed_conversation_is_not_started_again() {
+    let mut p = policy().with_resume_cursor(Some("ev_7".into()));
+    p.handle(Input::Start, 0);
+    let cmds = p.handle(Input::TokenFetched(creds("t", None)), 0);
+    assert!(
+        events_url(&cmds).ends_with("?token=t&after=ev_7"),
+        "resumes from the cursor"
+    );
+    let opened = open_both(&mut p, connection(&cmds), 0);
+    assert!(
+        sent_ids(&opened).is_empty(),
+        "no conversation.start on resume"
+    );
+}
+
+#[test]
+fn persisted_credentials_connect_without_fetching() {
+    let mut p = policy().with_credentials(creds("kept", Some(HOUR)));
+    let cmds = p.handle(Input::Start, 0);
+    assert!(!cmds.contains(&Command::FetchToken));
+    assert!(events_url(&cmds).contains("token=kept"));
+    let mut expired = policy().with_credentials(creds("old", Some(HOUR)));
+    let cmds = expired.handle(Input::Start, HOUR);
+    assert!(
+        cmds.contains(&Command::FetchToken),
+        "an expired token is refreshed first"
+    );
+    assert_eq!(expired.state(), &ConnectionState::RefreshingToken);
+}
+
+#[test]
+fn conversation_ended_closes_and_nothing_reopens_it() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let cmds = p.on_event(&event("ev_9", json!({"type": "conversation.ended"})));
+    assert_eq!(
+        cmds,
+        vec![Command::Close, Command::EmitState(ConnectionState::Ended)]
+    );
+    for input in [
+        Input::Closed(id, Channel::Events),
+        Input::Retry,
+        Input::Start,
+        Input::Tick,
+    ] {
+        assert!(
+            p.handle(input.clone(), 1).is_empty(),
+            "{input:?} ignored after the end"
+        );
+    }
+    assert_eq!(p.state(), &ConnectionState::Ended);
+}
+
+#[test]
+fn stop_closes_and_a_new_start_reuses_the_token_and_cursor() {
+    let mut p = policy();
+    open_policy(&mut p, 0);
+    p.on_event(&event("ev_3", json!({"type": "conversation.started"})));
+    let cmds = p.handle(Input::Stop, 5);
+    assert_eq!(
+        cmds,
+        vec![Command::Close, Command::EmitState(ConnectionState::Idle)]
+    );
+    let cmds = p.handle(Input::Start, 6);
+    assert!(events_url(&cmds).ends_with("token=tok_1&after=ev_3"));
+}
+
+#[test]
+fn inputs_about_a_replaced_connection_are_ignored() {
+    let mut p = policy();
+    let (old, _) = open_policy(&mut p, 0);
+    let cmds = p.handle(Input::Closed(old, Channel::Events), 1);
+    let (retry, _) = timer(&cmds, TimerKind::Retry);
+    let new = connection(&p.handle(Input::TimerFired(retry), 500));
+    assert_ne!(new, old);
+    for input in [
+        Input::Opened(old, Channel::Events),
+        Input::Closed(old, Channel::Session),
+        Input::Rejected(old, rejection(401, "token_expired", None)),
+    ] {
+        assert!(p.handle(input.clone(), 600).is_empty(), "{input:?} ignored");
+    }
+    assert_eq!(p.state(), &ConnectionState::Connecting);
+}

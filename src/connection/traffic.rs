@@ -1,0 +1,59 @@
+//! What flows over an open connection: events seen (the resume cursor, the end) and messages sent.
+
+use super::policy::Policy;
+use super::types::{Command, ConnectionState};
+use crate::protocol::{ClientMessage, Event, EventPayload};
+
+impl Policy {
+    /// Records an event the transcript applied for the first time (never a duplicate, or the
+    /// cursor could move backwards). Returns commands: after `conversation.ended`, `Close`, a
+    /// `Discard` for each message still queued, and the `Ended` state.
+    pub fn on_event(&mut self, event: &Event) -> Vec<Command> {
+        let mut out = Vec::new();
+        self.cursor = Some(event.id.clone());
+        match &event.payload {
+            EventPayload::ConversationStarted => self.started_seen = true,
+            EventPayload::UserMessageReceived {
+                client_message_id: Some(id),
+                ..
+            } => self.outbox.acknowledged(id),
+            EventPayload::ConversationEnded { .. } => self.end(&mut out),
+            _ => {}
+        }
+        out
+    }
+
+    /// Sends a client message now if connected, otherwise queues it for the next open. Each
+    /// message comes back in exactly one [`Command::Send`] (or a [`Command::Discard`] if the
+    /// conversation ends first), in the order given.
+    pub fn send(&mut self, message: ClientMessage) -> Vec<Command> {
+        if self.state == ConnectionState::Ended {
+            return vec![Command::Discard(message)];
+        }
+        self.outbox.push(message);
+        let mut out = Vec::new();
+        if self.live {
+            self.flush(&mut out);
+        }
+        out
+    }
+
+    /// The adapter could not write a message it was told to send (the socket threw): the message
+    /// goes back into the queue, in its original order, and is sent again on the next open.
+    /// Returns whether the message was known.
+    pub fn send_failed(&mut self, client_id: &str) -> bool {
+        self.outbox.requeue(client_id)
+    }
+
+    pub(super) fn flush(&mut self, out: &mut Vec<Command>) {
+        out.extend(self.outbox.drain().into_iter().map(Command::Send));
+    }
+
+    fn end(&mut self, out: &mut Vec<Command>) {
+        self.close_transports(out);
+        self.retry = None;
+        self.refresh_timer = None;
+        out.extend(self.outbox.take_all().into_iter().map(Command::Discard));
+        self.set_state(ConnectionState::Ended, out);
+    }
+}

@@ -1,0 +1,197 @@
+//! The forward path: token, connect, open, and what happens when a connection drops.
+
+use super::policy::{Policy, RetryAction};
+use super::types::{Channel, Command, ConnectionError, ConnectionId, ConnectionState, TimerKind};
+use crate::protocol::ClientMessage;
+use crate::token::{refresh_delay_ms, Credentials, TokenError};
+
+impl Policy {
+    pub(super) fn on_start(&mut self, now: i64, out: &mut Vec<Command>) {
+        if self.state != ConnectionState::Idle {
+            return;
+        }
+        let usable = self.creds.is_some() && !self.refresh_due(now);
+        if usable {
+            self.connect(out);
+        } else {
+            self.fetch_token(out);
+        }
+    }
+
+    pub(super) fn fetch_token(&mut self, out: &mut Vec<Command>) {
+        self.retry = None;
+        let state = if self.creds.is_some() {
+            ConnectionState::RefreshingToken
+        } else {
+            ConnectionState::FetchingToken
+        };
+        self.set_state(state, out);
+        out.push(Command::FetchToken);
+    }
+
+    pub(super) fn close_transports(&mut self, out: &mut Vec<Command>) {
+        if self.active {
+            out.push(Command::Close);
+        }
+        self.active = false;
+        self.events_open = false;
+        self.session_open = false;
+        self.live = false;
+    }
+
+    pub(super) fn connect(&mut self, out: &mut Vec<Command>) {
+        let Some(creds) = &self.creds else {
+            return self.fetch_token(out);
+        };
+        let events_url = creds.events_url_after(self.cursor.as_deref());
+        let session_url = creds.session_url_with_token();
+        self.close_transports(out);
+        self.retry = None;
+        self.connection = ConnectionId(self.connection.0 + 1);
+        self.active = true;
+        out.push(Command::Connect {
+            connection: self.connection,
+            events_url,
+            session_url,
+        });
+        self.set_state(ConnectionState::Connecting, out);
+    }
+
+    fn fetching(&self) -> bool {
+        matches!(
+            self.state,
+            ConnectionState::FetchingToken | ConnectionState::RefreshingToken
+        )
+    }
+
+    pub(super) fn on_token(&mut self, creds: Credentials, now: i64, out: &mut Vec<Command>) {
+        if !self.fetching() {
+            return;
+        }
+        let expiry = creds.expires_at_ms;
+        self.creds = Some(creds);
+        self.refresh_at = None;
+        self.refresh_timer = None;
+        if let Some(delay) = expiry.and_then(|expiry| refresh_delay_ms(now, expiry)) {
+            self.schedule_refresh(delay, now, out);
+        }
+        self.connect(out);
+    }
+
+    pub(super) fn schedule_refresh(&mut self, delay: u64, now: i64, out: &mut Vec<Command>) {
+        let timer = self.next_timer(TimerKind::Refresh);
+        self.refresh_timer = Some(timer);
+        self.refresh_at = Some(now.saturating_add_unsigned(delay));
+        out.push(Command::ScheduleTimer {
+            timer,
+            after_ms: delay,
+        });
+    }
+
+    pub(super) fn on_token_failed(&mut self, err: TokenError, now: i64, out: &mut Vec<Command>) {
+        if !self.fetching() {
+            return;
+        }
+        if !err.transient {
+            return self.fail(ConnectionError::TokenSource(err), out);
+        }
+        if self.live {
+            // Still connected with the old token: stay open and try the refresh again later.
+            self.attempt += 1;
+            let floor = err.retry_after_ms;
+            let delay = self
+                .config
+                .backoff
+                .delay_ms(self.attempt, &mut *self.random, floor);
+            self.set_state(ConnectionState::Open, out);
+            return self.schedule_refresh(delay, now, out);
+        }
+        self.schedule_retry(RetryAction::FetchToken, err.retry_after_ms, now, out);
+    }
+
+    pub(super) fn on_opened(
+        &mut self,
+        id: ConnectionId,
+        ch: Channel,
+        now: i64,
+        out: &mut Vec<Command>,
+    ) {
+        if id != self.connection || self.state != ConnectionState::Connecting {
+            return;
+        }
+        match ch {
+            Channel::Events => self.events_open = true,
+            Channel::Session => self.session_open = true,
+        }
+        if !(self.events_open && self.session_open) {
+            return;
+        }
+        self.live = true;
+        self.opened_at = Some(now);
+        self.failed_connects = 0;
+        self.auth_refreshes = 0;
+        self.set_state(ConnectionState::Open, out);
+        let fresh = self.cursor.is_none() && !self.started_seen && !self.start_sent;
+        if self.config.auto_start && fresh {
+            self.start_sent = true;
+            let conversation = self
+                .creds
+                .as_ref()
+                .map_or("", |c| c.conversation_id.as_str());
+            out.push(Command::Send(ClientMessage::start(format!(
+                "c_start_{conversation}"
+            ))));
+        }
+        self.flush(out);
+        if self.refresh_due(now) {
+            self.start_refresh(out);
+        }
+    }
+
+    pub(super) fn on_closed(
+        &mut self,
+        id: ConnectionId,
+        ch: Channel,
+        now: i64,
+        out: &mut Vec<Command>,
+    ) {
+        if id != self.connection {
+            return;
+        }
+        match self.state {
+            ConnectionState::Connecting | ConnectionState::Open => {}
+            ConnectionState::RefreshingToken if self.live => {
+                // The new token will reconnect; nothing else to do now.
+                return self.close_transports(out);
+            }
+            _ => {
+                match ch {
+                    Channel::Events => self.events_open = false,
+                    Channel::Session => self.session_open = false,
+                }
+                return;
+            }
+        }
+        let was_open = self.live;
+        self.close_transports(out);
+        if was_open {
+            let stable = self
+                .opened_at
+                .is_some_and(|t| now - t >= self.config.stable_after_ms as i64);
+            if stable {
+                self.attempt = 0;
+            }
+        } else {
+            self.failed_connects += 1;
+        }
+        let action = if self.refresh_due(now)
+            || self.failed_connects >= self.config.refresh_after_failed_connects
+        {
+            self.failed_connects = 0;
+            RetryAction::FetchToken
+        } else {
+            RetryAction::Connect
+        };
+        self.schedule_retry(action, None, now, out);
+    }
+}

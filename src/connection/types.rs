@@ -1,0 +1,151 @@
+//! The vocabulary of the connection policy: its states, inputs and commands.
+
+use crate::protocol::ClientMessage;
+use crate::token::{Credentials, TokenError};
+
+use super::Rejection;
+
+/// The two transports of one conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The events SSE stream (history + live, resumable with `after=`).
+    Events,
+    /// The session WebSocket (sending; live events).
+    Session,
+}
+
+/// Identifies one connect attempt; inputs about older attempts are ignored, so the adapter does
+/// not need to detach handlers from sockets it replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConnectionId(pub u64);
+
+/// What a timer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerKind {
+    /// Retry a connect or a token fetch after backoff.
+    Retry,
+    /// Refresh the token ahead of its expiry.
+    Refresh,
+}
+
+/// Identifies one scheduled timer. Fired timers that are no longer current are ignored, so the
+/// adapter never needs to cancel timers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimerId {
+    /// What the timer is for.
+    pub kind: TimerKind,
+    /// Sequence number; only the latest of each kind counts.
+    pub seq: u64,
+}
+
+/// A failure the policy will not retry on its own (the user may press retry).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectionError {
+    /// The token source refused or gave an unusable answer.
+    #[error("Could not start the chat: {0}")]
+    TokenSource(TokenError),
+    /// The service kept rejecting fresh tokens.
+    #[error("The chat service did not accept this session ({code}).")]
+    Unauthorized {
+        /// `token_expired`, `token_revoked`, `token_invalid` or another 401 code.
+        code: String,
+    },
+    /// The service forbids this session.
+    #[error("This chat is not available here (forbidden).")]
+    Forbidden,
+    /// Another non-transient HTTP rejection.
+    #[error("The chat service refused the connection (HTTP {status}).")]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// Error code from the body, if any.
+        code: Option<String>,
+    },
+}
+
+/// The connection's state, for the UI (status line, disabled composer, retry button).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Not started, or stopped.
+    Idle,
+    /// Asking the token source for the first credentials.
+    FetchingToken,
+    /// Opening the events stream and session socket.
+    Connecting,
+    /// Both transports are open; messages flow.
+    Open,
+    /// Waiting `delay_ms` before retry number `attempt` (1-based).
+    Reconnecting {
+        /// Which retry this is, starting at 1.
+        attempt: u32,
+        /// The wait before it, in milliseconds.
+        delay_ms: u64,
+    },
+    /// Asking the token source for new credentials (before expiry or after a rejection).
+    RefreshingToken,
+    /// The conversation ended; nothing more will happen.
+    Ended,
+    /// Gave up; [`Input::Retry`] starts again.
+    Failed {
+        /// Why.
+        error: ConnectionError,
+    },
+}
+
+/// Something that happened, fed to [`super::Policy::handle`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// The widget wants a live conversation (mount / first open).
+    Start,
+    /// The token source answered.
+    TokenFetched(Credentials),
+    /// The token source failed.
+    TokenFailed(TokenError),
+    /// A transport of connect attempt `ConnectionId` finished opening.
+    Opened(ConnectionId, Channel),
+    /// A transport closed or errored (without an HTTP status the adapter could see).
+    Closed(ConnectionId, Channel),
+    /// A connect attempt was answered with an HTTP error (status, code, Retry-After).
+    Rejected(ConnectionId, Rejection),
+    /// A timer scheduled by [`Command::ScheduleTimer`] fired.
+    TimerFired(TimerId),
+    /// A clock tick (e.g. on tab visibility change): checks refresh and retry deadlines even if
+    /// timers were throttled.
+    Tick,
+    /// The user pressed retry.
+    Retry,
+    /// The widget is going away: close everything.
+    Stop,
+}
+
+/// Something the adapter must do, returned by the policy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Call the token source, then report [`Input::TokenFetched`] or [`Input::TokenFailed`].
+    FetchToken,
+    /// Replace any open transports with these (URLs carry `?token=` and `after=`). Report their
+    /// events with this `connection` id.
+    Connect {
+        /// Echo this back in [`Input::Opened`], [`Input::Closed`] and [`Input::Rejected`].
+        connection: ConnectionId,
+        /// Events SSE URL, resuming after the last seen event.
+        events_url: String,
+        /// Session WebSocket URL.
+        session_url: String,
+    },
+    /// Close both transports.
+    Close,
+    /// Write this message to the session socket (exactly once).
+    Send(ClientMessage),
+    /// A queued message that can no longer be delivered (the conversation ended).
+    Discard(ClientMessage),
+    /// Report [`Input::TimerFired`] with this id after `after_ms` milliseconds.
+    ScheduleTimer {
+        /// Echo this back.
+        timer: TimerId,
+        /// Delay in milliseconds.
+        after_ms: u64,
+    },
+    /// The state changed (for the UI and `on_state_change`).
+    EmitState(ConnectionState),
+}
