@@ -71,7 +71,7 @@ fn collect_suites(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// `wasm-pack test --headless --chrome --chromedriver <path> . -- --test <name>...` with the
+/// `wasm-pack test --headless --chrome --chromedriver <path> . --test <name>...` with the
 /// test page on `127.0.0.1:<page_port>` and the servers' URLs in the compile-time environment.
 pub fn wasm_command(
     ws: &Workspace,
@@ -85,8 +85,7 @@ pub fn wasm_command(
     cmd.current_dir(&ws.root)
         .args(["test", "--headless", "--chrome", "--chromedriver"])
         .arg(&browser.chromedriver)
-        .arg(".")
-        .arg("--");
+        .arg(".");
     for target in targets {
         cmd.args(["--test", target]);
     }

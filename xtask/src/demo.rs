@@ -19,16 +19,17 @@ pub fn run(ws: &Workspace) -> Result<()> {
     }
     let port = port()?;
     let bins = ws.binaries()?;
-    let server = DEMO_PREFERENCE
+    let bin = DEMO_PREFERENCE
         .into_iter()
-        .find(|name| bins.iter().any(|b| b == name))
+        .find_map(|name| bins.iter().find(|b| b.name == name))
         .ok_or_else(|| {
             Error::Other(format!(
                 "no demo server binary: need one of {DEMO_PREFERENCE:?}"
             ))
         })?;
+    let server = bin.name.as_str();
     widget::build(ws)?;
-    servers::build(ws, &[server], true)?;
+    servers::build(ws, &[bin], true)?;
     TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
         Error::Other(format!(
             "port {port} is not free ({e}); run with PORT=<another port>"

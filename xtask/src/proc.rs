@@ -10,9 +10,14 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 
-/// `program arg arg` for messages.
+/// `program arg arg` for messages (the program by its file name: `cargo`, not its full path).
 pub fn describe(cmd: &Command) -> String {
-    let mut text = cmd.get_program().to_string_lossy().into_owned();
+    let program = std::path::Path::new(cmd.get_program());
+    let mut text = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
     for arg in cmd.get_args() {
         text.push(' ');
         text.push_str(&arg.to_string_lossy());

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::error::Result;
 use crate::proc::{self, Server};
-use crate::workspace::Workspace;
+use crate::workspace::{Bin, Workspace};
 
 /// The emulator's binary (crate `api-emulator`).
 pub const EMULATOR: &str = "operator-emulator";
@@ -19,15 +19,15 @@ pub const DEMO_PREFERENCE: [&str; 2] = [TOKEN_SERVER, EMULATOR];
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// `cargo build [--release] --bin a --bin b`.
-pub fn build(ws: &Workspace, bins: &[&str], release: bool) -> Result<()> {
+/// `cargo build [--release] -p <package> --bin <name>...` for the given workspace binaries.
+pub fn build(ws: &Workspace, bins: &[&Bin], release: bool) -> Result<()> {
     let mut cmd = ws.cargo();
     cmd.arg("build");
     if release {
         cmd.arg("--release");
     }
     for bin in bins {
-        cmd.args(["--bin", bin]);
+        cmd.args(["-p", &bin.package, "--bin", &bin.name]);
     }
     proc::run(&mut cmd)
 }
@@ -64,10 +64,10 @@ impl TestServers {
     /// Builds (debug) and starts the servers; `allowed_origin` is the browser test page's origin.
     pub fn start(ws: &Workspace, allowed_origin: &str) -> Result<Self> {
         let bins = ws.binaries()?;
-        let has_token_server = bins.iter().any(|b| b == TOKEN_SERVER);
-        let wanted: Vec<&str> = [EMULATOR, TOKEN_SERVER]
-            .into_iter()
-            .filter(|b| bins.iter().any(|have| have == b))
+        let has_token_server = bins.iter().any(|b| b.name == TOKEN_SERVER);
+        let wanted: Vec<&Bin> = bins
+            .iter()
+            .filter(|b| b.name == EMULATOR || b.name == TOKEN_SERVER)
             .collect();
         build(ws, &wanted, false)?;
         let api_key = format!("op_test_xtask_{}", random_hex());

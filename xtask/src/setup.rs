@@ -20,7 +20,6 @@ pub struct Browser {
 
 /// Installs whatever is missing; `Err(Missing)` names what could not be installed.
 pub fn run(ws: &Workspace) -> Result<Browser> {
-    println!("== setup");
     let mut missing = Vec::new();
     let mut item = |result: Result<()>| {
         if let Err(e) = result {

@@ -6,7 +6,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use crate::counts::{self, Format};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::report::{self, Outcome, Status, Weight};
 use crate::servers::TestServers;
 use crate::workspace::Workspace;
@@ -53,6 +53,8 @@ impl Runner {
         let result = f();
         let status = match &result {
             Ok(_) => Status::Passed,
+            // The command line was printed above the output; the status is enough here.
+            Err(Error::Failed { status, .. }) => Status::Failed(status.clone()),
             Err(e) => Status::Failed(e.to_string()),
         };
         self.record(name, Weight::Check, status, Default::default(), t);

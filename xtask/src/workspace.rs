@@ -83,8 +83,8 @@ impl Workspace {
         }
     }
 
-    /// Names of the binary targets in the workspace, from `cargo metadata`.
-    pub fn binaries(&self) -> Result<Vec<String>> {
+    /// The binary targets in the workspace, from `cargo metadata`.
+    pub fn binaries(&self) -> Result<Vec<Bin>> {
         let output = self
             .cargo()
             .args(["metadata", "--no-deps", "--format-version", "1"])
@@ -101,26 +101,45 @@ impl Workspace {
         }
         let meta: serde_json::Value = serde_json::from_slice(&output.stdout)
             .map_err(|e| Error::Other(format!("cargo metadata printed invalid JSON: {e}")))?;
-        Ok(binary_names(&meta))
+        Ok(binaries_in(&meta))
     }
 }
 
-/// Binary target names in a `cargo metadata` document.
-fn binary_names(meta: &serde_json::Value) -> Vec<String> {
+/// A binary target and the package that builds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bin {
+    pub package: String,
+    pub name: String,
+}
+
+/// Binary targets in a `cargo metadata` document.
+fn binaries_in(meta: &serde_json::Value) -> Vec<Bin> {
     let packages = meta["packages"]
         .as_array()
         .map(Vec::as_slice)
         .unwrap_or(&[]);
-    packages
-        .iter()
-        .flat_map(|p| p["targets"].as_array().map(Vec::as_slice).unwrap_or(&[]))
-        .filter(|t| {
-            t["kind"]
+    let mut bins = Vec::new();
+    for package in packages {
+        let Some(package_name) = package["name"].as_str() else {
+            continue;
+        };
+        let targets = package["targets"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for target in targets {
+            let is_bin = target["kind"]
                 .as_array()
-                .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
-        })
-        .filter_map(|t| t["name"].as_str().map(str::to_string))
-        .collect()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"));
+            if let (true, Some(name)) = (is_bin, target["name"].as_str()) {
+                bins.push(Bin {
+                    package: package_name.to_string(),
+                    name: name.to_string(),
+                });
+            }
+        }
+    }
+    bins
 }
 
 fn cargo_home() -> Option<PathBuf> {
@@ -139,7 +158,7 @@ pub fn which(program: &str) -> Option<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::binary_names;
+    use super::{binaries_in, Bin};
 
     #[test]
     fn binary_names_lists_only_bin_targets() {
@@ -150,11 +169,21 @@ mod tests {
             {"name": "xtask", "targets": [{"name": "xtask", "kind": ["bin"]}]},
             {"name": "token-server", "targets": [{"name": "token_server", "kind": ["lib"]}]}
         ]});
-        assert_eq!(binary_names(&meta), vec!["operator-emulator", "xtask"]);
+        let bin = |package: &str, name: &str| Bin {
+            package: package.into(),
+            name: name.into(),
+        };
+        assert_eq!(
+            binaries_in(&meta),
+            vec![
+                bin("api-emulator", "operator-emulator"),
+                bin("xtask", "xtask")
+            ]
+        );
     }
 
     #[test]
     fn malformed_metadata_yields_no_binaries() {
-        assert!(binary_names(&serde_json::json!({"packages": 3})).is_empty());
+        assert!(binaries_in(&serde_json::json!({"packages": 3})).is_empty());
     }
 }
