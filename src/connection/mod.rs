@@ -3,6 +3,7 @@
 //! [`Command`]s it returns; it never touches the network itself, so it is tested natively.
 
 mod backoff;
+mod conversation;
 mod outbox;
 mod policy;
 mod recovery;
@@ -15,6 +16,7 @@ mod types;
 mod tests;
 
 pub use backoff::{Backoff, RandomSource, SplitMix64};
+pub use conversation::{Conversation, Update};
 pub use policy::{Policy, PolicyConfig};
 pub use rejection::Rejection;
 pub use types::{

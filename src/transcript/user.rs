@@ -27,6 +27,11 @@ impl Transcript {
         self.set_status(client_id, |s| s == UserStatus::Pending, UserStatus::Sent)
     }
 
+    /// Puts a sent message back to pending (the socket refused the write; it will be re-sent).
+    pub fn mark_unsent(&mut self, client_id: &str) -> Change {
+        self.set_status(client_id, |s| s == UserStatus::Sent, UserStatus::Pending)
+    }
+
     /// Marks a pending or sent message as undeliverable.
     pub fn mark_failed(&mut self, client_id: &str) -> Change {
         let unconfirmed = |s| matches!(s, UserStatus::Pending | UserStatus::Sent);

@@ -1,5 +1,6 @@
 //! Tests of the connection policy, one file per concern.
 
+mod conversation;
 mod failure;
 mod harness;
 mod lifecycle;

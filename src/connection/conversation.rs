@@ -1,0 +1,123 @@
+//! [`Conversation`]: the transcript and the connection policy wired together, the one object a
+//! browser adapter drives.
+
+use serde_json::Value;
+
+use super::{Command, Input, Policy};
+use crate::protocol::{ClientMessage, ClientPayload, Event, ProtocolError};
+use crate::transcript::{Change, Transcript};
+
+/// What one call produced: rows to re-render and commands to carry out, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Update {
+    /// Transcript rows added or updated (render these; [`Change::Duplicate`] etc. are omitted).
+    pub changes: Vec<Change>,
+    /// Commands for the adapter (`Connect`, `Send`, `ScheduleTimer`, ...).
+    pub commands: Vec<Command>,
+}
+
+/// The transcript, the policy and client-id generation for one conversation.
+#[derive(Debug)]
+pub struct Conversation {
+    transcript: Transcript,
+    policy: Policy,
+    client_prefix: String,
+    next_client: u64,
+}
+
+impl Conversation {
+    /// Wraps a policy. Client message ids are `{client_prefix}_{n}`; use a per-page random prefix
+    /// so ids from two tabs never collide.
+    pub fn new(policy: Policy, client_prefix: impl Into<String>) -> Self {
+        Conversation {
+            transcript: Transcript::new(),
+            policy,
+            client_prefix: client_prefix.into(),
+            next_client: 0,
+        }
+    }
+
+    /// The transcript to render.
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    /// The policy (state, resume cursor, credentials).
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Feeds a connection input (token, open/close, timers, retry, ...).
+    pub fn handle(&mut self, input: Input, now_ms: i64) -> Update {
+        let commands = self.policy.handle(input, now_ms);
+        self.track(Vec::new(), commands)
+    }
+
+    /// Feeds one received frame (SSE `data:` or WebSocket text). Malformed frames are an error
+    /// for the caller to log; they change nothing.
+    pub fn receive_frame(&mut self, text: &str) -> Result<Update, ProtocolError> {
+        Ok(self.receive(&Event::from_json(text)?))
+    }
+
+    /// Feeds one parsed event: applied to the transcript once, then shown to the policy.
+    pub fn receive(&mut self, event: &Event) -> Update {
+        let change = self.transcript.apply(event);
+        if change == Change::Duplicate {
+            return Update::default();
+        }
+        let commands = self.policy.on_event(event);
+        self.track(vec![change], commands)
+    }
+
+    /// The user sends `text`: shown at once as pending, sent now or when connected.
+    pub fn send_text(&mut self, text: &str, now_ms: i64) -> Update {
+        let id = self.next_id();
+        let change = self.transcript.add_pending_user(&id, text, now_ms);
+        let commands = self.policy.send(ClientMessage::user_message(id, text));
+        self.track(vec![change], commands)
+    }
+
+    /// Asks the agent to merge `context` into the conversation context.
+    pub fn update_context(&mut self, context: Value) -> Update {
+        let id = self.next_id();
+        let commands = self.policy.send(ClientMessage::context_update(id, context));
+        self.track(Vec::new(), commands)
+    }
+
+    /// Asks to end the conversation (the `conversation.ended` event does the rest).
+    pub fn end(&mut self) -> Update {
+        let id = self.next_id();
+        let commands = self.policy.send(ClientMessage::end(id));
+        self.track(Vec::new(), commands)
+    }
+
+    /// The socket refused a [`Command::Send`]: re-queue it and show it as pending again.
+    pub fn send_failed(&mut self, client_id: &str) -> Update {
+        self.policy.send_failed(client_id);
+        let change = self.transcript.mark_unsent(client_id);
+        self.track(vec![change], Vec::new())
+    }
+
+    fn next_id(&mut self) -> String {
+        self.next_client += 1;
+        format!("{}_{}", self.client_prefix, self.next_client)
+    }
+
+    /// Mirrors sends and discards of user messages into the transcript.
+    fn track(&mut self, mut changes: Vec<Change>, commands: Vec<Command>) -> Update {
+        for command in &commands {
+            let change = match command {
+                Command::Send(m) if is_user_text(m) => self.transcript.mark_sent(&m.id),
+                Command::Discard(m) if is_user_text(m) => self.transcript.mark_failed(&m.id),
+                _ => continue,
+            };
+            changes.push(change);
+        }
+        changes.retain(|c| matches!(c, Change::Added(_) | Change::Updated(_) | Change::Status));
+        Update { changes, commands }
+    }
+}
+
+fn is_user_text(message: &ClientMessage) -> bool {
+    matches!(message.payload, ClientPayload::UserMessage { .. })
+}
