@@ -1,8 +1,110 @@
 //! operator-chat: a live chat with an Operator conversational agent, as a Leptos component
 //! compiled to WebAssembly. The browser only ever holds an ephemeral conversation token.
+//!
+//! # Using the component
+//!
+//! A host app's backend exposes a session endpoint (see the `token-server` crate) that mints a
+//! token for one conversation; the widget does the rest:
+//!
+//! ```ignore
+//! use leptos::prelude::*;
+//! use operator_chat::OperatorChat;
+//!
+//! #[component]
+//! fn App() -> impl IntoView {
+//!     view! {
+//!         <main>
+//!             <h1>"Acme support"</h1>
+//!             <OperatorChat
+//!                 session_endpoint="/operator/session"
+//!                 title="Ask Acme"
+//!                 placeholder="Type your question…"
+//!                 on_error=move |err| leptos::logging::warn!("chat error: {err}")
+//!             />
+//!         </main>
+//!     }
+//! }
+//! ```
+//!
+//! # The pure core
+//!
+//! Everything that decides *what* happens is plain Rust with no browser types, tested natively:
+//!
+//! - [`protocol`]: the wire format (events, client messages, session and error bodies).
+//! - [`transcript`]: the reducer, events in, transcript out, idempotent by event id.
+//! - [`connection`]: the policy state machine (backoff with jitter, `Retry-After`, token refresh,
+//!   resume cursor, outgoing queue), and [`Conversation`], which wires it to the transcript.
+//! - [`token`]: credentials, token-source errors and refresh timing.
+//!
+//! A browser adapter owns a [`Conversation`], turns browser happenings into [`Input`]s and
+//! carries out the [`Command`]s it gets back:
+//!
+//! ```
+//! use operator_chat::connection::{Channel, Command, Conversation, Input, Policy, PolicyConfig,
+//!     SplitMix64};
+//! use operator_chat::protocol::SessionResponse;
+//! use operator_chat::token::Credentials;
+//! use operator_chat::transcript::EntryKind;
+//!
+//! let policy = Policy::new(PolicyConfig::default(), Box::new(SplitMix64(7)));
+//! let mut chat = Conversation::new(policy, "c_k3x9");
+//! let now = 1_751_371_200_000; // Date.now()
+//!
+//! // Mount: the policy asks for a token; the adapter calls the token source.
+//! let update = chat.handle(Input::Start, now);
+//! assert!(update.commands.contains(&Command::FetchToken));
+//! let body = r#"{"conversation_id":"conv_1","token":"tok_abc","expires_at":"2025-07-01T15:00:00Z",
+//!     "events_url":"http://127.0.0.1:4010/conversations/conv_1/events",
+//!     "session_url":"ws://127.0.0.1:4010/conversations/conv_1/session"}"#;
+//! let credentials = Credentials::from(SessionResponse::from_json(body)?);
+//! let update = chat.handle(Input::TokenFetched(credentials), now);
+//!
+//! // The adapter opens an EventSource and a WebSocket on these URLs, tagged with `connection`.
+//! let Some(Command::Connect { connection, events_url, .. }) = update.commands.iter()
+//!     .find(|c| matches!(c, Command::Connect { .. })).cloned() else { unreachable!() };
+//! assert_eq!(events_url, "http://127.0.0.1:4010/conversations/conv_1/events?token=tok_abc");
+//! chat.handle(Input::Opened(connection, Channel::Events), now);
+//! let update = chat.handle(Input::Opened(connection, Channel::Session), now);
+//! // Open: a fresh conversation is started over the socket.
+//! assert!(matches!(&update.commands[1], Command::Send(m) if m.id == "c_start_conv_1"));
+//!
+//! // The user types; the row shows at once and the message goes out.
+//! let update = chat.send_text("Where is my order?", now + 1_000);
+//! assert!(matches!(&update.commands[..], [Command::Send(m)] if m.id == "c_k3x9_1"));
+//!
+//! // Frames from the SSE stream (and the socket; duplicates are dropped) update the transcript.
+//! let frame = r#"{"id":"ev_1","created_at":"2025-07-01T12:00:02Z","agent_id":"ca_1@v0",
+//!     "livemode":true,"conversation_id":"conv_1","experimental":false,
+//!     "payload":{"type":"agent.message.delta","text_delta":"Let me check","generation_id":"g1"}}"#;
+//! let update = chat.receive_frame(frame)?;
+//! assert!(chat.transcript().agent_streaming());
+//! assert_eq!(chat.policy().resume_cursor(), Some("ev_1"));
+//! let row = &chat.transcript().entries()[1];
+//! assert!(matches!(&row.kind, EntryKind::Agent(m) if m.text == "Let me check"));
+//! # let _ = update;
+//! # Ok::<(), operator_chat::protocol::ProtocolError>(())
+//! ```
+//!
+//! ## What the adapter must do
+//!
+//! - `Connect`: close any previous transports, open the events `EventSource` and the session
+//!   `WebSocket`, and report `Opened`/`Closed`/`Rejected` with the given [`connection::ConnectionId`]
+//!   (reports about older ids are ignored, so replaced sockets need no special care).
+//! - On an `EventSource` error, close it at once (the browser would otherwise reconnect on its
+//!   own and replay) and report `Closed`. Browsers hide the HTTP status of a failed
+//!   `EventSource`/`WebSocket`; the policy fetches a new token after repeated failed connects, and
+//!   an adapter that can learn the status (e.g. a `fetch` probe) reports it as `Rejected`.
+//! - `ScheduleTimer`: `setTimeout` and report `TimerFired` with the same id (no cancelling needed).
+//!   Report `Tick` when the tab becomes visible again, in case timers were throttled.
+//! - `Send`: write the JSON text to the socket; if that throws, call
+//!   [`Conversation::send_failed`].
+//! - Render [`Update::changes`](connection::Update) incrementally: `Added(i)` appends row `i`,
+//!   `Updated(i)` re-renders it.
 #![deny(missing_docs)]
 
 pub mod connection;
 pub mod protocol;
 pub mod token;
 pub mod transcript;
+
+pub use connection::{Command, Conversation, Input};
