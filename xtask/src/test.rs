@@ -137,7 +137,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     });
     r.suite(
         "host tests (cargo test)",
-        &mut cargo(&["test", "--workspace"]),
+        &mut cargo(&["test", "--workspace", "--no-fail-fast"]),
         Format::Libtest,
     );
     r.check("widget package (wasm-pack build)", || widget::build(ws));
