@@ -72,7 +72,7 @@
 //! let update = chat.send_text("Where is my order?", now + 1_000);
 //! assert!(matches!(&update.commands[..], [Command::Send(m)] if m.id == "c_k3x9_1"));
 //!
-//! // Frames from the SSE stream (and the socket; duplicates are dropped) update the transcript.
+//! // Frames from the events stream update the transcript (replayed ids are dropped).
 //! let frame = r#"{"id":"ev_1","created_at":"2025-07-01T12:00:02Z","agent_id":"ca_1@v0",
 //!     "livemode":true,"conversation_id":"conv_1","experimental":false,
 //!     "payload":{"type":"agent.message.delta","text_delta":"Let me check","generation_id":"g1"}}"#;
@@ -96,6 +96,9 @@
 //!   an adapter that can learn the status (e.g. a `fetch` probe) reports it as `Rejected`.
 //! - `ScheduleTimer`: `setTimeout` and report `TimerFired` with the same id (no cancelling needed).
 //!   Report `Tick` when the tab becomes visible again, in case timers were throttled.
+//! - Feed [`Conversation::receive_frame`] with the events stream's `data:` frames. The session
+//!   socket carries the same events, but its live ones can overtake the stream's replay after a
+//!   reconnect (which would put deltas out of order), so render from the stream only.
 //! - `Send`: write the JSON text to the socket; if that throws, call
 //!   [`Conversation::send_failed`].
 //! - Render [`Update::changes`](connection::Update) incrementally: `Added(i)` appends row `i`,

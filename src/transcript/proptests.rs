@@ -111,3 +111,44 @@ proptest! {
         prop_assert_eq!(gens.len(), total);
     }
 }
+
+proptest! {
+    #[test]
+    fn replay_with_optimistic_messages_gives_the_same_transcript(
+        texts in prop::collection::vec("[ab]{1,2}", 1..8),
+        echo_ids in prop::collection::vec(any::<bool>(), 8),
+        cut in 0usize..20,
+    ) {
+        // The user writes every text; the server acknowledges each, with or without client id,
+        // and the agent answers; then the whole stream is replayed after a random prefix.
+        let mut events = Vec::new();
+        for (i, text) in texts.iter().enumerate() {
+            let mut ack = json!({"type": "user.message.received", "text": text});
+            if echo_ids[i] {
+                ack["client_message_id"] = json!(format!("c_{i}"));
+            }
+            events.push(event(&format!("u{i}"), ack));
+            events.push(completed(&format!("a{i}"), &format!("g{i}"), "ok"));
+        }
+        let fresh = || {
+            let mut t = Transcript::new();
+            for (i, text) in texts.iter().enumerate() {
+                t.add_pending_user(&format!("c_{i}"), text, 0);
+            }
+            t
+        };
+        let mut once = fresh();
+        for e in &events {
+            once.apply(e);
+        }
+        let mut replayed = fresh();
+        for e in events.iter().take(cut).chain(&events) {
+            replayed.apply(e);
+        }
+        prop_assert_eq!(&replayed, &once);
+        let confirmed = once.entries().iter().filter(|e| matches!(&e.kind,
+            EntryKind::User(m) if m.status == UserStatus::Confirmed)).count();
+        prop_assert_eq!(confirmed, texts.len(), "every optimistic message confirmed, none doubled");
+        prop_assert_eq!(once.entries().len(), texts.len() * 2);
+    }
+}

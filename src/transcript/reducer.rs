@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::entry::{ConversationStatus, Entry, EntryKind};
+use super::entry::{ConversationStatus, Entry, EntryKind, UserStatus};
 use crate::protocol::{Event, EventPayload};
 
 /// What one call changed, so the UI can touch only that row.
@@ -53,6 +53,24 @@ impl Transcript {
     /// Whether the agent is producing a message right now (for a typing indicator).
     pub fn agent_streaming(&self) -> bool {
         self.open_generations > 0 && !matches!(self.status, ConversationStatus::Ended { .. })
+    }
+
+    /// Whether the user's latest message reached the server and the agent has not answered it
+    /// yet (so a UI can show the typing indicator before the first delta).
+    pub fn awaiting_agent(&self) -> bool {
+        if matches!(self.status, ConversationStatus::Ended { .. }) {
+            return false;
+        }
+        for entry in self.entries.iter().rev() {
+            match &entry.kind {
+                EntryKind::Agent(_) | EntryKind::ToolCall(_) => return false,
+                EntryKind::User(m) => {
+                    return matches!(m.status, UserStatus::Sent | UserStatus::Confirmed)
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// Lifecycle status from the events seen.

@@ -88,3 +88,26 @@ fn a_failed_message_cannot_be_marked_sent_but_can_still_be_confirmed() {
         Change::Updated(0)
     );
 }
+
+#[test]
+fn the_agent_is_awaited_from_send_until_its_first_delta() {
+    let mut t = Transcript::new();
+    t.add_pending_user("c_1", "Hi", 1);
+    assert!(!t.awaiting_agent(), "not while the message is only queued");
+    t.mark_sent("c_1");
+    assert!(t.awaiting_agent(), "sent: waiting for the agent");
+    t.apply(&event(
+        "e1",
+        json!({"type": "agent.notice.sent", "text": "n"}),
+    ));
+    assert!(t.awaiting_agent(), "a notice is not an answer");
+    t.apply(&event(
+        "e2",
+        json!({"type": "agent.message.delta", "text_delta": "H", "generation_id": "g"}),
+    ));
+    assert!(!t.awaiting_agent(), "the answer has begun");
+    t.add_pending_user("c_2", "More", 2);
+    t.mark_sent("c_2");
+    t.apply(&event("e3", json!({"type": "conversation.ended"})));
+    assert!(!t.awaiting_agent(), "nothing is awaited after the end");
+}

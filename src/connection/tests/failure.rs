@@ -59,3 +59,67 @@ fn a_permanent_token_failure_fails_with_the_token_error() {
     );
     assert_eq!(p.state(), &ConnectionState::Failed { error });
 }
+
+#[test]
+fn a_permanent_refresh_failure_fails_even_while_still_connected() {
+    let mut p = policy();
+    open_policy(&mut p, 0);
+    p.handle(Input::Tick, 3 * HOUR);
+    let err = crate::token::TokenError {
+        transient: false,
+        ..transient(None)
+    };
+    let cmds = p.handle(Input::TokenFailed(err.clone()), 3 * HOUR);
+    assert_eq!(cmds[0], Command::Close, "the old connection is closed");
+    let error = ConnectionError::TokenSource(err);
+    assert_eq!(p.state(), &ConnectionState::Failed { error });
+}
+
+#[test]
+fn a_transient_refresh_failure_after_a_drop_backs_off_and_fetches_again() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    p.handle(
+        Input::Rejected(id, rejection(401, "token_revoked", None)),
+        0,
+    );
+    let cmds = p.handle(Input::TokenFailed(transient(None)), 1);
+    let (retry, delay) = timer(&cmds, TimerKind::Retry);
+    assert_eq!(delay, 250);
+    assert!(matches!(
+        p.state(),
+        ConnectionState::Reconnecting { attempt: 1, .. }
+    ));
+    assert_eq!(
+        p.handle(Input::TimerFired(retry), 251).last(),
+        Some(&Command::FetchToken)
+    );
+}
+
+#[test]
+fn stopping_while_reconnecting_makes_the_pending_retry_stale() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let (retry, _) = timer(
+        &p.handle(Input::Closed(id, Channel::Events), 0),
+        TimerKind::Retry,
+    );
+    assert_eq!(
+        p.handle(Input::Stop, 1),
+        vec![Command::EmitState(ConnectionState::Idle)]
+    );
+    assert!(p.handle(Input::TimerFired(retry), 500).is_empty());
+    assert_eq!(p.state(), &ConnectionState::Idle);
+}
+
+#[test]
+fn late_token_answers_after_a_stop_are_ignored() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    p.handle(Input::Stop, 1);
+    assert!(p
+        .handle(Input::TokenFetched(creds("late", None)), 2)
+        .is_empty());
+    assert!(p.handle(Input::TokenFailed(transient(None)), 2).is_empty());
+    assert_eq!(p.credentials(), None);
+}
