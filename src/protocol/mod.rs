@@ -14,6 +14,8 @@ mod url;
 
 #[cfg(test)]
 mod fixture_tests;
+#[cfg(test)]
+mod parse_tests;
 
 pub use client::{ClientMessage, ClientPayload};
 pub use error::ProtocolError;
