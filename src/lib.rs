@@ -92,8 +92,12 @@
 //!   (reports about older ids are ignored, so replaced sockets need no special care).
 //! - On an `EventSource` error, close it at once (the browser would otherwise reconnect on its
 //!   own and replay) and report `Closed`. Browsers hide the HTTP status of a failed
-//!   `EventSource`/`WebSocket`; the policy fetches a new token after repeated failed connects, and
-//!   an adapter that can learn the status (e.g. a `fetch` probe) reports it as `Rejected`.
+//!   `EventSource`/`WebSocket`; the policy fetches a new token after repeated failed connects.
+//!   An adapter that learns more reports `Rejected`: the status of a `fetch` probe via
+//!   [`connection::Rejection::from_http`], or a WebSocket close code 1008 (token expired or
+//!   replaced) via [`connection::Rejection::unauthorized`]. (An `EventSource` whose
+//!   `readyState` is `CLOSED` after `error` was refused at the HTTP level; `CONNECTING` means a
+//!   network drop.)
 //! - `ScheduleTimer`: `setTimeout` and report `TimerFired` with the same id (no cancelling needed).
 //!   Report `Tick` when the tab becomes visible again, in case timers were throttled.
 //! - Feed [`Conversation::receive_frame`] with the events stream's `data:` frames. The session

@@ -40,6 +40,17 @@ impl Rejection {
         }
     }
 
+    /// A token rejection the adapter inferred without seeing the HTTP response, e.g. a WebSocket
+    /// closed with code 1008 (token expired or replaced while open).
+    pub fn unauthorized(code: impl Into<String>) -> Self {
+        Rejection {
+            status: 401,
+            code: Some(code.into()),
+            transient: Some(false),
+            retry_after_ms: None,
+        }
+    }
+
     pub(super) fn verdict(&self) -> Verdict {
         match self.status {
             401 => Verdict::Refresh,
@@ -71,6 +82,12 @@ mod tests {
             Rejection::from_http(503, "", None).verdict(),
             Verdict::Retry(None)
         );
+    }
+
+    #[test]
+    fn an_inferred_token_rejection_asks_for_a_refresh() {
+        let r = Rejection::unauthorized("token_revoked");
+        assert_eq!((r.status, r.verdict()), (401, Verdict::Refresh));
     }
 
     #[test]
