@@ -19,7 +19,9 @@ pub struct PolicyConfig {
     /// How many times in a row a 401 may be answered by fetching a new token before giving up.
     /// Default 2.
     pub max_auth_refreshes: u32,
-    /// Send `conversation.start` on the first open of a fresh conversation. Default true.
+    /// Send `conversation.start` on the first open of a fresh conversation (no cursor, no
+    /// `conversation.started` seen). Default true; set false when restoring a conversation
+    /// after a reload.
     pub auto_start: bool,
 }
 
@@ -113,7 +115,11 @@ impl Policy {
         }
     }
 
-    /// Resumes a conversation after this event id (e.g. restored from `sessionStorage`).
+    /// Resumes after this event id. Use it only when the transcript already holds every event up
+    /// to it (e.g. a remount that keeps the [`crate::transcript::Transcript`]). After a page
+    /// reload the transcript is empty: connect without a cursor so the stream replays the
+    /// history, and set [`PolicyConfig::auto_start`] to `false` for a conversation that already
+    /// exists.
     pub fn with_resume_cursor(mut self, after: Option<String>) -> Self {
         self.cursor = after;
         self
