@@ -136,3 +136,19 @@ fn inputs_about_a_replaced_connection_are_ignored() {
     }
     assert_eq!(p.state(), &ConnectionState::Connecting);
 }
+
+#[test]
+fn a_restored_conversation_with_auto_start_off_replays_everything_and_sends_no_start() {
+    let config = PolicyConfig {
+        auto_start: false,
+        ..PolicyConfig::default()
+    };
+    let mut p = Policy::new(config, Box::new(Constant(0.5)));
+    p.handle(Input::Start, 0);
+    let cmds = p.handle(Input::TokenFetched(creds("t", None)), 0);
+    assert!(
+        events_url(&cmds).ends_with("?token=t"),
+        "no cursor: full history replay"
+    );
+    assert!(sent_ids(&open_both(&mut p, connection(&cmds), 0)).is_empty());
+}
