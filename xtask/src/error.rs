@@ -21,7 +21,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// A required tool is missing and setup could not install it.
-    #[error("setup incomplete: {0}")]
+    #[error("{0}")]
     Missing(String),
     /// A server did not come up.
     #[error("{name} did not start: {reason}")]

@@ -11,6 +11,7 @@ mod lockfile;
 mod npm;
 mod proc;
 mod report;
+mod server;
 mod servers;
 mod setup;
 mod test;

@@ -7,7 +7,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::proc::{self, Server};
+use crate::proc;
+use crate::server::Server;
 use crate::workspace::{Bin, Workspace};
 
 /// The emulator's binary (crate `api-emulator`).

@@ -42,7 +42,10 @@ pub fn run(ws: &Workspace) -> Result<Browser> {
     item(npm_dir(ws, "browser test packages", &ws.e2e_dir()));
     match (browser, missing.is_empty()) {
         (Ok(browser), true) => Ok(browser),
-        _ => Err(Error::Missing(missing.join("; "))),
+        _ => Err(Error::Other(format!(
+            "setup incomplete: {}",
+            missing.join("; ")
+        ))),
     }
 }
 
@@ -58,6 +61,14 @@ fn installed(name: &str, version: &str) {
 fn version_of(program: impl AsRef<std::ffi::OsStr>) -> Option<String> {
     let out = proc::output(Command::new(program).arg("--version"))?;
     out.lines().next().map(str::to_string)
+}
+
+/// `Chromium 156.0.8078.108 built on Debian ...` -> `Chromium 156.0.8078.108`.
+fn short_version(line: &str) -> String {
+    line.split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn wasm_target() -> Result<()> {
@@ -187,10 +198,13 @@ fn browser() -> Result<Browser> {
         })
     };
     let report = |b: &Browser, f: fn(&str, &str)| {
-        f("chromium", &version_of(&b.chromium).unwrap_or_default());
+        f(
+            "chromium",
+            &short_version(&version_of(&b.chromium).unwrap_or_default()),
+        );
         f(
             "chromedriver",
-            &version_of(&b.chromedriver).unwrap_or_default(),
+            &short_version(&version_of(&b.chromedriver).unwrap_or_default()),
         );
     };
     if let Some(b) = found() {
