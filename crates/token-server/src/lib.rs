@@ -1,1 +1,60 @@
-//! Token server (filled by its own issue).
+//! The companion backend of operator-chat: the browser asks it for a chat token, it asks
+//! Operator with the API key, and the key never leaves the server.
+//!
+//! Two layers, kept apart:
+//!
+//! 1. **The snippet** — [`mint()`] (`POST /operator/session`) in `mint.rs`, with its
+//!    [`Upstream`] client, [`MintError`] and the [`Authorize`] hook. It asks the hook who the
+//!    caller is, creates a `chat_realtime` conversation for the configured agent (or reuses the
+//!    caller's current one while it has not ended), mints a token with
+//!    `POST /conversations/{id}/token/refresh`, and answers
+//!    `{conversation_id, token, expires_at, events_url, session_url}` with
+//!    `Cache-Control: no-store`. Copy it into your own axum app.
+//! 2. **The dev server** — [`app()`] and the `token-server` binary: the snippet plus the demo
+//!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/` and `pkg/`,
+//!    an exact-origin CORS allow-list, a per-(IP, caller) rate limit, timeouts, body limits,
+//!    redacted logs ([`Redactor`]) and graceful shutdown.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use axum::{routing::post, Router};
+//! use token_server::{mint, DemoCookieAuth, MintState, Upstream};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let key = std::env::var("OPERATOR_API_KEY")?;
+//! let upstream = Upstream::new("https://api.operator.xyz", &key)?;
+//! // Replace DemoCookieAuth with your own `Authorize` implementation.
+//! let auth = Arc::new(DemoCookieAuth::random());
+//! let state = Arc::new(MintState::new(auth, upstream, "ca_8qm9JBCiTe7"));
+//! let app: Router = Router::new().route("/operator/session", post(mint)).with_state(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod app;
+mod authorize;
+mod config;
+mod demo_auth;
+mod error;
+mod mint;
+mod origins;
+mod rate_limit;
+mod redact;
+mod shutdown;
+mod static_files;
+mod upstream;
+
+pub use app::{app, AppState, BODY_LIMIT};
+pub use authorize::{Authorize, CallerId, Refused};
+pub use config::{Config, ConfigError, USAGE};
+pub use demo_auth::{cookie, demo_login, DemoCookieAuth, COOKIE_NAME};
+pub use error::MintError;
+pub use mint::{mint, ws_base, Conversation, MintState, Session};
+pub use origins::{check_origin, normalize_origin, AllowedOrigins, OriginError};
+pub use rate_limit::{ClientKey, Limiter, RateLimit};
+pub use redact::{RedactingMakeWriter, RedactingWriter, Redactor};
+pub use shutdown::shutdown_signal;
+pub use static_files::{static_headers, static_router};
+pub use upstream::{is_final_status, Created, CreatedChannel, Minted, Upstream, OPERATOR_VERSION};

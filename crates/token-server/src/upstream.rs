@@ -1,0 +1,196 @@
+//! The Operator API client the mint handler needs: create a conversation, read its status,
+//! refresh its token. Holds the API key; never logs it, never puts it in an error.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::{header, Method, Response, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::MintError;
+
+/// The only Operator API version (`Operator-Version` header).
+pub const OPERATOR_VERSION: &str = "2025-06-19";
+
+/// An Operator API client bound to one base URL and API key.
+#[derive(Clone)]
+pub struct Upstream {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: String,
+}
+
+impl fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Upstream")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+/// `POST /conversations` answer (chat channels).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Created {
+    /// The conversation id.
+    pub id: String,
+    /// The channel, with the first token.
+    pub channel: CreatedChannel,
+}
+
+/// The `channel` object of a create answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedChannel {
+    /// The first token, when Operator returns one.
+    pub token: Option<String>,
+    /// Its expiry (RFC 3339).
+    pub expires_at: Option<String>,
+    /// Events SSE URL without token.
+    pub events_url: Option<String>,
+    /// Session WebSocket URL without token (an emulator extension; derived when absent).
+    pub session_url: Option<String>,
+}
+
+/// `POST /conversations/{id}/token/refresh` answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Minted {
+    /// The new token (the previous one is revoked).
+    pub token: String,
+    /// Its expiry (RFC 3339).
+    pub expires_at: String,
+}
+
+#[derive(Deserialize)]
+struct Status {
+    status: String,
+}
+
+impl Upstream {
+    /// A client with connect and request timeouts. `base_url` is e.g. `https://api.operator.xyz`.
+    pub fn new(base_url: &str, api_key: &str) -> Result<Self, reqwest::Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .build()?;
+        Ok(Upstream {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            api_key: api_key.to_owned(),
+        })
+    }
+
+    /// The base URL (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Creates a `chat_realtime` conversation for `agent_id`.
+    pub async fn create_conversation(&self, agent_id: &str) -> Result<Created, MintError> {
+        let body = json!({ "agent_id": agent_id, "channel": { "type": "chat_realtime" } });
+        self.call(Method::POST, "/conversations", Some(body)).await
+    }
+
+    /// `Some(true)` when the conversation has ended, `None` when it no longer exists.
+    pub async fn has_ended(&self, id: &str) -> Result<Option<bool>, MintError> {
+        let path = format!("/conversations/{id}");
+        match self.call::<Status>(Method::GET, &path, None).await {
+            Ok(s) => Ok(Some(is_final_status(&s.status))),
+            Err(MintError::UpstreamRejected(reason)) if reason == "404" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Mints a new token for the conversation, revoking the previous one.
+    pub async fn refresh_token(&self, id: &str) -> Result<Minted, MintError> {
+        let path = format!("/conversations/{id}/token/refresh");
+        self.call(Method::POST, &path, None).await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<T, MintError> {
+        tracing::debug!(%method, path, "operator api request");
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.api_key)
+            .header("Operator-Version", OPERATOR_VERSION);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.map_err(|e| {
+            let what = if e.is_timeout() {
+                "timed out"
+            } else {
+                "unreachable"
+            };
+            MintError::UpstreamUnavailable(what.into(), None)
+        })?;
+        let response = classify(response)?;
+        response
+            .json::<T>()
+            .await
+            .map_err(|_| MintError::UpstreamRejected("unexpected response body".into()))
+    }
+}
+
+/// Statuses after which a conversation can no longer be chatted in (operator-api.md §5.5).
+pub fn is_final_status(status: &str) -> bool {
+    matches!(
+        status,
+        "completed" | "failed" | "busy" | "no-answer" | "voicemail"
+    )
+}
+
+/// Maps an upstream error status onto the widget-facing error; passes 2xx through.
+fn classify(response: Response) -> Result<Response, MintError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64);
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => MintError::UpstreamAuth,
+        StatusCode::TOO_MANY_REQUESTS => MintError::UpstreamRateLimited { retry_after },
+        s if s.is_server_error() => {
+            MintError::UpstreamUnavailable(s.as_u16().to_string(), retry_after)
+        }
+        s => MintError::UpstreamRejected(s.as_u16().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ended_statuses_are_final_and_live_ones_are_not() {
+        for s in ["completed", "failed", "busy", "no-answer", "voicemail"] {
+            assert!(is_final_status(s), "{s} should be final");
+        }
+        for s in ["queued", "in-progress"] {
+            assert!(!is_final_status(s), "{s} should not be final");
+        }
+    }
+
+    #[test]
+    fn debug_output_hides_the_api_key() {
+        let upstream = Upstream::new("http://127.0.0.1:1", "op_secret_key_123").unwrap();
+        let shown = format!("{upstream:?}");
+        assert!(
+            !shown.contains("op_secret_key_123"),
+            "key leaked in {shown}"
+        );
+    }
+}
