@@ -71,7 +71,7 @@ pub fn summary(outcomes: &[Outcome], total_time: Duration) -> String {
             _ => String::new(),
         };
         out.push_str(&format!(
-            "{:>7.1}s  {:<34} {status}{counts}\n",
+            "{:>7.1}s  {:<40} {status}{counts}\n",
             o.took.as_secs_f64(),
             o.name
         ));
