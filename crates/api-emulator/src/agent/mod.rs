@@ -1,0 +1,7 @@
+//! The deterministic scripted agent: what it says (pure) and the task that says it.
+
+mod actor;
+mod script;
+mod split;
+
+pub use actor::{spawn_actor, Command, CommandKind};

@@ -1,0 +1,208 @@
+//! What the scripted agent answers: a pure function of the user's text.
+//!
+//! Rules, checked on the text (case-insensitive for keywords):
+//! - `/echo <text>`: reply exactly `<text>`;
+//! - `/stream <N>` (1 ≤ N ≤ 10 000): reply with N deltas `w1 `, `w2 `, …, `wN`;
+//! - contains "notice": an `agent.notice.sent` first;
+//! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
+//!   "Your order <ID> has shipped and will arrive in 2 business days." (`<ID>` = the first word
+//!   with a digit, else `A-1001`);
+//! - else contains "bye": "Goodbye! Thanks for chatting.";
+//! - else: `You said: "<text>". I'm a scripted demo agent; try /echo, /stream 5, "order", "notice" or "bye".`;
+//! - contains "bye" (with any of the above but commands): the conversation ends after the reply.
+
+use serde_json::json;
+
+use super::split::split_deltas;
+use crate::assumptions::MAX_STREAM_DELTAS;
+
+/// One step of a reply, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// An `agent.notice.sent`.
+    Notice(String),
+    /// `agent.message.delta` fragments.
+    Say(Vec<String>),
+    /// An `agent.tool_call.created` then `agent.tool_call.returned`.
+    Tool {
+        /// Tool name.
+        name: String,
+        /// JSON-encoded arguments.
+        arguments: String,
+        /// JSON-encoded result.
+        result: String,
+    },
+}
+
+/// A planned reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// Steps in order.
+    pub steps: Vec<Step>,
+    /// End the conversation afterwards.
+    pub ends: bool,
+}
+
+impl Reply {
+    /// The final `agent.message.completed.text`: every delta joined.
+    pub fn text(&self) -> String {
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Say(parts) => Some(parts.concat()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Whether the reply calls a tool.
+    pub fn has_tool_calls(&self) -> bool {
+        self.steps.iter().any(|s| matches!(s, Step::Tool { .. }))
+    }
+}
+
+fn say(text: &str) -> Step {
+    Step::Say(split_deltas(text))
+}
+
+fn order_id(text: &str) -> String {
+    text.split_whitespace()
+        .find(|w| w.chars().any(|c| c.is_ascii_digit()))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .unwrap_or_else(|| "A-1001".to_string())
+}
+
+fn stream_reply(n: usize) -> Reply {
+    let parts = (1..=n)
+        .map(|i| {
+            if i < n {
+                format!("w{i} ")
+            } else {
+                format!("w{i}")
+            }
+        })
+        .collect();
+    Reply {
+        steps: vec![Step::Say(parts)],
+        ends: false,
+    }
+}
+
+/// Plans the reply to a user message.
+pub fn plan_reply(text: &str) -> Reply {
+    if let Some(rest) = text.strip_prefix("/echo") {
+        if rest.is_empty() || rest.starts_with(' ') {
+            let echoed = rest.strip_prefix(' ').unwrap_or(rest);
+            return Reply {
+                steps: vec![say(echoed)],
+                ends: false,
+            };
+        }
+    }
+    if let Some(rest) = text.strip_prefix("/stream ") {
+        if let Ok(n) = rest.trim().parse::<usize>() {
+            if (1..=MAX_STREAM_DELTAS).contains(&n) {
+                return stream_reply(n);
+            }
+        }
+    }
+    let lower = text.to_lowercase();
+    let mut steps = Vec::new();
+    if lower.contains("notice") {
+        steps.push(Step::Notice(
+            "Notice: this is a scripted notice from the demo agent.".to_string(),
+        ));
+    }
+    if lower.contains("order") {
+        let id = order_id(text);
+        steps.push(say("Let me look that order up. "));
+        steps.push(Step::Tool {
+            name: "lookup_order".to_string(),
+            arguments: json!({ "order_id": id }).to_string(),
+            result: json!({ "order_id": id, "status": "shipped", "eta_days": 2 }).to_string(),
+        });
+        steps.push(say(&format!(
+            "Your order {id} has shipped and will arrive in 2 business days."
+        )));
+    } else if lower.contains("bye") {
+        steps.push(say("Goodbye! Thanks for chatting."));
+    } else {
+        steps.push(say(&format!(
+            "You said: \"{text}\". I'm a scripted demo agent; try /echo, /stream 5, \"order\", \"notice\" or \"bye\"."
+        )));
+    }
+    Reply {
+        steps,
+        ends: lower.contains("bye"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn echo_replies_with_exactly_the_text() {
+        let r = plan_reply("/echo Hello,  world");
+        assert_eq!(r.text(), "Hello,  world");
+        assert!(!r.ends && !r.has_tool_calls());
+    }
+
+    #[test]
+    fn stream_replies_with_n_deltas() {
+        let r = plan_reply("/stream 5");
+        assert_eq!(
+            r.steps,
+            vec![Step::Say(vec![
+                "w1 ".into(),
+                "w2 ".into(),
+                "w3 ".into(),
+                "w4 ".into(),
+                "w5".into()
+            ])]
+        );
+        assert_eq!(r.text(), "w1 w2 w3 w4 w5");
+    }
+
+    #[test]
+    fn order_calls_lookup_order_with_the_order_id() {
+        let r = plan_reply("Where is my order #B-42?");
+        assert!(r.has_tool_calls());
+        let tool = r.steps.iter().find_map(|s| match s {
+            Step::Tool {
+                name, arguments, ..
+            } => Some((name.clone(), arguments.clone())),
+            _ => None,
+        });
+        assert_eq!(
+            tool,
+            Some(("lookup_order".into(), "{\"order_id\":\"B-42\"}".into()))
+        );
+        assert_eq!(
+            r.text(),
+            "Let me look that order up. Your order B-42 has shipped and will arrive in 2 business days."
+        );
+    }
+
+    #[test]
+    fn notice_comes_first_and_bye_ends_the_conversation() {
+        let r = plan_reply("Send a notice then bye");
+        assert!(matches!(r.steps.first(), Some(Step::Notice(_))));
+        assert_eq!(r.text(), "Goodbye! Thanks for chatting.");
+        assert!(r.ends);
+    }
+
+    #[test]
+    fn other_text_is_quoted_back_deterministically() {
+        assert_eq!(plan_reply("Hi"), plan_reply("Hi"));
+        assert!(plan_reply("Hi").text().starts_with("You said: \"Hi\"."));
+        assert!(
+            !plan_reply("/stream 0").text().starts_with('w'),
+            "N=0 is plain text"
+        );
+    }
+}

@@ -1,0 +1,136 @@
+//! WebSocket `GET /conversations/{id}/session?token=` (§4.1): live events only (A12), client
+//! messages drive the scripted agent, bad frames get a `server.error` and the socket stays open.
+
+use std::sync::Arc;
+
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc;
+
+use super::client_message::{parse_client_message, report_invalid};
+use crate::agent::Command;
+use crate::assumptions::{WS_CLOSE_NORMAL, WS_TRANSPORT_LIMIT_BYTES};
+use crate::auth::authorize_stream;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::QueryMap;
+use crate::faults::Transport;
+use crate::feed::{Feed, FeedItem, MALFORMED_FRAME};
+use crate::state::{AppState, ChannelType, EventLog, Status};
+
+struct Session {
+    state: AppState,
+    id: String,
+    log: Arc<EventLog>,
+    commands: mpsc::UnboundedSender<Command>,
+    start: usize,
+    ended: bool,
+}
+
+/// The session WebSocket handler: token checked before the upgrade.
+pub async fn session(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    query: QueryMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    authorize_stream(&state, &headers, query.get("token"), &id)?;
+    let session = {
+        let store = state.store();
+        let c = store
+            .conversations
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found(format!("Conversation {id} not found.")))?;
+        if c.channel_type != ChannelType::ChatRealtime {
+            return Err(ApiError::invalid(format!(
+                "The session WebSocket is for chat_realtime conversations; this one is {}.",
+                c.channel_type.as_str()
+            )));
+        }
+        Session {
+            state: state.clone(),
+            id: id.clone(),
+            log: c.log.clone(),
+            commands: c.commands.clone(),
+            start: c.log.len(),
+            ended: c.status == Status::Completed,
+        }
+    };
+    let upgrade =
+        upgrade.map_err(|_| ApiError::invalid("Expected a WebSocket upgrade request."))?;
+    tracing::info!(conversation = %id, "session socket opened");
+    Ok(upgrade
+        .max_message_size(WS_TRANSPORT_LIMIT_BYTES)
+        .max_frame_size(WS_TRANSPORT_LIMIT_BYTES)
+        .on_upgrade(move |socket| run(session, socket)))
+}
+
+fn close_normal(reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: WS_CLOSE_NORMAL,
+        reason: reason.into(),
+    }))
+}
+
+async fn run(session: Session, socket: WebSocket) {
+    let (mut sink, mut incoming) = socket.split();
+    if session.ended {
+        let _ = sink.send(close_normal("conversation ended")).await;
+        return;
+    }
+    let mut feed = Feed::new(
+        session.state.clone(),
+        session.log.clone(),
+        session.start,
+        Transport::Ws,
+        session.id.clone(),
+    );
+    loop {
+        tokio::select! {
+            item = feed.next() => match item {
+                FeedItem::Event(event) => {
+                    if sink.send(Message::Text(event.json.as_str().into())).await.is_err() {
+                        break;
+                    }
+                    if event.payload_type == "conversation.ended" {
+                        let _ = sink.send(close_normal("conversation ended")).await;
+                        break;
+                    }
+                }
+                FeedItem::Malformed => {
+                    if sink.send(Message::Text(MALFORMED_FRAME.into())).await.is_err() {
+                        break;
+                    }
+                }
+                FeedItem::Drop => {
+                    tracing::info!(conversation = %session.id, "session socket dropped (fault)");
+                    return; // abrupt: no close frame
+                }
+            },
+            message = incoming.next() => match message {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(Message::Text(text))) => handle_text(&session, text.as_str()),
+                Some(Ok(Message::Binary(_))) => {
+                    report_invalid(&session.log, "Binary frames are not supported; send JSON text frames.");
+                }
+                Some(Ok(_)) => {} // ping/pong are answered by the transport
+            },
+        }
+    }
+    tracing::info!(conversation = %session.id, "session socket closed");
+}
+
+fn handle_text(session: &Session, text: &str) {
+    match parse_client_message(text) {
+        Ok(kind) => {
+            if session.commands.send(Command { kind, done: None }).is_err() {
+                report_invalid(&session.log, "The conversation no longer exists.");
+            }
+        }
+        Err(reason) => report_invalid(&session.log, &reason),
+    }
+}

@@ -1,0 +1,1 @@
+//! In-process route tests (`tower::ServiceExt::oneshot`).
