@@ -34,10 +34,8 @@ impl Redactor {
 
     /// The text with every secret and credential value replaced by `[REDACTED]`.
     pub fn redact(&self, text: &str) -> String {
+        // Patterns first: a short literal secret must not break a marker like `token=`.
         let mut out = text.to_owned();
-        for secret in self.secrets.iter() {
-            out = out.replace(secret.as_str(), MASK);
-        }
         for marker in [
             "token=",
             "\"token\":\"",
@@ -46,6 +44,9 @@ impl Redactor {
             "opchat_demo=",
         ] {
             out = mask_after(&out, marker);
+        }
+        for secret in self.secrets.iter() {
+            out = out.replace(secret.as_str(), MASK);
         }
         out
     }
@@ -151,6 +152,12 @@ mod tests {
             clean.contains("after=ev_1&token=[REDACTED]"),
             "shape kept: {clean}"
         );
+    }
+
+    #[test]
+    fn a_short_secret_does_not_stop_token_values_being_masked() {
+        let clean = Redactor::new(["k".to_owned()]).redact("GET /x?token=tok_secret");
+        assert!(!clean.contains("tok_secret"), "{clean}");
     }
 
     #[derive(Clone, Default)]

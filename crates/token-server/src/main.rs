@@ -1,0 +1,46 @@
+//! `token-server`: the operator-chat dev server. See the crate docs and `--help`.
+
+use std::process::ExitCode;
+
+use token_server::{bind, secrets, shutdown_signal, Config, ConfigError, Redactor};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+        Ok(config) => config,
+        Err(ConfigError::Help) => {
+            print!("{}", token_server::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("token-server: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let redactor = Redactor::new(secrets(&config));
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(redactor.wrap(std::io::stderr))
+        .init();
+    let bound = match bind(&config).await {
+        Ok(bound) => bound,
+        Err(err) => {
+            eprintln!("token-server: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("token-server listening on {}", bound.url);
+    if let Some(emulator) = &bound.emulator_url {
+        println!("emulator at {emulator}");
+    }
+    match bound.serve(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("token-server: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Turning a [`Config`] into a running dev server: resolve the upstream (embedding the
+//! emulator when no base URL is given), bind, serve until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::app::{app, AppState};
+use crate::config::Config;
+use crate::demo_auth::DemoCookieAuth;
+use crate::mint::MintState;
+use crate::origins::AllowedOrigins;
+use crate::upstream::Upstream;
+
+/// Whole-request timeout of the dev server.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Binding the listener or the embedded emulator failed.
+    #[error("could not bind {what}: {source}")]
+    Bind {
+        /// Which server.
+        what: &'static str,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The HTTP client could not be built.
+    #[error("could not build the Operator API client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+/// The API key the server will use: `OPERATOR_API_KEY`, or the emulator's default when the
+/// emulator is embedded. Known before anything logs, so the log redactor can mask it.
+pub fn effective_api_key(config: &Config) -> String {
+    config
+        .api_key
+        .clone()
+        .unwrap_or_else(|| api_emulator::DEFAULT_API_KEY.to_owned())
+}
+
+/// Every secret the logs must never show.
+pub fn secrets(config: &Config) -> Vec<String> {
+    let mut all = vec![effective_api_key(config)];
+    all.extend(config.emulator_admin_key.clone());
+    all.extend(config.demo_cookie_secret.clone());
+    all
+}
+
+/// A bound, not yet serving, dev server.
+#[derive(Debug)]
+pub struct Bound {
+    /// `http://HOST:PORT` of the dev server.
+    pub url: String,
+    /// `http://127.0.0.1:PORT` of the embedded emulator, if any.
+    pub emulator_url: Option<String>,
+    listener: TcpListener,
+    router: Router,
+}
+
+/// Starts the embedded emulator if needed, builds the app and binds its listener.
+pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
+    let api_key = effective_api_key(config);
+    let (base_url, emulator_url) = match &config.base_url {
+        Some(url) => (url.clone(), None),
+        None => {
+            let url = spawn_emulator(config, &api_key).await?;
+            (url.clone(), Some(url))
+        }
+    };
+    let agent_id = config
+        .agent_id
+        .clone()
+        .unwrap_or_else(|| api_emulator::SEEDED_AGENT_ID.to_owned());
+    let demo = Arc::new(match &config.demo_cookie_secret {
+        Some(secret) => DemoCookieAuth::new(secret.as_bytes()),
+        None => DemoCookieAuth::random(),
+    });
+    let upstream = Upstream::new(&base_url, &api_key)?;
+    let mint = Arc::new(MintState::new(demo.clone(), upstream, agent_id));
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
+        .await
+        .map_err(|source| ServeError::Bind {
+            what: "the dev server",
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
+        what: "the dev server",
+        source,
+    })?;
+    let router = app(AppState {
+        mint,
+        demo: Some(demo),
+        origins: AllowedOrigins::new(config.allowed_origins.clone()),
+        rate_limit: config.rate_limit,
+        www_dir: config.www_dir.clone(),
+        pkg_dir: config.pkg_dir.clone(),
+        request_timeout: REQUEST_TIMEOUT,
+    });
+    Ok(Bound {
+        url: format!("http://{addr}"),
+        emulator_url,
+        listener,
+        router,
+    })
+}
+
+async fn spawn_emulator(config: &Config, api_key: &str) -> Result<String, ServeError> {
+    let bind_err = |source| ServeError::Bind {
+        what: "the embedded emulator",
+        source,
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(bind_err)?;
+    let addr = listener.local_addr().map_err(bind_err)?;
+    let url = format!("http://{addr}");
+    let emulator = api_emulator::EmulatorConfig {
+        api_key: api_key.to_owned(),
+        admin_key: config.emulator_admin_key.clone(),
+        public_base_url: Some(url.clone()),
+        ..Default::default()
+    };
+    api_emulator::spawn(listener, emulator)
+        .await
+        .map_err(bind_err)?;
+    Ok(url)
+}
+
+impl Bound {
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn serve(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}

@@ -1,0 +1,177 @@
+//! Shared test helpers: an in-process emulator, the app in front of it, request shortcuts.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use token_server::{
+    app, AllowedOrigins, AppState, DemoCookieAuth, MintState, RateLimit, Upstream, COOKIE_NAME,
+};
+use tower::ServiceExt;
+
+pub const ADMIN_KEY: &str = "admin_test_key_42";
+pub const API_KEY: &str = "op_test_secret_key_for_token_server_tests";
+pub const ALLOWED_ORIGIN: &str = "http://app.test:3000";
+
+/// An emulator on 127.0.0.1:0 with [`API_KEY`] and [`ADMIN_KEY`].
+pub struct Emulator {
+    pub url: String,
+    http: reqwest::Client,
+}
+
+impl Emulator {
+    pub async fn start() -> Emulator {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let config = api_emulator::EmulatorConfig {
+            api_key: API_KEY.into(),
+            admin_key: Some(ADMIN_KEY.into()),
+            ..Default::default()
+        };
+        let addr = api_emulator::spawn(listener, config).await.unwrap();
+        Emulator {
+            url: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Installs one fault through the admin route.
+    pub async fn fault(&self, fault: Value) {
+        let res = self
+            .http
+            .post(format!("{}/_emulator/faults", self.url))
+            .header("X-Emulator-Admin-Key", ADMIN_KEY)
+            .json(&fault)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success(),
+            "fault {fault} refused: {}",
+            res.status()
+        );
+    }
+
+    /// Status and error code of opening the events stream with `token` (the stream is dropped).
+    pub async fn events_status(&self, events_url: &str, token: &str) -> (u16, Option<String>) {
+        let res = self
+            .http
+            .get(events_url)
+            .query(&[("token", token)])
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        if status == 200 {
+            return (status, None);
+        }
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        (status, body["code"].as_str().map(str::to_owned))
+    }
+
+    /// Ends a conversation the server-side way: deletes it (testmode conversations may be).
+    pub async fn api(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
+        self.http
+            .request(method, format!("{}{path}", self.url))
+            .bearer_auth(API_KEY)
+            .header("Operator-Version", "2025-06-19")
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The app against `base_url` with `api_key`, a fixed demo secret and the given limit.
+pub fn test_app(base_url: &str, api_key: &str, limit: RateLimit) -> (Router, Arc<DemoCookieAuth>) {
+    let demo = Arc::new(DemoCookieAuth::new(*b"test secret test secret test sec"));
+    let upstream = Upstream::new(base_url, api_key).unwrap();
+    let mint = Arc::new(MintState::new(
+        demo.clone(),
+        upstream,
+        api_emulator::SEEDED_AGENT_ID,
+    ));
+    let router = app(AppState {
+        mint,
+        demo: Some(demo.clone()),
+        origins: AllowedOrigins::new([ALLOWED_ORIGIN.to_owned()]),
+        rate_limit: limit,
+        www_dir: "/nonexistent/www".into(),
+        pkg_dir: "/nonexistent/pkg".into(),
+        request_timeout: Duration::from_secs(20),
+    });
+    (router, demo)
+}
+
+/// `Cookie` header value for a signed-in demo caller.
+pub fn cookie_for(auth: &DemoCookieAuth, caller: &str) -> String {
+    format!("{COOKIE_NAME}={}", auth.sign(caller))
+}
+
+/// An answer: status, headers and the JSON body (Null when not JSON).
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub raw: String,
+}
+
+/// `POST /operator/session` with optional cookie and origin, through `oneshot`.
+pub async fn post_session(router: &Router, cookie: Option<&str>, origin: Option<&str>) -> Answer {
+    let mut req = Request::post("/operator/session").header(header::HOST, "127.0.0.1:8080");
+    if let Some(cookie) = cookie {
+        req = req.header(header::COOKIE, cookie);
+    }
+    if let Some(origin) = origin {
+        req = req.header(header::ORIGIN, origin);
+    }
+    send(router, req.body(Body::empty()).unwrap()).await
+}
+
+/// Sends any request through `oneshot`.
+pub async fn send(router: &Router, req: Request<Body>) -> Answer {
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        body,
+        raw,
+    }
+}
+
+/// Asserts the widget-facing error shape and returns (code, transient).
+pub fn error_parts(answer: &Answer) -> (String, bool) {
+    let body = &answer.body;
+    let code = body["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {}", answer.raw));
+    let transient = body["transient"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("no transient in {}", answer.raw));
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message in {}",
+        answer.raw
+    );
+    (code.to_owned(), transient)
+}
+
+pub fn generous() -> RateLimit {
+    RateLimit {
+        burst: 1000,
+        per_minute: 6000,
+    }
+}
+
+pub fn fault_503(count: u32) -> Value {
+    json!({"kind": "http_status", "status": 503, "count": count, "retry_after_s": 2})
+}

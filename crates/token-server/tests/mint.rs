@@ -1,0 +1,228 @@
+//! The mint handler through `oneshot`, against an in-process emulator.
+
+mod common;
+
+use axum::http::{header, StatusCode};
+use common::*;
+
+#[tokio::test]
+async fn signed_in_caller_gets_a_working_session_with_no_store() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_alice")), None).await;
+
+    assert_eq!(answer.status, StatusCode::OK, "body: {}", answer.raw);
+    assert_eq!(answer.headers[header::CACHE_CONTROL], "no-store");
+    let body = &answer.body;
+    for field in [
+        "conversation_id",
+        "token",
+        "expires_at",
+        "events_url",
+        "session_url",
+    ] {
+        assert!(
+            body[field].as_str().is_some_and(|v| !v.is_empty()),
+            "{field} missing: {}",
+            answer.raw
+        );
+    }
+    let events_url = body["events_url"].as_str().unwrap();
+    assert!(
+        events_url.starts_with(&emu.url) && !events_url.contains("token"),
+        "{events_url}"
+    );
+    assert!(
+        body["session_url"].as_str().unwrap().starts_with("ws://"),
+        "{}",
+        answer.raw
+    );
+    let token = body["token"].as_str().unwrap();
+    assert_eq!(
+        emu.events_status(events_url, token).await,
+        (200, None),
+        "token opens the events"
+    );
+}
+
+#[tokio::test]
+async fn second_mint_reuses_the_conversation_and_revokes_the_first_token() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let cookie = cookie_for(&auth, "demo_bob");
+
+    let first = post_session(&app, Some(&cookie), None).await.body;
+    let second = post_session(&app, Some(&cookie), None).await.body;
+
+    assert_eq!(
+        first["conversation_id"], second["conversation_id"],
+        "same caller, same conversation"
+    );
+    assert_ne!(first["token"], second["token"], "a new token each mint");
+    let events_url = second["events_url"].as_str().unwrap();
+    let revoked = emu
+        .events_status(events_url, first["token"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        revoked,
+        (401, Some("token_revoked".into())),
+        "the first token is revoked"
+    );
+    let fresh = emu
+        .events_status(events_url, second["token"].as_str().unwrap())
+        .await;
+    assert_eq!(fresh, (200, None), "the second token works");
+}
+
+#[tokio::test]
+async fn different_callers_get_different_conversations() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+
+    let a = post_session(&app, Some(&cookie_for(&auth, "demo_a")), None)
+        .await
+        .body;
+    let b = post_session(&app, Some(&cookie_for(&auth, "demo_b")), None)
+        .await
+        .body;
+
+    assert_ne!(a["conversation_id"], b["conversation_id"]);
+}
+
+#[tokio::test]
+async fn a_conversation_that_is_gone_is_replaced_by_a_new_one() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let cookie = cookie_for(&auth, "demo_carol");
+    let first = post_session(&app, Some(&cookie), None).await.body;
+    let id = first["conversation_id"].as_str().unwrap();
+    let deleted = emu
+        .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
+        .await;
+    assert!(
+        deleted.status().is_success(),
+        "emulator deleted {id}: {}",
+        deleted.status()
+    );
+
+    let second = post_session(&app, Some(&cookie), None).await;
+
+    assert_eq!(second.status, StatusCode::OK, "{}", second.raw);
+    assert_ne!(
+        second.body["conversation_id"], first["conversation_id"],
+        "a new conversation"
+    );
+}
+
+#[tokio::test]
+async fn missing_or_forged_cookie_is_refused_with_401_before_any_upstream_call() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let forged = cookie_for(&auth, "demo_eve").replace("demo_eve", "demo_admin");
+
+    for cookie in [None, Some(forged.as_str()), Some("opchat_demo=garbage")] {
+        let answer = post_session(&app, cookie, None).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::UNAUTHORIZED,
+            "cookie {cookie:?}: {}",
+            answer.raw
+        );
+        assert_eq!(
+            error_parts(&answer),
+            ("unauthorized".into(), false),
+            "cookie {cookie:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn upstream_503_is_passed_on_as_transient_with_retry_after() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    emu.fault(fault_503(1)).await;
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_dan")), None).await;
+
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.raw
+    );
+    assert_eq!(error_parts(&answer), ("upstream_unavailable".into(), true));
+    assert_eq!(
+        answer
+            .headers
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap()),
+        Some("2")
+    );
+    let retry = post_session(&app, Some(&cookie_for(&auth, "demo_dan")), None).await;
+    assert_eq!(
+        retry.status,
+        StatusCode::OK,
+        "the fault was used up: {}",
+        retry.raw
+    );
+}
+
+#[tokio::test]
+async fn upstream_429_stays_transient() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    emu.fault(
+        serde_json::json!({"kind": "http_status", "status": 429, "count": 1, "retry_after_s": 1}),
+    )
+    .await;
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_erin")), None).await;
+
+    assert_eq!(
+        answer.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        answer.raw
+    );
+    assert_eq!(error_parts(&answer), ("upstream_rate_limited".into(), true));
+}
+
+#[tokio::test]
+async fn bad_upstream_key_is_a_non_transient_502_that_never_shows_the_key() {
+    let emu = Emulator::start().await;
+    let wrong_key = "op_test_wrong_key_that_must_not_leak";
+    let (app, auth) = test_app(&emu.url, wrong_key, generous());
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_frank")), None).await;
+
+    assert_eq!(answer.status, StatusCode::BAD_GATEWAY, "{}", answer.raw);
+    assert_eq!(error_parts(&answer), ("upstream_auth".into(), false));
+    for leaked in [wrong_key, API_KEY] {
+        assert!(!answer.raw.contains(leaked), "key in body: {}", answer.raw);
+        for (name, value) in &answer.headers {
+            assert!(
+                !value.to_str().unwrap_or("").contains(leaked),
+                "key in header {name}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unreachable_upstream_is_transient() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let (app, auth) = test_app(&dead, API_KEY, generous());
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_gus")), None).await;
+
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.raw
+    );
+    assert_eq!(error_parts(&answer), ("upstream_unavailable".into(), true));
+}
