@@ -18,7 +18,7 @@ use crate::routes::{
 };
 use crate::state::AppState;
 
-fn server_routes() -> Router<AppState> {
+fn server_routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route(
             "/conversational_agents",
@@ -43,9 +43,13 @@ fn server_routes() -> Router<AppState> {
         )
         .route("/conversations/{id}/token/refresh", post(tokens::refresh))
         .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            inject_http_faults,
+        ))
 }
 
-fn token_routes() -> Router<AppState> {
+fn token_routes(state: &AppState) -> Router<AppState> {
     // A32: token requests from any origin, without credentials.
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -61,6 +65,11 @@ fn token_routes() -> Router<AppState> {
             get(session_ws::session).post(session_async::session),
         )
         .method_not_allowed_fallback(fallback::method_not_allowed)
+        // Injected faults inside CORS, so browsers can read them.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            inject_http_faults,
+        ))
         .layer(cors)
 }
 
@@ -97,10 +106,9 @@ async fn log_requests(req: Request, next: Next) -> Response {
 /// Must be served from inside a tokio runtime (the scripted agent runs as tasks).
 pub fn router(config: EmulatorConfig) -> Router {
     let state = AppState::new(config);
-    let faults = middleware::from_fn_with_state(state.clone(), inject_http_faults);
     let mut app = Router::new()
-        .merge(server_routes().layer(faults.clone()))
-        .merge(token_routes().layer(faults));
+        .merge(server_routes(&state))
+        .merge(token_routes(&state));
     if state.config.admin_key.is_some() {
         app = app.merge(admin_routes());
     }

@@ -1,1 +1,9 @@
 //! In-process route tests (`tower::ServiceExt::oneshot`).
+
+mod admin;
+mod agents;
+mod async_session;
+mod auth;
+mod conversations;
+mod errors;
+mod support;
