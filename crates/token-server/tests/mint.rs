@@ -226,3 +226,38 @@ async fn unreachable_upstream_is_transient() {
     );
     assert_eq!(error_parts(&answer), ("upstream_unavailable".into(), true));
 }
+
+#[tokio::test]
+async fn an_ended_conversation_is_replaced_by_a_new_one() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let cookie = cookie_for(&auth, "demo_hank");
+    let first = post_session(&app, Some(&cookie), None).await.body;
+    let session_url = first["session_url"].as_str().unwrap();
+    let url = format!("{session_url}?token={}", first["token"].as_str().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let end = r#"{"id":"c_end","payload":{"type":"conversation.end"}}"#;
+    ws.send(Message::Text(end.into())).await.unwrap();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(Ok(msg)) = ws.next().await {
+            if matches!(&msg, Message::Text(t) if t.contains("conversation.ended")) {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(
+        ended.await.unwrap_or(false),
+        "the emulator ended the conversation"
+    );
+
+    let second = post_session(&app, Some(&cookie), None).await;
+
+    assert_eq!(second.status, StatusCode::OK, "{}", second.raw);
+    assert_ne!(
+        second.body["conversation_id"], first["conversation_id"],
+        "a new conversation"
+    );
+}
