@@ -136,3 +136,17 @@ pub fn ws_base(base: &str) -> String {
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ws_base;
+
+    #[test]
+    fn http_bases_become_websocket_bases() {
+        assert_eq!(ws_base("http://127.0.0.1:4010"), "ws://127.0.0.1:4010");
+        assert_eq!(
+            ws_base("https://api.operator.xyz"),
+            "wss://api.operator.xyz"
+        );
+    }
+}
