@@ -113,5 +113,13 @@ pub mod connection;
 pub mod protocol;
 pub mod token;
 pub mod transcript;
+#[cfg(target_arch = "wasm32")]
+pub mod transport;
+#[cfg(target_arch = "wasm32")]
+mod ui;
 
 pub use connection::{Command, Conversation, Input};
+#[cfg(target_arch = "wasm32")]
+pub use ui::{
+    adopt_styles, ChatError, ChatMessage, MessageRole, OperatorChat, TokenSourceFn, STYLE_CSS,
+};

@@ -9,7 +9,8 @@ mod entry;
 mod reducer;
 mod user;
 
-#[cfg(test)]
+// proptest is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(test)]
 mod tests;

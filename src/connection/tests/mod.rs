@@ -4,6 +4,8 @@ mod conversation;
 mod failure;
 mod harness;
 mod lifecycle;
+// proptest is a native-only dev-dependency.
+#[cfg(not(target_arch = "wasm32"))]
 mod queue;
 mod refresh;
 mod retry;

@@ -1,0 +1,45 @@
+//! Time and randomness from the browser.
+
+use crate::connection::RandomSource;
+
+/// `Date.now()` in milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Backoff jitter from `Math.random()`.
+pub(crate) struct MathRandom;
+
+impl RandomSource for MathRandom {
+    fn next_unit(&mut self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// A short random prefix for client message ids, so two tabs never collide.
+pub(crate) fn client_prefix() -> String {
+    let n = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+    let mut digits = Vec::new();
+    let mut rest = n;
+    for _ in 0..6 {
+        let d = (rest % 36) as u32;
+        digits.push(char::from_digit(d, 36).unwrap_or('0'));
+        rest /= 36;
+    }
+    format!("c{}", digits.into_iter().collect::<String>())
+}
+
+/// `HH:MM` in the browser's local time zone, for a row's timestamp.
+pub(crate) fn clock_time(at_ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// The ISO 8601 form for a `<time datetime>` attribute.
+pub(crate) fn iso_time(at_ms: i64) -> String {
+    if at_ms.unsigned_abs() > 8_640_000_000_000_000 {
+        return String::new(); // outside the range of a JS Date; toISOString would throw
+    }
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
+    date.to_iso_string().as_string().unwrap_or_default()
+}

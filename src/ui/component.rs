@@ -1,0 +1,284 @@
+//! `<OperatorChat/>`: a launcher button and a chat panel (or the panel alone, inline).
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::clock::client_prefix;
+use super::composer::Composer;
+use super::driver::{Callbacks, Driver};
+use super::header::Header;
+use super::persist::Persist;
+use super::rows::Row;
+use super::styles::adopt_styles;
+use super::types::{ChatError, ChatMessage, TokenSourceFn};
+use super::view_model::ViewModel;
+use crate::connection::ConnectionState;
+use crate::token::{TokenError, TokenFuture};
+use crate::transport::SessionEndpoint;
+
+/// How close to the bottom (px) the transcript counts as "following" new messages.
+const PINNED_SLACK_PX: i32 = 48;
+
+fn not_configured() -> TokenSourceFn {
+    TokenSourceFn::from(|| -> TokenFuture {
+        Box::pin(async {
+            Err(TokenError {
+                code: "not_configured".into(),
+                message: "set `session_endpoint` or `token_source` on <OperatorChat>".into(),
+                transient: false,
+                retry_after_ms: None,
+            })
+        })
+    })
+}
+
+/// A complete chat with an Operator agent. The browser only ever holds an ephemeral token for
+/// one conversation, obtained from `session_endpoint` (or `token_source`).
+///
+/// Renders a launcher button that opens a panel (or, with `inline`, the panel alone), with the
+/// live transcript, a typing indicator, tool-call and notice rows, a composer (Enter sends,
+/// Shift+Enter adds a line), an error line with Retry, and the ended state. Styles are adopted
+/// into the shadow root or document it is rendered in; theme them with the `--oc-*` custom
+/// properties documented in `style.css`.
+#[component]
+pub fn OperatorChat(
+    /// URL of the host backend's session endpoint, e.g. `"/operator/session"`. It is called with
+    /// `POST` and the page's cookies (`credentials: "include"`) and answers
+    /// `{conversation_id, token, expires_at, events_url, session_url}`.
+    #[prop(optional, into)]
+    session_endpoint: Option<String>,
+    /// An async function returning fresh credentials, instead of `session_endpoint` (wins when
+    /// both are given). Called at start, before the token expires and after it is rejected.
+    #[prop(optional, into)]
+    token_source: Option<TokenSourceFn>,
+    /// Panel title. Default: "Chat with us".
+    #[prop(optional, into)]
+    title: MaybeProp<String>,
+    /// Composer placeholder. Default: "Write a message…".
+    #[prop(optional, into)]
+    placeholder: MaybeProp<String>,
+    /// Whether the panel starts open (launcher mode). Default `false`: the conversation starts
+    /// when the visitor first opens the panel.
+    #[prop(optional)]
+    initially_open: bool,
+    /// Render the panel in place, always open, without the launcher. Default `false`.
+    #[prop(optional)]
+    inline: bool,
+    /// Keep the conversation id and last event id in `sessionStorage`, so a reload continues
+    /// the same conversation. Default `false`.
+    #[prop(optional)]
+    persist: bool,
+    /// With `persist`, also keep the token (until it expires) so a reload needs no new token.
+    /// Default `false`.
+    #[prop(optional)]
+    persist_token: bool,
+    /// Called for each finished message: an agent message once completed, a user message once
+    /// acknowledged by the service.
+    #[prop(optional, into)]
+    on_message: Option<Callback<ChatMessage>>,
+    /// Called when something goes wrong (the error line shows it too).
+    #[prop(optional, into)]
+    on_error: Option<Callback<ChatError>>,
+    /// Called on each connection state change (connecting, open, reconnecting, ended, ...).
+    #[prop(optional, into)]
+    on_state_change: Option<Callback<ConnectionState>>,
+) -> impl IntoView {
+    let scope = session_endpoint
+        .clone()
+        .unwrap_or_else(|| "token-source".into());
+    let source = token_source
+        .or_else(|| session_endpoint.map(|url| TokenSourceFn::new(SessionEndpoint::new(url))))
+        .unwrap_or_else(not_configured);
+    let vm = ViewModel::new();
+    let callbacks = Callbacks {
+        on_message,
+        on_error,
+        on_state_change,
+    };
+    let persist = persist.then(|| Persist::new(&scope, persist_token));
+    let driver = StoredValue::new_local(Driver::new(source, vm, callbacks, persist));
+    on_cleanup(move || {
+        driver.try_with_value(Driver::stop);
+    });
+
+    let open = RwSignal::new(inline || initially_open);
+    if open.get_untracked() {
+        driver.with_value(Driver::start);
+    }
+    let root_ref = NodeRef::<html::Div>::new();
+    let launcher_ref = NodeRef::<html::Button>::new();
+    let textarea_ref = NodeRef::<html::Textarea>::new();
+    let log_ref = NodeRef::<html::Div>::new();
+    let pinned = RwSignal::new(true);
+    let panel_id = format!("oc-panel-{}", client_prefix());
+
+    Effect::new(move |_| {
+        if let Some(root) = root_ref.get() {
+            if !adopt_styles(&root) {
+                request_animation_frame(move || {
+                    adopt_styles(&root);
+                });
+            }
+        }
+    });
+    // Follow new rows and streaming text while the reader is at the bottom.
+    Effect::new(move |_| {
+        vm.rows
+            .with(|rows| rows.last().map(|row| row.entry.track()));
+        vm.busy.track();
+        if pinned.get_untracked() {
+            request_animation_frame(move || {
+                if let Some(log) = log_ref.get_untracked() {
+                    log.set_scroll_top(log.scroll_height());
+                }
+            });
+        }
+    });
+
+    let set_open = move |want: bool| {
+        open.set(want);
+        if want {
+            driver.with_value(Driver::start);
+        }
+        request_animation_frame(move || {
+            if want {
+                if let Some(t) = textarea_ref.get_untracked() {
+                    let _ = t.focus();
+                }
+            } else if let Some(b) = launcher_ref.get_untracked() {
+                let _ = b.focus();
+            }
+        });
+    };
+    let title = Signal::derive(move || title.get().unwrap_or_else(|| "Chat with us".into()));
+    let placeholder = Signal::derive(move || {
+        placeholder
+            .get()
+            .unwrap_or_else(|| "Write a message…".into())
+    });
+    let ended = Signal::derive(move || vm.ended.get());
+    let on_send = Callback::new(move |text: String| {
+        pinned.set(true);
+        driver.with_value(|d| d.send_text(&text));
+    });
+    let on_close = (!inline).then(|| Callback::new(move |()| set_open(false)));
+
+    view! {
+        <div
+            class="oc-root"
+            class:oc-inline=inline
+            class:oc-open=move || open.get()
+            data-testid="operator-chat"
+            node_ref=root_ref
+        >
+            {(!inline)
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="oc-launcher"
+                            data-testid="launcher"
+                            node_ref=launcher_ref
+                            aria-label=move || if open.get() { "Close chat" } else { "Open chat" }
+                            aria-expanded=move || if open.get() { "true" } else { "false" }
+                            aria-controls=panel_id.clone()
+                            on:click=move |_| set_open(!open.get_untracked())
+                        >
+                            <svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+                                <path
+                                    d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"
+                                    fill="currentColor"
+                                ></path>
+                            </svg>
+                        </button>
+                    }
+                })}
+            <section
+                class="oc-panel"
+                data-testid="panel"
+                id=panel_id.clone()
+                aria-label=move || title.get()
+                hidden=move || !open.get()
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Escape" && !inline {
+                        set_open(false);
+                    }
+                }
+            >
+                <Header
+                    title=title
+                    state=vm.state
+                    on_close=on_close
+                    on_end=Callback::new(move |()| driver.with_value(Driver::end))
+                />
+                <div
+                    class="oc-transcript"
+                    data-testid="transcript"
+                    role="log"
+                    aria-live="polite"
+                    aria-label="Conversation"
+                    tabindex="0"
+                    node_ref=log_ref
+                    on:scroll=move |_| {
+                        if let Some(log) = log_ref.get_untracked() {
+                            let bottom = log.scroll_top() + log.client_height();
+                            pinned.set(bottom >= log.scroll_height() - PINNED_SLACK_PX);
+                        }
+                    }
+                >
+                    <For each=move || vm.rows.get() key=|row| row.key let:row>
+                        <Row entry=row.entry />
+                    </For>
+                    <div
+                        class="oc-typing"
+                        data-testid="typing"
+                        role="status"
+                        aria-label="The assistant is typing"
+                        hidden=move || !vm.busy.get()
+                    >
+                        <span></span>
+                        <span></span>
+                        <span></span>
+                    </div>
+                </div>
+                <div
+                    class="oc-error"
+                    data-testid="error"
+                    role="alert"
+                    hidden=move || vm.error.with(Option::is_none)
+                >
+                    <span class="oc-error-text">
+                        {move || vm.error.get().map(|e| e.to_string()).unwrap_or_default()}
+                    </span>
+                    <button
+                        type="button"
+                        class="oc-retry"
+                        data-testid="retry"
+                        on:click=move |_| driver.with_value(Driver::retry)
+                    >
+                        "Retry"
+                    </button>
+                </div>
+                <div class="oc-ended" data-testid="ended" hidden=move || !vm.ended.get()>
+                    <span>"This conversation has ended."</span>
+                    <button
+                        type="button"
+                        class="oc-new-chat"
+                        data-testid="new-chat"
+                        on:click=move |_| driver.with_value(Driver::restart)
+                    >
+                        "Start new chat"
+                    </button>
+                </div>
+                <div class="oc-composer-wrap" hidden=move || vm.ended.get()>
+                    <Composer
+                        placeholder=placeholder
+                        disabled=ended
+                        on_send=on_send
+                        textarea=textarea_ref
+                    />
+                </div>
+            </section>
+        </div>
+    }
+}

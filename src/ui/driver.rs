@@ -1,0 +1,260 @@
+//! The driver: owns the [`Conversation`] and feeds it browser happenings; `execute.rs` carries out
+//! the commands it returns. Transcript changes are collected and pushed into the view's signals
+//! once per animation frame, so a fast stream costs one DOM update per frame.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::{Rc, Weak};
+
+use leptos::prelude::*;
+
+use super::clock::{client_prefix, now_ms, MathRandom};
+use super::execute::Note;
+use super::persist::Persist;
+use super::types::{ChatError, ChatMessage, TokenSourceFn};
+use super::view_model::ViewModel;
+use crate::connection::{
+    ConnectionId, ConnectionState, Conversation, Input, Policy, PolicyConfig, Update,
+};
+use crate::token::Credentials;
+use crate::transport::{EventStream, SessionSocket};
+
+/// The host's callbacks.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Callbacks {
+    pub on_message: Option<Callback<ChatMessage>>,
+    pub on_error: Option<Callback<ChatError>>,
+    pub on_state_change: Option<Callback<ConnectionState>>,
+}
+
+/// The driver's mutable state, behind one `RefCell`.
+pub(crate) struct Inner {
+    pub conversation: Conversation,
+    pub token_source: TokenSourceFn,
+    pub vm: ViewModel,
+    pub callbacks: Callbacks,
+    pub owner: Owner,
+    pub persist: Option<Persist>,
+    /// Replayed history up to this event id does not fire `on_message` again after a reload.
+    pub quiet_until: Option<String>,
+    /// A persisted conversation id: a grant for another conversation starts it afresh.
+    pub restored_conversation: Option<String>,
+    pub events: Option<EventStream>,
+    pub socket: Option<SessionSocket>,
+    pub connection: Option<ConnectionId>,
+    /// Bumped by "Start new chat"; callbacks from an older epoch are ignored.
+    pub epoch: u32,
+    pub dirty: BTreeSet<usize>,
+    /// Host callbacks that fire with the next frame (when their rows appear).
+    pub pending_notes: Vec<Note>,
+    pub frame_pending: bool,
+    pub stopped: bool,
+}
+
+/// A cheap handle to the driver.
+#[derive(Clone)]
+pub(crate) struct Driver(pub(crate) Rc<RefCell<Inner>>);
+
+/// A handle held by browser callbacks; it does nothing once the widget is gone.
+#[derive(Clone)]
+pub(crate) struct WeakDriver {
+    pub inner: Weak<RefCell<Inner>>,
+    pub epoch: u32,
+}
+
+impl WeakDriver {
+    /// Runs `f` on the driver if it still exists and is in the same epoch.
+    pub(crate) fn with(&self, f: impl FnOnce(&Driver)) {
+        let Some(inner) = self.inner.upgrade() else {
+            return;
+        };
+        let driver = Driver(inner);
+        let current = driver
+            .0
+            .try_borrow()
+            .map(|i| i.epoch == self.epoch && !i.stopped);
+        if current.unwrap_or(false) {
+            f(&driver);
+        }
+    }
+}
+
+fn new_conversation(auto_start: bool, creds: Option<Credentials>) -> Conversation {
+    let config = PolicyConfig {
+        auto_start,
+        ..PolicyConfig::default()
+    };
+    let mut policy = Policy::new(config, Box::new(MathRandom));
+    if let Some(creds) = creds {
+        policy = policy.with_credentials(creds);
+    }
+    Conversation::new(policy, client_prefix())
+}
+
+/// A conversation that sends `conversation.start` when it first opens.
+pub(crate) fn fresh_conversation() -> Conversation {
+    new_conversation(true, None)
+}
+
+impl Driver {
+    /// A driver in the idle state; nothing happens until [`Driver::start`].
+    pub(crate) fn new(
+        token_source: TokenSourceFn,
+        vm: ViewModel,
+        callbacks: Callbacks,
+        persist: Option<Persist>,
+    ) -> Self {
+        let saved = persist.as_ref().and_then(Persist::load);
+        let creds = match (&persist, &saved) {
+            (Some(p), Some(s)) => p.credentials(s, now_ms()),
+            _ => None,
+        };
+        let conversation = new_conversation(saved.is_none(), creds);
+        Driver(Rc::new(RefCell::new(Inner {
+            conversation,
+            token_source,
+            vm,
+            callbacks,
+            owner: Owner::current().unwrap_or_default(),
+            persist,
+            quiet_until: saved.as_ref().and_then(|s| s.last_event_id.clone()),
+            restored_conversation: saved.map(|s| s.conversation_id),
+            events: None,
+            socket: None,
+            connection: None,
+            epoch: 0,
+            dirty: BTreeSet::new(),
+            pending_notes: Vec::new(),
+            frame_pending: false,
+            stopped: false,
+        })))
+    }
+
+    pub(crate) fn weak(&self) -> WeakDriver {
+        let epoch = self.0.try_borrow().map(|i| i.epoch).unwrap_or(u32::MAX);
+        WeakDriver {
+            inner: Rc::downgrade(&self.0),
+            epoch,
+        }
+    }
+
+    /// Runs one step against the conversation and carries out what it returns; host callbacks
+    /// run afterwards, with no borrow held (so they may call back into the widget).
+    pub(crate) fn step(&self, f: impl FnOnce(&mut Inner, i64) -> Update) {
+        let weak = self.weak();
+        let notes = {
+            let Ok(mut inner) = self.0.try_borrow_mut() else {
+                leptos::logging::warn!("operator-chat: re-entrant driver call ignored");
+                return;
+            };
+            if inner.stopped {
+                return;
+            }
+            let update = f(&mut inner, now_ms());
+            let mut notes = Vec::new();
+            inner.execute(update, &weak, &mut notes);
+            notes
+        };
+        self.notify(notes);
+    }
+
+    fn notify(&self, notes: Vec<Note>) {
+        let Ok(inner) = self.0.try_borrow() else {
+            return;
+        };
+        let callbacks = inner.callbacks;
+        drop(inner);
+        for note in notes {
+            note.fire(&callbacks);
+        }
+    }
+
+    /// Feeds one connection input.
+    pub(crate) fn input(&self, input: Input) {
+        self.step(|inner, now| inner.conversation.handle(input, now));
+    }
+
+    /// The animation frame: pushes transcript changes into the view, then runs the callbacks of
+    /// the messages that just appeared.
+    pub(crate) fn flush(&self) {
+        let notes = match self.0.try_borrow_mut() {
+            Ok(mut inner) => inner.sync_view(),
+            Err(_) => return,
+        };
+        self.notify(notes);
+    }
+
+    /// A frame from the session socket. The transcript is rendered from the events stream only
+    /// (after a reconnect the socket's live events can overtake the stream's replay, which would
+    /// both reorder deltas and move the resume cursor past unseen events), so the socket's
+    /// events are only checked for `server.error`, which may concern a message we sent.
+    pub(crate) fn socket_frame(&self, text: &str) {
+        let Ok(event) = crate::protocol::Event::from_json(text) else {
+            return;
+        };
+        if let crate::protocol::EventPayload::ServerError { message, code } = event.payload {
+            leptos::logging::warn!("operator-chat: server error on the session socket: {message}");
+            self.notify(vec![Note::Error(ChatError::Server { message, code })]);
+        }
+    }
+
+    /// Connects if not yet connected (first open, or mount in inline mode).
+    pub(crate) fn start(&self) {
+        let idle = self
+            .0
+            .try_borrow()
+            .is_ok_and(|i| *i.conversation.policy().state() == ConnectionState::Idle);
+        if idle {
+            self.input(Input::Start);
+        }
+    }
+
+    /// The user sends `text` (shown at once; queued while disconnected; sent once).
+    pub(crate) fn send_text(&self, text: &str) {
+        self.step(|inner, now| inner.conversation.send_text(text, now));
+        self.start();
+    }
+
+    /// The user pressed Retry.
+    pub(crate) fn retry(&self) {
+        if let Ok(inner) = self.0.try_borrow() {
+            inner.vm.error.set(None);
+        }
+        self.input(Input::Retry);
+    }
+
+    /// Ends the conversation (`conversation.end`).
+    pub(crate) fn end(&self) {
+        self.step(|inner, _| inner.conversation.end());
+    }
+
+    /// "Start new chat": a fresh conversation (the token source is asked again).
+    pub(crate) fn restart(&self) {
+        {
+            let Ok(mut inner) = self.0.try_borrow_mut() else {
+                return;
+            };
+            inner.retire_transports();
+            inner.epoch = inner.epoch.wrapping_add(1);
+            inner.conversation = fresh_conversation();
+            inner.pending_notes.clear();
+            inner.restored_conversation = None;
+            inner.quiet_until = None;
+            inner.dirty.clear();
+            if let Some(persist) = &inner.persist {
+                persist.clear();
+            }
+            inner.vm.reset();
+        }
+        self.input(Input::Start);
+    }
+
+    /// The widget is going away: close everything; later callbacks do nothing.
+    pub(crate) fn stop(&self) {
+        self.input(Input::Stop);
+        if let Ok(mut inner) = self.0.try_borrow_mut() {
+            inner.retire_transports();
+            inner.stopped = true;
+        }
+    }
+}

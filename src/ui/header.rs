@@ -1,0 +1,80 @@
+//! The panel header: title, connection state, and the close button (launcher mode only).
+
+use leptos::prelude::*;
+
+use crate::connection::ConnectionState;
+
+/// Short words for the status line.
+pub(crate) fn state_label(state: &ConnectionState) -> &'static str {
+    match state {
+        ConnectionState::Idle => "",
+        ConnectionState::FetchingToken | ConnectionState::Connecting => "Connecting…",
+        ConnectionState::Open => "Online",
+        ConnectionState::Reconnecting { .. } => "Reconnecting…",
+        ConnectionState::RefreshingToken => "Reconnecting…",
+        ConnectionState::Ended => "Ended",
+        ConnectionState::Failed { .. } => "Offline",
+    }
+}
+
+/// A stable token for `data-state` (styling and tests).
+pub(crate) fn state_key(state: &ConnectionState) -> &'static str {
+    match state {
+        ConnectionState::Idle => "idle",
+        ConnectionState::FetchingToken => "fetching-token",
+        ConnectionState::Connecting => "connecting",
+        ConnectionState::Open => "open",
+        ConnectionState::Reconnecting { .. } => "reconnecting",
+        ConnectionState::RefreshingToken => "refreshing-token",
+        ConnectionState::Ended => "ended",
+        ConnectionState::Failed { .. } => "failed",
+    }
+}
+
+/// The header row.
+#[component]
+pub(crate) fn Header(
+    title: Signal<String>,
+    state: RwSignal<ConnectionState>,
+    on_close: Option<Callback<()>>,
+    on_end: Callback<()>,
+) -> impl IntoView {
+    let can_end = move || *state.read() == ConnectionState::Open;
+    view! {
+        <header class="oc-header">
+            <div class="oc-heading">
+                <h2 class="oc-title">{move || title.get()}</h2>
+                <span
+                    class="oc-status"
+                    data-testid="status"
+                    data-state=move || state_key(&state.read())
+                >
+                    {move || state_label(&state.read())}
+                </span>
+            </div>
+            <button
+                type="button"
+                class="oc-end"
+                data-testid="end"
+                hidden=move || !can_end()
+                on:click=move |_| on_end.run(())
+            >
+                "End chat"
+            </button>
+            {on_close
+                .map(|cb| {
+                    view! {
+                        <button
+                            type="button"
+                            class="oc-close"
+                            data-testid="close"
+                            aria-label="Close chat"
+                            on:click=move |_| cb.run(())
+                        >
+                            <span aria-hidden="true">"×"</span>
+                        </button>
+                    }
+                })}
+        </header>
+    }
+}

@@ -1,0 +1,124 @@
+//! One transcript row. The row's kind never changes, so it is read once; only its text and
+//! status are reactive. All text is rendered as text nodes, never parsed as HTML.
+
+use leptos::prelude::*;
+
+use super::clock::{clock_time, iso_time};
+use crate::transcript::{Entry, EntryKind, ToolCallStatus, UserStatus};
+
+fn timestamp(entry: RwSignal<Entry>) -> impl IntoView {
+    let at = move || entry.with(|e| e.at_ms);
+    view! { <time class="oc-time" datetime=move || iso_time(at())>{move || clock_time(at())}</time> }
+}
+
+fn user_status(status: UserStatus) -> &'static str {
+    match status {
+        UserStatus::Pending => "pending",
+        UserStatus::Sent => "sent",
+        UserStatus::Confirmed => "confirmed",
+        UserStatus::Failed => "failed",
+    }
+}
+
+/// Renders `entry` by its kind.
+#[component]
+pub(crate) fn Row(entry: RwSignal<Entry>) -> impl IntoView {
+    let kind = entry.with_untracked(|e| match &e.kind {
+        EntryKind::User(_) => "user",
+        EntryKind::Agent(_) => "agent",
+        EntryKind::ToolCall(_) => "tool",
+        EntryKind::Notice { .. } => "notice",
+        EntryKind::Error { .. } => "error",
+        EntryKind::Ended { .. } => "ended",
+        EntryKind::Started | EntryKind::ContextUpdated { .. } => "hidden",
+    });
+    match kind {
+        "user" => user_row(entry).into_any(),
+        "agent" => agent_row(entry).into_any(),
+        "tool" => tool_row(entry).into_any(),
+        "hidden" => ().into_any(),
+        other => notice_row(entry, other).into_any(),
+    }
+}
+
+fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
+    let message = move || match &entry.read().kind {
+        EntryKind::User(m) => (m.text.clone(), user_status(m.status)),
+        _ => (String::new(), "confirmed"),
+    };
+    let status = move || message().1;
+    view! {
+        <div class="oc-row oc-row-user" data-testid="message" data-role="user" data-status=status>
+            <div class="oc-bubble">{move || message().0}</div>
+            <div class="oc-meta">
+                {timestamp(entry)}
+                <span class="oc-delivery">
+                    {move || match status() {
+                        "pending" => "Sending…",
+                        "failed" => "Not delivered",
+                        _ => "",
+                    }}
+                </span>
+            </div>
+        </div>
+    }
+}
+
+fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
+    let text = move || match &entry.read().kind {
+        EntryKind::Agent(m) => m.text.clone(),
+        _ => String::new(),
+    };
+    let done = move || matches!(&entry.read().kind, EntryKind::Agent(m) if m.done);
+    view! {
+        <div
+            class="oc-row oc-row-agent"
+            data-testid="message"
+            data-role="agent"
+            data-done=move || if done() { "true" } else { "false" }
+            aria-busy=move || if done() { "false" } else { "true" }
+        >
+            <div class="oc-bubble">{text}</div>
+            <div class="oc-meta">{timestamp(entry)}</div>
+        </div>
+    }
+}
+
+fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
+    let call = move || match &entry.read().kind {
+        EntryKind::ToolCall(c) => Some(c.clone()),
+        _ => None,
+    };
+    let label = move || match call() {
+        Some(c) if c.status == ToolCallStatus::Running => format!("Using {}…", c.name),
+        Some(c) if c.error.is_some() => format!("{} failed", c.name),
+        Some(c) => format!("Used {}", c.name),
+        None => String::new(),
+    };
+    let state = move || match call() {
+        Some(c) if c.status == ToolCallStatus::Running => "running",
+        Some(c) if c.error.is_some() => "error",
+        _ => "returned",
+    };
+    view! {
+        <div class="oc-row oc-row-tool" data-testid="message" data-role="tool" data-state=state>
+            <span class="oc-tool-icon" aria-hidden="true"></span>
+            <span class="oc-tool-label">{label}</span>
+        </div>
+    }
+}
+
+fn notice_row(entry: RwSignal<Entry>, role: &'static str) -> impl IntoView {
+    let text = move || match &entry.read().kind {
+        EntryKind::Notice { text } => text.clone(),
+        EntryKind::Error { message, .. } => format!("Something went wrong: {message}"),
+        EntryKind::Ended { .. } => "The conversation has ended.".to_owned(),
+        _ => String::new(),
+    };
+    view! {
+        <div class="oc-row oc-row-notice" data-testid="message" data-role=role>
+            <span class="oc-notice">{text}</span>
+            {timestamp(entry)}
+        </div>
+    }
+}

@@ -1,0 +1,82 @@
+//! The public types of the component's props and callbacks.
+
+use std::rc::Rc;
+
+use crate::connection::ConnectionError;
+use crate::token::{TokenFuture, TokenSource};
+use crate::transport::TransportError;
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageRole {
+    /// The person using the widget.
+    User,
+    /// The Operator agent.
+    Agent,
+}
+
+/// A finished message, passed to `on_message`: an agent message once completed, a user message
+/// once the service acknowledged it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatMessage {
+    /// Who wrote it.
+    pub role: MessageRole,
+    /// The final text.
+    pub text: String,
+    /// When the service recorded it, in Unix milliseconds.
+    pub at_ms: i64,
+}
+
+/// Something went wrong; passed to `on_error` and shown in the error line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChatError {
+    /// The connection gave up (the Retry button starts again).
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    /// The service reported an error while handling a message (`server.error`).
+    #[error("The assistant reported a problem: {message}")]
+    Server {
+        /// Human-readable message from the service.
+        message: String,
+        /// Machine-readable code, when given.
+        code: Option<String>,
+    },
+    /// A browser API failed (e.g. a socket could not be opened). The connection retries.
+    #[error("Connection problem: {0}")]
+    Transport(#[from] TransportError),
+}
+
+/// An async function that returns fresh credentials for the conversation: the alternative to
+/// `session_endpoint` for hosts that mint tokens their own way (the ChatKit-style
+/// `getClientSecret` shape). Called at start, before expiry and after a token is rejected.
+///
+/// ```ignore
+/// use operator_chat::{token::{Credentials, TokenError}, TokenSourceFn};
+/// let source = TokenSourceFn::from(|| -> operator_chat::token::TokenFuture {
+///     Box::pin(async { my_backend_session().await })
+/// });
+/// ```
+#[derive(Clone)]
+pub struct TokenSourceFn(pub(crate) Rc<dyn TokenSource>);
+
+impl TokenSourceFn {
+    /// Wraps any [`TokenSource`].
+    pub fn new(source: impl TokenSource + 'static) -> Self {
+        TokenSourceFn(Rc::new(source))
+    }
+}
+
+impl<F> From<F> for TokenSourceFn
+where
+    F: Fn() -> TokenFuture + 'static,
+{
+    fn from(f: F) -> Self {
+        TokenSourceFn(Rc::new(f))
+    }
+}
+
+impl std::fmt::Debug for TokenSourceFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenSourceFn(..)")
+    }
+}

@@ -1,0 +1,282 @@
+//! Browser tests of the component that need no server: a fake token source stands in for the
+//! session endpoint. Run with `wasm-pack test --headless --chrome` (or `cargo xtask test`).
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+use operator_chat::connection::ConnectionState;
+use operator_chat::token::{TokenError, TokenFuture};
+use operator_chat::{OperatorChat, TokenSourceFn};
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A token source that never answers: the widget stays "connecting", which is all DOM tests need.
+fn never_answers() -> TokenSourceFn {
+    TokenSourceFn::from(|| -> TokenFuture { Box::pin(std::future::pending()) })
+}
+
+/// A token source that refuses (non-transient) and counts its calls.
+fn refuses(calls: Rc<Cell<u32>>) -> TokenSourceFn {
+    TokenSourceFn::from(move || -> TokenFuture {
+        calls.set(calls.get() + 1);
+        Box::pin(async {
+            Err(TokenError {
+                code: "forbidden".into(),
+                message: "chat is closed for this account".into(),
+                transient: false,
+                retry_after_ms: None,
+            })
+        })
+    })
+}
+
+#[wasm_bindgen_test]
+async fn launcher_opens_the_panel_and_closing_returns_focus_to_the_launcher() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() title="Acme help" /> }
+    });
+    settle().await;
+    let panel = expect_testid(&root, "panel");
+    let launcher = expect_testid(&root, "launcher");
+    assert!(is_hidden(&panel), "the panel starts closed");
+    assert_eq!(
+        launcher.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+
+    click(&launcher);
+    settle().await;
+    assert!(!is_hidden(&panel), "clicking the launcher opens the panel");
+    assert_eq!(
+        launcher.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        panel.get_attribute("aria-label").as_deref(),
+        Some("Acme help")
+    );
+    let composer = expect_testid(&root, "composer");
+    assert_eq!(
+        active_element().as_ref(),
+        Some(&composer),
+        "opening focuses the composer"
+    );
+
+    click(&expect_testid(&root, "close"));
+    settle().await;
+    assert!(is_hidden(&panel), "the close button hides the panel");
+    assert_eq!(
+        active_element().as_ref(),
+        Some(&launcher),
+        "focus returns to the launcher"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn enter_sends_and_shift_enter_keeps_typing() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    assert!(
+        by_testid(&root, "launcher").is_none(),
+        "inline mode has no launcher"
+    );
+    let composer = expect_testid(&root, "composer");
+    type_text(&composer, "Where is my order?");
+    settle().await;
+
+    let prevented = key_down(&composer, "Enter", true);
+    settle().await;
+    assert!(!prevented, "Shift+Enter keeps the browser's newline");
+    assert!(rows(&root, "user").is_empty(), "Shift+Enter sends nothing");
+
+    let prevented = key_down(&composer, "Enter", false);
+    settle().await;
+    assert!(prevented, "Enter does not insert a newline");
+    let users = rows(&root, "user");
+    assert_eq!(users.len(), 1, "Enter sends one message");
+    assert_eq!(row_text(&users[0]), "Where is my order?");
+    assert_eq!(
+        users[0].get_attribute("data-status").as_deref(),
+        Some("pending"),
+        "queued until connected"
+    );
+    assert_eq!(value_of(&composer), "", "the composer is cleared");
+}
+
+#[wasm_bindgen_test]
+async fn the_send_button_is_disabled_until_there_is_text() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    let send = expect_testid(&root, "send");
+    assert!(
+        send.has_attribute("disabled"),
+        "empty composer: send disabled"
+    );
+    type_text(&expect_testid(&root, "composer"), "   ");
+    settle().await;
+    assert!(
+        send.has_attribute("disabled"),
+        "whitespace only: send disabled"
+    );
+    type_text(&expect_testid(&root, "composer"), "hi");
+    settle().await;
+    assert!(!send.has_attribute("disabled"), "text: send enabled");
+    click(&send);
+    settle().await;
+    assert_eq!(rows(&root, "user").len(), 1, "the send button sends");
+}
+
+#[wasm_bindgen_test]
+async fn hostile_user_text_is_rendered_as_text() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    let hostile = "<img src=x onerror=\"window.__oc_pwned=1\"><b>bold</b>";
+    let composer = expect_testid(&root, "composer");
+    type_text(&composer, hostile);
+    key_down(&composer, "Enter", false);
+    settle().await;
+    let transcript = expect_testid(&root, "transcript");
+    assert_eq!(
+        row_text(&rows(&root, "user")[0]),
+        hostile,
+        "shown literally"
+    );
+    assert!(
+        all(&transcript, "img, b").is_empty(),
+        "no element was created from the text"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_transcript_is_a_polite_live_log() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    let log = expect_testid(&root, "transcript");
+    assert_eq!(log.get_attribute("role").as_deref(), Some("log"));
+    assert_eq!(log.get_attribute("aria-live").as_deref(), Some("polite"));
+    let send = expect_testid(&root, "send");
+    assert!(
+        send.get_attribute("aria-label").is_some(),
+        "the icon button has a label"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_token_shows_a_readable_error_and_retry_asks_again() {
+    let calls = Rc::new(Cell::new(0));
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let root = fresh_container();
+    let source = refuses(Rc::clone(&calls));
+    let seen = Arc::clone(&errors);
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                on_error=move |e: operator_chat::ChatError| seen.lock().unwrap().push(e.to_string())
+            />
+        }
+    });
+    let error = expect_testid(&root, "error");
+    wait_for("the error line", 2000.0, || !is_hidden(&error)).await;
+    let text = error.text_content().unwrap_or_default();
+    assert!(
+        text.contains("chat is closed for this account"),
+        "readable error: {text}"
+    );
+    assert_eq!(calls.get(), 1);
+    assert_eq!(errors.lock().unwrap().len(), 1, "on_error ran once");
+    let status = expect_testid(&root, "status");
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("failed")
+    );
+
+    click(&expect_testid(&root, "retry"));
+    wait_for("a second token request", 2000.0, || calls.get() == 2).await;
+}
+
+#[wasm_bindgen_test]
+async fn state_changes_reach_on_state_change() {
+    let states = Arc::new(Mutex::new(Vec::<ConnectionState>::new()));
+    let seen = Arc::clone(&states);
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=never_answers()
+                initially_open=true
+                on_state_change=move |s| seen.lock().unwrap().push(s)
+            />
+        }
+    });
+    settle().await;
+    assert_eq!(
+        *states.lock().unwrap(),
+        vec![ConnectionState::FetchingToken],
+        "an open panel starts the connection"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_launcher_does_not_start_a_conversation() {
+    let calls = Rc::new(Cell::new(0));
+    let root = fresh_container();
+    let source = refuses(Rc::clone(&calls));
+    let _mounted = mount_to(
+        root.clone(),
+        move || view! { <OperatorChat token_source=source /> },
+    );
+    settle().await;
+    assert_eq!(
+        calls.get(),
+        0,
+        "no token is requested before the visitor opens the chat"
+    );
+    click(&expect_testid(&root, "launcher"));
+    wait_for("a token request on open", 2000.0, || calls.get() == 1).await;
+}
+
+#[wasm_bindgen_test]
+async fn styles_are_adopted_into_the_shadow_root_it_renders_in() {
+    let host = fresh_container();
+    let init = web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open);
+    let shadow = host.attach_shadow(&init).unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let inner: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    shadow.append_child(&inner).unwrap();
+    let _mounted = mount_to(inner, || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    wait_for("an adopted stylesheet", 2000.0, || {
+        shadow.adopted_style_sheets().length() == 1
+    })
+    .await;
+    settle().await;
+    assert_eq!(
+        shadow.adopted_style_sheets().length(),
+        1,
+        "adopted once, not per render"
+    );
+}
