@@ -94,12 +94,14 @@ impl Upstream {
 
     /// `Some(true)` when the conversation has ended, `None` when it no longer exists.
     pub async fn has_ended(&self, id: &str) -> Result<Option<bool>, MintError> {
-        let path = format!("/conversations/{id}");
-        match self.call::<Status>(Method::GET, &path, None).await {
-            Ok(s) => Ok(Some(is_final_status(&s.status))),
-            Err(MintError::UpstreamRejected(reason)) if reason == "404" => Ok(None),
-            Err(e) => Err(e),
+        let response = self
+            .send(Method::GET, &format!("/conversations/{id}"), None)
+            .await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
         }
+        let conversation: Status = decode(classify(response)?).await?;
+        Ok(Some(is_final_status(&conversation.status)))
     }
 
     /// Mints a new token for the conversation, revoking the previous one.
@@ -114,6 +116,16 @@ impl Upstream {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<T, MintError> {
+        decode(classify(self.send(method, path, body).await?)?).await
+    }
+
+    /// Sends one authenticated request; only transport failures are errors here.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<Response, MintError> {
         tracing::debug!(%method, path, "operator api request");
         let mut request = self
             .http
@@ -123,20 +135,22 @@ impl Upstream {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.map_err(|e| {
+        request.send().await.map_err(|e| {
             let what = if e.is_timeout() {
                 "timed out"
             } else {
                 "unreachable"
             };
             MintError::UpstreamUnavailable(what.into(), None)
-        })?;
-        let response = classify(response)?;
-        response
-            .json::<T>()
-            .await
-            .map_err(|_| MintError::UpstreamRejected("unexpected response body".into()))
+        })
     }
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, MintError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|_| MintError::UpstreamRejected("unexpected response body".into()))
 }
 
 /// Statuses after which a conversation can no longer be chatted in (operator-api.md §5.5).
