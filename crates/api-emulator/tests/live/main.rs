@@ -1,0 +1,8 @@
+//! The emulator over real sockets (port 0): SSE with reqwest, WebSocket with tokio-tungstenite,
+//! fault injection, fixture conformance, and the binary.
+
+mod binary;
+mod fixtures;
+mod sse;
+mod support;
+mod ws;

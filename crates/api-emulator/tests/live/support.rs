@@ -1,0 +1,278 @@
+//! A running emulator plus small SSE and WebSocket clients for tests.
+
+use std::pin::Pin;
+use std::time::Duration;
+
+use api_emulator::{spawn, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
+use futures_util::{SinkExt, Stream, StreamExt};
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub const ADMIN: &str = "live-admin-key";
+/// Longest any single wait may take before a test fails instead of hanging.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub fn config() -> EmulatorConfig {
+    EmulatorConfig {
+        admin_key: Some(ADMIN.into()),
+        agent_delta_interval: Duration::from_millis(1),
+        ..EmulatorConfig::default()
+    }
+}
+
+pub struct Emu {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+pub struct Chat {
+    pub id: String,
+    pub token: String,
+    pub events_url: String,
+    pub session_url: String,
+}
+
+pub async fn start() -> Emu {
+    start_with(config()).await
+}
+
+pub async fn start_with(config: EmulatorConfig) -> Emu {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = spawn(listener, config).await.expect("spawn");
+    Emu {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+    }
+}
+
+impl Emu {
+    pub fn api(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(DEFAULT_API_KEY)
+            .header("Operator-Version", "2025-06-19")
+    }
+
+    pub async fn create_chat(&self) -> Chat {
+        let body = json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": "chat_realtime"}});
+        let r: Value = self
+            .api(reqwest::Method::POST, "/conversations")
+            .json(&body)
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("json");
+        let s = |k: &str| r["channel"][k].as_str().expect(k).to_string();
+        Chat {
+            id: r["id"].as_str().expect("id").to_string(),
+            token: s("token"),
+            events_url: s("events_url"),
+            session_url: s("session_url"),
+        }
+    }
+
+    pub async fn refresh(&self, id: &str) -> String {
+        let r: Value = self
+            .api(
+                reqwest::Method::POST,
+                &format!("/conversations/{id}/token/refresh"),
+            )
+            .send()
+            .await
+            .expect("refresh")
+            .json()
+            .await
+            .expect("json");
+        r["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn fault(&self, fault: Value) {
+        let r = self
+            .http
+            .post(format!("{}/_emulator/faults", self.base))
+            .header("X-Emulator-Admin-Key", ADMIN)
+            .json(&fault)
+            .send()
+            .await
+            .expect("fault");
+        assert_eq!(r.status(), 200, "fault {fault} armed");
+    }
+
+    pub async fn record(&self, id: &str) -> Value {
+        self.http
+            .get(format!("{}/_emulator/conversations/{id}/record", self.base))
+            .header("X-Emulator-Admin-Key", ADMIN)
+            .send()
+            .await
+            .expect("record")
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Record event ids.
+    pub async fn record_ids(&self, id: &str) -> Vec<String> {
+        self.record(id).await["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .map(|e| e["id"].as_str().expect("id").to_string())
+            .collect()
+    }
+}
+
+/// One SSE frame (or comment block).
+#[derive(Debug, Default, Clone)]
+pub struct Frame {
+    pub id: Option<String>,
+    pub data: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Frame {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(self.data.as_deref().expect("data")).expect("JSON data")
+    }
+}
+
+type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>;
+
+pub struct Sse {
+    stream: ByteStream,
+    buf: String,
+}
+
+impl Sse {
+    pub async fn open(url: &str, last_event_id: Option<&str>) -> Result<Sse, reqwest::Response> {
+        let mut req = reqwest::Client::new()
+            .get(url)
+            .header("Accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("Last-Event-ID", id);
+        }
+        let response = req.send().await.expect("send");
+        if !response.status().is_success() {
+            return Err(response);
+        }
+        Ok(Sse {
+            stream: Box::pin(response.bytes_stream()),
+            buf: String::new(),
+        })
+    }
+
+    /// The next frame; `None` when the server ended the body.
+    pub async fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut frame = Frame::default();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        frame.id = Some(v.trim_start().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        frame.data = Some(v.trim_start().to_string());
+                    } else if let Some(v) = line.strip_prefix(':') {
+                        frame.comment = Some(v.trim().to_string());
+                    }
+                }
+                return Some(frame);
+            }
+            let chunk = tokio::time::timeout(WAIT, self.stream.next())
+                .await
+                .expect("SSE frame within the wait")?;
+            self.buf.push_str(&String::from_utf8_lossy(&chunk.ok()?));
+        }
+    }
+
+    /// The next frame with data (skips keep-alive comments).
+    pub async fn next_event(&mut self) -> Option<Frame> {
+        loop {
+            let f = self.next_frame().await?;
+            if f.data.is_some() {
+                return Some(f);
+            }
+        }
+    }
+
+    /// Every data frame until the server ends the body.
+    pub async fn drain(&mut self) -> Vec<Frame> {
+        let mut out = Vec::new();
+        while let Some(f) = self.next_event().await {
+            out.push(f);
+        }
+        out
+    }
+}
+
+pub fn sse_url(chat: &Chat, token: &str, after: Option<&str>) -> String {
+    match after {
+        Some(a) => format!("{}?token={token}&after={a}", chat.events_url),
+        None => format!("{}?token={token}", chat.events_url),
+    }
+}
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub async fn ws_connect(
+    chat: &Chat,
+    token: &str,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let url = format!("{}?token={token}", chat.session_url);
+    tokio_tungstenite::connect_async(url).await.map(|(s, _)| s)
+}
+
+pub async fn ws_send(socket: &mut Socket, value: Value) {
+    socket
+        .send(Message::text(value.to_string()))
+        .await
+        .expect("send");
+}
+
+/// The next text message as JSON (panics on close or timeout).
+pub async fn ws_event(socket: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(WAIT, socket.next())
+            .await
+            .expect("a message within the wait")
+            .expect("socket open")
+            .expect("no socket error");
+        if let Message::Text(t) = msg {
+            return serde_json::from_str(t.as_str()).expect("JSON event");
+        }
+    }
+}
+
+/// Events up to and including the first of `payload_type`.
+pub async fn ws_until(socket: &mut Socket, payload_type: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    loop {
+        let e = ws_event(socket).await;
+        let done = e["payload"]["type"] == payload_type;
+        out.push(e);
+        if done {
+            return out;
+        }
+    }
+}
+
+pub fn types(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| {
+            e["payload"]["type"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+pub fn msg(id: &str, payload: Value) -> Value {
+    json!({"id": id, "payload": payload})
+}

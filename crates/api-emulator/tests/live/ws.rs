@@ -1,0 +1,405 @@
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+
+use crate::support::*;
+
+const GREETING: &str = "Hi! I'm the Operator demo agent. How can I help you today?";
+
+fn joined_deltas(events: &[Value]) -> String {
+    events
+        .iter()
+        .filter(|e| e["payload"]["type"] == "agent.message.delta")
+        .filter_map(|e| e["payload"]["text_delta"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn start_streams_the_notice_and_the_greeting() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    let events = ws_until(&mut ws, "agent.message.completed").await;
+    let t = types(&events);
+    assert_eq!(
+        t[0], "conversation.started",
+        "no history replay on the socket: {t:?}"
+    );
+    assert_eq!(t[1], "agent.notice.sent");
+    assert!(
+        t[2..t.len() - 1].iter().all(|x| x == "agent.message.delta"),
+        "{t:?}"
+    );
+    assert!(t.len() >= 6, "the greeting comes in several deltas: {t:?}");
+    let completed = &events[events.len() - 1]["payload"];
+    assert_eq!(completed["text"], GREETING);
+    assert_eq!(
+        joined_deltas(&events),
+        GREETING,
+        "deltas join to the completed text"
+    );
+    let gen = completed["generation_id"].clone();
+    assert!(events
+        .iter()
+        .filter(|e| e["payload"]["type"] == "agent.message.delta")
+        .all(|e| e["payload"]["generation_id"] == gen));
+    let r: Value = emu
+        .api(reqwest::Method::GET, &format!("/conversations/{}", chat.id))
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(r["status"], "in-progress");
+}
+
+#[tokio::test]
+async fn user_text_is_acknowledged_then_answered_deterministically() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    // A message before conversation.start starts the conversation implicitly.
+    ws_send(
+        &mut ws,
+        msg(
+            "c1",
+            json!({"type": "user.message.send", "text": "/echo Hello brave new world"}),
+        ),
+    )
+    .await;
+    let greeting = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(types(&greeting)[0], "conversation.started");
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(
+        reply[0]["payload"],
+        json!({"type": "user.message.received", "text": "/echo Hello brave new world", "client_message_id": "c1"})
+    );
+    assert_eq!(
+        reply.last().expect("completed")["payload"]["text"],
+        "Hello brave new world"
+    );
+    assert_eq!(joined_deltas(&reply), "Hello brave new world");
+
+    ws_send(
+        &mut ws,
+        msg("c2", json!({"type": "user.message.send", "text": "Hi"})),
+    )
+    .await;
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(
+        reply.last().expect("completed")["payload"]["text"],
+        "You said: \"Hi\". I'm a scripted demo agent; try /echo, /stream 5, \"order\", \"notice\" or \"bye\"."
+    );
+
+    ws_send(
+        &mut ws,
+        msg(
+            "c3",
+            json!({"type": "user.message.send", "text": "/stream 7"}),
+        ),
+    )
+    .await;
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(
+        types(&reply)
+            .iter()
+            .filter(|t| *t == "agent.message.delta")
+            .count(),
+        7
+    );
+}
+
+#[tokio::test]
+async fn an_order_question_calls_lookup_order_before_answering() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    ws_until(&mut ws, "agent.message.completed").await;
+    ws_send(
+        &mut ws,
+        msg(
+            "c2",
+            json!({"type": "user.message.send", "text": "Where is order A-77? Give me a notice"}),
+        ),
+    )
+    .await;
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    let t = types(&reply);
+    let pos = |x: &str| {
+        t.iter()
+            .position(|y| y == x)
+            .unwrap_or_else(|| panic!("{x} in {t:?}"))
+    };
+    assert!(pos("user.message.received") < pos("agent.notice.sent"));
+    assert!(pos("agent.notice.sent") < pos("agent.tool_call.created"));
+    assert!(pos("agent.tool_call.created") < pos("agent.tool_call.returned"));
+    let created = &reply[pos("agent.tool_call.created")]["payload"];
+    let returned = &reply[pos("agent.tool_call.returned")]["payload"];
+    assert_eq!(created["name"], "lookup_order");
+    assert_eq!(created["arguments"], "{\"order_id\":\"A-77\"}");
+    assert_eq!(created["call_id"], returned["call_id"]);
+    let completed = &reply.last().expect("completed")["payload"];
+    assert_eq!(completed["has_tool_calls"], true);
+    assert_eq!(completed["text"], "Let me look that order up. Your order A-77 has shipped and will arrive in 2 business days.");
+    assert_eq!(
+        joined_deltas(&reply),
+        completed["text"].as_str().expect("text")
+    );
+}
+
+#[tokio::test]
+async fn bad_frames_get_a_server_error_and_the_socket_stays_open() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    let big = msg(
+        "c0",
+        json!({"type": "user.message.send", "text": "x".repeat(70 * 1024)}),
+    );
+    for frame in [
+        Message::text("not json"),
+        Message::text(json!({"id": "c1", "payload": {"type": "dance"}}).to_string()),
+        Message::text(big.to_string()),
+        Message::binary(vec![1u8, 2, 3]),
+    ] {
+        futures_util::SinkExt::send(&mut ws, frame)
+            .await
+            .expect("send");
+        let e = ws_event(&mut ws).await;
+        assert_eq!(e["payload"]["type"], "server.error", "{e}");
+        assert_eq!(e["payload"]["code"], "invalid_request");
+        assert!(e["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+    ws_send(&mut ws, msg("c2", json!({"type": "conversation.start"}))).await;
+    let events = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(
+        types(&events)[0],
+        "conversation.started",
+        "still open and working"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_sessions_do_not_cross_talk() {
+    let emu = start().await;
+    let mut tasks = Vec::new();
+    for n in 0..4 {
+        let chat = emu.create_chat().await;
+        tasks.push(tokio::spawn(async move {
+            let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+            let text = format!("/echo conversation number {n}");
+            ws_send(
+                &mut ws,
+                msg("c1", json!({"type": "user.message.send", "text": text})),
+            )
+            .await;
+            ws_until(&mut ws, "agent.message.completed").await;
+            let reply = ws_until(&mut ws, "agent.message.completed").await;
+            (chat.id, n, reply)
+        }));
+    }
+    for task in tasks {
+        let (id, n, reply) = task.await.expect("task");
+        assert!(
+            reply.iter().all(|e| e["conversation_id"] == id.as_str()),
+            "only own events"
+        );
+        assert_eq!(
+            reply.last().expect("completed")["payload"]["text"],
+            format!("conversation number {n}")
+        );
+    }
+}
+
+#[tokio::test]
+async fn conversation_end_sends_ended_then_closes_with_1000() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    ws_send(&mut ws, msg("c2", json!({"type": "conversation.end"}))).await;
+    let events = ws_until(&mut ws, "conversation.ended").await;
+    assert_eq!(
+        events.last().expect("ended")["payload"]["reason"],
+        "user_ended"
+    );
+    let close = tokio::time::timeout(WAIT, ws.next())
+        .await
+        .expect("close in time");
+    match close {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1000),
+        other => panic!("expected a 1000 close, got {other:?}"),
+    }
+    // A new socket to the ended conversation is closed normally at once.
+    let mut again = ws_connect(&chat, &chat.token).await.expect("connect");
+    match tokio::time::timeout(WAIT, again.next())
+        .await
+        .expect("in time")
+    {
+        Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), 1000),
+        other => panic!("expected a 1000 close, got {other:?}"),
+    }
+}
+
+fn handshake_status(result: Result<Socket, WsError>) -> (u16, Value) {
+    match result {
+        Err(WsError::Http(response)) => {
+            let body = response
+                .body()
+                .as_deref()
+                .map(|b| serde_json::from_slice(b).unwrap_or(Value::Null))
+                .unwrap_or(Value::Null);
+            (response.status().as_u16(), body)
+        }
+        Err(e) => panic!("expected an HTTP refusal, got {e}"),
+        Ok(_) => panic!("expected the handshake to be refused"),
+    }
+}
+
+#[tokio::test]
+async fn bad_expired_revoked_and_foreign_tokens_are_refused_at_the_handshake() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let other = emu.create_chat().await;
+    let (status, body) = handshake_status(ws_connect(&chat, "tok_bogus").await);
+    assert_eq!(
+        (status, body["code"].clone()),
+        (401, json!("token_invalid"))
+    );
+    let (status, body) = handshake_status(ws_connect(&chat, &other.token).await);
+    assert_eq!((status, body["code"].clone()), (403, json!("forbidden")));
+    let fresh = emu.refresh(&chat.id).await;
+    let (status, body) = handshake_status(ws_connect(&chat, &chat.token).await);
+    assert_eq!(
+        (status, body["code"].clone()),
+        (401, json!("token_revoked"))
+    );
+    emu.fault(json!({"kind": "expire_token", "conversation_id": chat.id}))
+        .await;
+    let (status, body) = handshake_status(ws_connect(&chat, &fresh).await);
+    assert_eq!(
+        (status, body["code"].clone()),
+        (401, json!("token_expired"))
+    );
+}
+
+#[tokio::test]
+async fn an_injected_429_refuses_the_handshake_with_retry_after() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    emu.fault(json!({"kind": "http_status", "status": 429, "count": 1, "retry_after_s": 4, "path_prefix": "/conversations/"})).await;
+    match ws_connect(&chat, &chat.token).await {
+        Err(WsError::Http(response)) => {
+            assert_eq!(response.status().as_u16(), 429);
+            assert_eq!(response.headers()["retry-after"], "4");
+        }
+        other => panic!("expected 429, got {:?}", other.map(|_| ())),
+    }
+    assert!(ws_connect(&chat, &chat.token).await.is_ok(), "count was 1");
+}
+
+#[tokio::test]
+async fn drop_ws_closes_abruptly_after_n_events() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    emu.fault(json!({"kind": "drop_ws", "after_events": 2, "conversation_id": chat.id}))
+        .await;
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    let mut texts = 0;
+    let end = loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("in time")
+        {
+            Some(Ok(Message::Text(_))) => texts += 1,
+            Some(Ok(Message::Close(frame))) => break format!("close frame {frame:?}"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => break format!("error {e}"),
+            None => break "end".to_string(),
+        }
+    };
+    assert_eq!(texts, 2, "exactly N events before the drop");
+    assert!(!end.starts_with("close frame"), "no close frame: {end}");
+    // The next socket is not dropped (the fault was used).
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
+    ws_send(
+        &mut ws,
+        msg(
+            "c2",
+            json!({"type": "user.message.send", "text": "/echo again"}),
+        ),
+    )
+    .await;
+    // The greeting may still be streaming; the reply follows the acknowledgement.
+    ws_until(&mut ws, "user.message.received").await;
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(reply.last().expect("completed")["payload"]["text"], "again");
+}
+
+#[tokio::test]
+async fn malformed_frame_fault_sends_one_invalid_json_text_on_the_socket() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    emu.fault(json!({"kind": "malformed_frame", "conversation_id": chat.id, "target": "ws"}))
+        .await;
+    let msg1 = tokio::time::timeout(WAIT, ws.next())
+        .await
+        .expect("in time")
+        .expect("open")
+        .expect("ok");
+    let text = msg1.to_text().expect("text").to_string();
+    assert!(
+        serde_json::from_str::<Value>(&text).is_err(),
+        "not JSON: {text}"
+    );
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    assert_eq!(
+        ws_event(&mut ws).await["payload"]["type"],
+        "conversation.started"
+    );
+}
+
+#[tokio::test]
+async fn sse_and_websocket_deliver_the_same_events_with_the_same_ids() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
+        .await
+        .expect("sse");
+    let setup = sse.next_event().await.expect("setup");
+    assert_eq!(setup.json()["payload"]["type"], "conversation.setup");
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
+    ws_send(
+        &mut ws,
+        msg(
+            "c2",
+            json!({"type": "conversation.context.update", "context": {"plan": "pro"}}),
+        ),
+    )
+    .await;
+    ws_send(
+        &mut ws,
+        msg("c3", json!({"type": "user.message.send", "text": "bye"})),
+    )
+    .await;
+    let ws_events = ws_until(&mut ws, "conversation.ended").await;
+    let sse_events: Vec<Value> = sse.drain().await.iter().map(Frame::json).collect();
+    let ids = |v: &[Value]| v.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&ws_events),
+        ids(&sse_events),
+        "same ids in the same order"
+    );
+    assert_eq!(
+        sse_events.last().expect("ended")["payload"]["reason"],
+        "agent_ended"
+    );
+}
