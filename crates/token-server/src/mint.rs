@@ -83,6 +83,7 @@ async fn mint_session(state: &MintState, headers: &HeaderMap) -> Result<Session,
     if let Some(conv) = known {
         if state.upstream.has_ended(&conv.id).await? == Some(false) {
             let minted = state.upstream.refresh_token(&conv.id).await?;
+            tracing::info!(conversation = %conv.id, "token refreshed for the current conversation");
             return Ok(session(conv, minted.token, minted.expires_at));
         }
     }
@@ -108,6 +109,7 @@ async fn mint_session(state: &MintState, headers: &HeaderMap) -> Result<Session,
             (minted.token, minted.expires_at)
         }
     };
+    tracing::info!(conversation = %conv.id, "new conversation created");
     Ok(session(conv, token, expires_at))
 }
 
