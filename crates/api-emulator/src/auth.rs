@@ -35,8 +35,9 @@ pub fn check_api_key(
     let presented = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, key)| key.trim());
     if presented != Some(state.config.api_key.as_str()) {
         return Err(ApiError::unauthorized("Invalid API key."));
     }

@@ -105,3 +105,18 @@ pub fn optional_object<'a>(
         )),
     }
 }
+
+/// The single `{id}` path segment; an undecodable one is 404 `not_found` in the error schema.
+#[derive(Debug)]
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathId(p.0))
+            .map_err(|_| ApiError::not_found("No resource with this id."))
+    }
+}

@@ -1,14 +1,14 @@
 //! `/_emulator/*` admin routes (fault injection, record). Mounted only with an admin key;
 //! every request must carry `X-Emulator-Admin-Key`.
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, PathId};
 use crate::faults::{FaultSpec, Transport};
 use crate::ids;
 use crate::state::AppState;
@@ -127,7 +127,7 @@ pub async fn clear_faults(_: AdminKey, State(state): State<AppState>) -> StatusC
 pub async fn record(
     _: AdminKey,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Value>> {
     let log = state
         .store()

@@ -1,6 +1,6 @@
 //! `/conversational_agents` (§6): create, list, get, update draft, release, versions, delete.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
@@ -9,7 +9,9 @@ use super::pagination::{page, parse_cursor};
 use crate::assumptions::DELETE_STATUS;
 use crate::auth::ApiKey;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{object, optional_object, optional_str, required_str, JsonBody, QueryMap};
+use crate::extract::{
+    object, optional_object, optional_str, required_str, JsonBody, PathId, QueryMap,
+};
 use crate::ids;
 use crate::state::{split_agent_ref, Agent, AgentVersion, AppState};
 
@@ -67,7 +69,7 @@ pub async fn list(
 pub async fn get(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    PathId(reference): PathId,
 ) -> ApiResult<Json<Value>> {
     let (id, number) = split_agent_ref(&reference).ok_or_else(|| agent_not_found(&reference))?;
     let store = state.store();
@@ -112,7 +114,7 @@ fn apply_update(version: &mut AgentVersion, obj: &serde_json::Map<String, Value>
 pub async fn update(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    PathId(reference): PathId,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Json<Value>> {
     let obj = object(&body)?;
@@ -152,7 +154,7 @@ pub async fn update(
 pub async fn release(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    PathId(reference): PathId,
 ) -> ApiResult<Json<Value>> {
     let (id, number) = split_agent_ref(&reference).ok_or_else(|| agent_not_found(&reference))?;
     let mut store = state.store();
@@ -175,7 +177,7 @@ pub async fn release(
 pub async fn versions(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    PathId(reference): PathId,
 ) -> ApiResult<Json<Value>> {
     let (id, _) = split_agent_ref(&reference).ok_or_else(|| agent_not_found(&reference))?;
     let store = state.store();
@@ -196,7 +198,7 @@ pub async fn versions(
 pub async fn delete(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(reference): Path<String>,
+    PathId(reference): PathId,
 ) -> ApiResult<StatusCode> {
     match split_agent_ref(&reference) {
         Some((id, None)) => {

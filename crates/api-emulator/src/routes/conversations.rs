@@ -1,6 +1,6 @@
 //! `/conversations` (§5): create (first token mint), get, list, delete.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -10,7 +10,9 @@ use crate::agent::spawn_actor;
 use crate::assumptions::DELETE_STATUS;
 use crate::auth::ApiKey;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{object, optional_object, optional_str, required_str, JsonBody, QueryMap};
+use crate::extract::{
+    object, optional_object, optional_str, required_str, JsonBody, PathId, QueryMap,
+};
 use crate::ids;
 use crate::state::{split_agent_ref, AppState, ChannelType, Conversation, EventLog, Status, Store};
 use crate::urls::{base_url, ws_base};
@@ -159,7 +161,7 @@ pub async fn create(
 pub async fn get(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<Json<Value>> {
     let store = state.store();
     let c = store.conversations.get(&id).ok_or_else(|| not_found(&id))?;
@@ -203,7 +205,7 @@ pub async fn list(
 pub async fn delete(
     _: ApiKey,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> ApiResult<StatusCode> {
     let mut store = state.store();
     let c = store.conversations.get(&id).ok_or_else(|| not_found(&id))?;

@@ -3,7 +3,7 @@
 
 use std::convert::Infallible;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +12,7 @@ use futures_util::stream::{self, Stream};
 use crate::assumptions::{KEEPALIVE_COMMENT, RESUME_HEADER_WINS_OVER_QUERY};
 use crate::auth::authorize_stream;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
+use crate::extract::{PathId, QueryMap};
 use crate::faults::Transport;
 use crate::feed::{Feed, FeedItem, MALFORMED_FRAME};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ fn frames(feed: Feed, already_ended: bool) -> impl Stream<Item = Result<SseEvent
 /// The events SSE handler.
 pub async fn events(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     query: QueryMap,
 ) -> ApiResult<Response> {

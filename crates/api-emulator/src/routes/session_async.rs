@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use crate::agent::Command;
 use crate::assumptions::{KEEPALIVE_COMMENT, MAX_BODY_BYTES};
 use crate::auth::authorize_stream;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
+use crate::extract::{PathId, QueryMap};
 use crate::state::{AppState, ChannelType, Cursor, Status};
 
 struct Turn {
@@ -27,13 +27,19 @@ struct Turn {
 /// The async session handler.
 pub async fn session(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     query: QueryMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<Response> {
     authorize_stream(&state, &headers, query.get("token"), &id)?;
-    let body = body.map_err(|_| ApiError::payload_too_large())?;
+    let body = body.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::payload_too_large()
+        } else {
+            ApiError::invalid("Could not read the request body.")
+        }
+    })?;
     if body.len() > MAX_BODY_BYTES {
         return Err(ApiError::payload_too_large());
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
@@ -16,7 +16,7 @@ use crate::agent::Command;
 use crate::assumptions::{WS_CLOSE_NORMAL, WS_TRANSPORT_LIMIT_BYTES};
 use crate::auth::authorize_stream;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::QueryMap;
+use crate::extract::{PathId, QueryMap};
 use crate::faults::Transport;
 use crate::feed::{Feed, FeedItem, MALFORMED_FRAME};
 use crate::state::{AppState, ChannelType, EventLog, Status};
@@ -33,7 +33,7 @@ struct Session {
 /// The session WebSocket handler: token checked before the upgrade.
 pub async fn session(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     headers: HeaderMap,
     query: QueryMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
@@ -112,7 +112,11 @@ async fn run(session: Session, socket: WebSocket) {
                 }
             },
             message = incoming.next() => match message {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break,
+                Some(Ok(Message::Close(_))) => {
+                    let _ = sink.close().await;
+                    break;
+                }
+                None | Some(Err(_)) => break,
                 Some(Ok(Message::Text(text))) => handle_text(&session, text.as_str()),
                 Some(Ok(Message::Binary(_))) => {
                     report_invalid(&session.log, "Binary frames are not supported; send JSON text frames.");
