@@ -270,7 +270,7 @@ pub fn OperatorChat(
                         "Start new chat"
                     </button>
                 </div>
-                <div class="oc-composer-wrap" hidden=move || vm.ended.get()>
+                <div class="oc-composer-wrap" data-testid="composer-wrap" hidden=move || vm.ended.get()>
                     <Composer
                         placeholder=placeholder
                         disabled=ended

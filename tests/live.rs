@@ -1,0 +1,417 @@
+//! Browser tests against the real token server and the emulator, started by `cargo xtask test`,
+//! which compiles their URLs in (`OPERATOR_CHAT_TEST_SERVER`, `OPERATOR_CHAT_TEST_EMULATOR`,
+//! `OPERATOR_CHAT_TEST_ADMIN_KEY`). Without them these tests fail loudly rather than pass.
+//!
+//! All tests share one demo login (cookie), and the token server reuses a caller's conversation
+//! until it ends, so every test ends its conversation and only looks at rows it caused.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use leptos::prelude::*;
+use operator_chat::connection::ConnectionState;
+use operator_chat::token::TokenFuture;
+use operator_chat::transport::fetch_session;
+use operator_chat::{ChatMessage, MessageRole, OperatorChat, TokenSourceFn};
+use support::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, RequestCredentials, RequestInit, Response};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MISSING: &str =
+    "the live browser tests need the test servers: run `cargo xtask test`, or set \
+    OPERATOR_CHAT_TEST_SERVER, OPERATOR_CHAT_TEST_EMULATOR and OPERATOR_CHAT_TEST_ADMIN_KEY at \
+    compile time";
+
+/// A compile-time setting, or a loud failure at run time (a compile error would also stop the
+/// server-free suites built in the same `wasm-pack test` run).
+fn required(value: Option<&'static str>) -> &'static str {
+    match value {
+        Some(value) => value,
+        None => panic!("{MISSING}"),
+    }
+}
+
+fn server() -> &'static str {
+    required(option_env!("OPERATOR_CHAT_TEST_SERVER"))
+}
+
+fn emulator() -> &'static str {
+    required(option_env!("OPERATOR_CHAT_TEST_EMULATOR"))
+}
+
+fn admin_key() -> &'static str {
+    required(option_env!("OPERATOR_CHAT_TEST_ADMIN_KEY"))
+}
+
+fn session_endpoint() -> String {
+    format!("{}/operator/session", server())
+}
+
+async fn fetch(url: &str, init: &RequestInit) -> Response {
+    let window = web_sys::window().unwrap();
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .unwrap_or_else(|e| panic!("fetch {url} failed: {}", js_debug(&e)));
+    response.unchecked_into()
+}
+
+/// `GET /demo/login` on the token server: the demo's cookie identifies this browser as a caller.
+async fn login() {
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Include);
+    let response = fetch(&format!("{}/demo/login", server()), &init).await;
+    assert!(response.ok(), "demo login answered {}", response.status());
+}
+
+/// Injects one emulator fault (`POST /_emulator/faults`).
+async fn fault(spec: serde_json::Value) {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().unwrap();
+    headers.set("Content-Type", "application/json").unwrap();
+    headers.set("X-Emulator-Admin-Key", admin_key()).unwrap();
+    init.set_headers(&headers);
+    init.set_body(&wasm_bindgen::JsValue::from_str(&spec.to_string()));
+    let response = fetch(&format!("{}/_emulator/faults", emulator()), &init).await;
+    assert!(response.ok(), "fault {spec} answered {}", response.status());
+}
+
+/// The session endpoint as a token source that records each conversation id it hands out.
+fn recording_source(ids: Rc<RefCell<Vec<String>>>) -> TokenSourceFn {
+    TokenSourceFn::from(move || -> TokenFuture {
+        let ids = Rc::clone(&ids);
+        Box::pin(async move {
+            let creds = fetch_session(&session_endpoint()).await;
+            if let Ok(c) = &creds {
+                ids.borrow_mut().push(c.conversation_id.clone());
+            }
+            creds
+        })
+    })
+}
+
+type Log<T> = Arc<Mutex<Vec<T>>>;
+
+struct Chat {
+    root: Element,
+    states: Log<ConnectionState>,
+    messages: Log<ChatMessage>,
+    grants: Rc<RefCell<Vec<String>>>,
+    _mounted: Box<dyn std::any::Any>,
+}
+
+/// Logs in, mounts an inline chat with a recording token source, and waits until it is open.
+async fn open_chat() -> Chat {
+    login().await;
+    let root = fresh_container();
+    let states: Log<ConnectionState> = Arc::default();
+    let messages: Log<ChatMessage> = Arc::default();
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    let (s, m, source) = (
+        Arc::clone(&states),
+        Arc::clone(&messages),
+        recording_source(Rc::clone(&grants)),
+    );
+    let mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                on_state_change=move |state| s.lock().unwrap().push(state)
+                on_message=move |msg| m.lock().unwrap().push(msg)
+            />
+        }
+    });
+    let chat = Chat {
+        root: root.into(),
+        states,
+        messages,
+        grants,
+        _mounted: Box::new(mounted),
+    };
+    chat.wait_open().await;
+    chat
+}
+
+impl Chat {
+    async fn wait_open(&self) {
+        let status = expect_testid(&self.root, "status");
+        wait_for("the chat to be open", 10_000.0, || {
+            status.get_attribute("data-state").as_deref() == Some("open")
+        })
+        .await;
+    }
+
+    fn conversation_id(&self) -> String {
+        self.grants
+            .borrow()
+            .last()
+            .cloned()
+            .expect("a token was fetched")
+    }
+
+    fn send(&self, text: &str) {
+        let composer = expect_testid(&self.root, "composer");
+        type_text(&composer, text);
+        assert!(key_down(&composer, "Enter", false), "Enter sends");
+    }
+
+    /// Agent rows whose text starts with `prefix`.
+    fn agent_rows(&self, prefix: &str) -> Vec<Element> {
+        rows(&self.root, "agent")
+            .into_iter()
+            .filter(|r| row_text(r).starts_with(prefix))
+            .collect()
+    }
+
+    /// Waits for a completed agent row starting with `prefix` and returns its text.
+    async fn completed_reply(&self, prefix: &str) -> String {
+        let mut text = String::new();
+        wait_for(
+            &format!("a completed reply starting with {prefix:?}"),
+            20_000.0,
+            || {
+                let done = self
+                    .agent_rows(prefix)
+                    .into_iter()
+                    .find(|r| r.get_attribute("data-done").as_deref() == Some("true"));
+                text = done.map(|r| row_text(&r)).unwrap_or_default();
+                !text.is_empty()
+            },
+        )
+        .await;
+        text
+    }
+
+    fn saw_state(&self, wanted: impl Fn(&ConnectionState) -> bool) -> bool {
+        self.states.lock().unwrap().iter().any(wanted)
+    }
+
+    /// Ends the conversation so the next test gets a fresh one.
+    async fn end(self) {
+        click(&expect_testid(&self.root, "end"));
+        let ended = expect_testid(&self.root, "ended");
+        wait_for("the ended state", 10_000.0, || !is_hidden(&ended)).await;
+    }
+}
+
+fn stream_text(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[wasm_bindgen_test]
+async fn a_streamed_reply_grows_then_completes() {
+    login().await;
+    let root = fresh_container();
+    let messages: Log<ChatMessage> = Arc::default();
+    let m = Arc::clone(&messages);
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                session_endpoint=session_endpoint()
+                inline=true
+                on_message=move |msg| m.lock().unwrap().push(msg)
+            />
+        }
+    });
+    let chat_root: Element = root.into();
+    let status = expect_testid(&chat_root, "status");
+    wait_for("the chat to be open", 10_000.0, || {
+        status.get_attribute("data-state").as_deref() == Some("open")
+    })
+    .await;
+
+    let composer = expect_testid(&chat_root, "composer");
+    type_text(&composer, "/stream 30");
+    key_down(&composer, "Enter", false);
+    let typing = expect_testid(&chat_root, "typing");
+    let (mut partial_lengths, mut typing_seen) = (Vec::new(), false);
+    let mut final_text = String::new();
+    wait_for("the streamed reply to complete", 20_000.0, || {
+        typing_seen |= !is_hidden(&typing);
+        let Some(row) = rows(&chat_root, "agent")
+            .into_iter()
+            .find(|r| row_text(r).starts_with("w1"))
+        else {
+            return false;
+        };
+        let text = row_text(&row);
+        if row.get_attribute("data-done").as_deref() == Some("true") {
+            final_text = text;
+            return true;
+        }
+        if partial_lengths.last() != Some(&text.len()) {
+            partial_lengths.push(text.len());
+        }
+        false
+    })
+    .await;
+
+    assert_eq!(
+        final_text,
+        stream_text(30),
+        "the final text is the whole reply"
+    );
+    assert!(
+        partial_lengths.len() >= 2,
+        "the text grew while streaming: saw lengths {partial_lengths:?}"
+    );
+    assert!(
+        typing_seen,
+        "the typing indicator showed while the agent answered"
+    );
+    let user = rows(&chat_root, "user");
+    let mine: Vec<_> = user
+        .iter()
+        .filter(|r| row_text(r) == "/stream 30")
+        .collect();
+    assert_eq!(mine.len(), 1, "the user message shows once");
+    wait_for("the user message to be confirmed", 5_000.0, || {
+        mine[0].get_attribute("data-status").as_deref() == Some("confirmed")
+    })
+    .await;
+    let got = messages.lock().unwrap().clone();
+    assert!(
+        got.iter()
+            .any(|m| m.role == MessageRole::Agent && m.text == stream_text(30)),
+        "on_message got the completed reply: {got:?}"
+    );
+
+    click(&expect_testid(&chat_root, "end"));
+    let ended = expect_testid(&chat_root, "ended");
+    wait_for("the ended state", 10_000.0, || !is_hidden(&ended)).await;
+    assert!(
+        by_testid(&chat_root, "composer-wrap").is_none_or(|c| is_hidden(&c)),
+        "no composer after the end"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_events_stream_resumes_without_duplicated_text() {
+    let chat = open_chat().await;
+    let conversation = chat.conversation_id();
+    fault(
+        serde_json::json!({"kind": "drop_sse", "after_events": 8, "conversation_id": conversation}),
+    )
+    .await;
+    chat.send("/stream 40");
+    let text = chat.completed_reply("w1 ").await;
+    assert_eq!(
+        text,
+        stream_text(40),
+        "no word lost or repeated across the drop"
+    );
+    assert_eq!(chat.agent_rows("w1 ").len(), 1, "one row for the reply");
+    let sent: Vec<_> = rows(&chat.root, "user")
+        .into_iter()
+        .filter(|r| row_text(r) == "/stream 40")
+        .collect();
+    assert_eq!(sent.len(), 1, "the user message shows once");
+    assert!(
+        chat.saw_state(|s| matches!(s, ConnectionState::Reconnecting { .. })),
+        "the drop was noticed and the stream reconnected: {:?}",
+        chat.states.lock().unwrap()
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_session_socket_reconnects_and_sending_continues() {
+    let chat = open_chat().await;
+    let conversation = chat.conversation_id();
+    fault(
+        serde_json::json!({"kind": "drop_ws", "after_events": 3, "conversation_id": conversation}),
+    )
+    .await;
+    chat.send("/stream 20");
+    let text = chat.completed_reply("w1 ").await;
+    assert_eq!(text, stream_text(20));
+    chat.wait_open().await;
+    chat.send("/echo still here after the drop");
+    let echoed = chat.completed_reply("still here").await;
+    assert_eq!(echoed, "still here after the drop");
+    assert_eq!(
+        chat.agent_rows("still here").len(),
+        1,
+        "the reply shows once"
+    );
+    assert_eq!(
+        chat.agent_rows("w1 ").len(),
+        1,
+        "the streamed reply shows once"
+    );
+    assert!(
+        chat.saw_state(|s| matches!(s, ConnectionState::Reconnecting { .. })),
+        "the socket drop was noticed: {:?}",
+        chat.states.lock().unwrap()
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_revoked_token_is_refreshed_and_the_chat_continues() {
+    let chat = open_chat().await;
+    let conversation = chat.conversation_id();
+    assert_eq!(chat.grants.borrow().len(), 1, "one token so far");
+    fault(serde_json::json!({"kind": "revoke_token", "conversation_id": conversation})).await;
+    // Open connections keep running; make the events stream reconnect with the revoked token.
+    fault(
+        serde_json::json!({"kind": "drop_sse", "after_events": 0, "conversation_id": conversation}),
+    )
+    .await;
+    chat.send("/echo after the revocation");
+    let text = chat.completed_reply("after the").await;
+    assert_eq!(text, "after the revocation");
+    assert_eq!(
+        chat.agent_rows("after the").len(),
+        1,
+        "the reply shows once"
+    );
+    let grants = chat.grants.borrow().clone();
+    assert!(grants.len() >= 2, "a new token was fetched: {grants:?}");
+    assert!(
+        grants.iter().all(|g| *g == conversation),
+        "the refresh kept the same conversation: {grants:?}"
+    );
+    assert!(
+        chat.saw_state(|s| *s == ConnectionState::RefreshingToken),
+        "the widget refreshed its token: {:?}",
+        chat.states.lock().unwrap()
+    );
+    let replies = chat.messages.lock().unwrap().clone();
+    let count = replies
+        .iter()
+        .filter(|m| m.text == "after the revocation")
+        .count();
+    assert_eq!(count, 1, "on_message ran once for the reply: {replies:?}");
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn hostile_agent_text_stays_text() {
+    let chat = open_chat().await;
+    let hostile =
+        "<img src=x onerror=\"window.__oc_pwned=1\"> <script>window.__oc_pwned=2</script>";
+    chat.send(&format!("/echo {hostile}"));
+    let text = chat.completed_reply("<img").await;
+    assert_eq!(text, hostile, "the reply is shown literally");
+    let transcript = expect_testid(&chat.root, "transcript");
+    assert!(
+        all(&transcript, "img, script").is_empty(),
+        "no element was created"
+    );
+    let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__oc_pwned".into()).unwrap();
+    assert!(pwned.is_undefined(), "no script ran");
+    chat.end().await;
+}
