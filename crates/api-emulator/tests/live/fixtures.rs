@@ -113,3 +113,81 @@ async fn every_emitted_event_type_matches_its_fixture_shape() {
         );
     }
 }
+
+fn response_fixture(name: &str) -> Value {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/responses/{name}.json"));
+    serde_json::from_str(&std::fs::read_to_string(&path).expect("read fixture"))
+        .expect("fixture is JSON")
+}
+
+#[tokio::test]
+async fn http_answers_match_the_response_fixtures() {
+    let emu = start().await;
+    let body =
+        json!({"agent_id": api_emulator::SEEDED_AGENT_ID, "channel": {"type": "chat_realtime"}});
+    let created: Value = emu
+        .api(reqwest::Method::POST, "/conversations")
+        .json(&body)
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let fixture = response_fixture("conversation.create.chat_realtime");
+    assert_eq!(shape_diff("$", &fixture, &created), None, "{created}");
+    let id = created["id"].as_str().expect("id");
+
+    let refreshed: Value = emu
+        .api(
+            reqwest::Method::POST,
+            &format!("/conversations/{id}/token/refresh"),
+        )
+        .send()
+        .await
+        .expect("refresh")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        shape_diff("$", &response_fixture("token.refresh"), &refreshed),
+        None,
+        "{refreshed}"
+    );
+
+    emu.fault(json!({"kind": "expire_token", "conversation_id": id}))
+        .await;
+    let token = refreshed["token"].as_str().expect("token");
+    let url = format!("{}/conversations/{id}/events?token={token}", emu.base);
+    let error: Value = emu
+        .http
+        .get(url)
+        .send()
+        .await
+        .expect("events")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        shape_diff("$", &response_fixture("error"), &error),
+        None,
+        "{error}"
+    );
+
+    emu.fault(json!({"kind": "http_status", "status": 429, "count": 1}))
+        .await;
+    let limited: Value = emu
+        .api(reqwest::Method::GET, "/conversations")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        shape_diff("$", &response_fixture("error.rate_limited"), &limited),
+        None,
+        "{limited}"
+    );
+}
