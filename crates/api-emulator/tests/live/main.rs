@@ -4,5 +4,7 @@
 mod binary;
 mod fixtures;
 mod sse;
+mod sse_client;
 mod support;
 mod ws;
+mod ws_faults;

@@ -3,6 +3,7 @@ use std::time::Duration;
 use api_emulator::EmulatorConfig;
 use serde_json::{json, Value};
 
+use crate::sse_client::*;
 use crate::support::*;
 
 /// Drives a conversation to its end over a socket: start, one message, "bye".
