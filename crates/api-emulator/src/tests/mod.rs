@@ -6,4 +6,5 @@ mod async_session;
 mod auth;
 mod conversations;
 mod errors;
+mod observability;
 mod support;

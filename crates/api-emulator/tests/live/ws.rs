@@ -286,3 +286,60 @@ async fn sse_and_websocket_deliver_the_same_events_with_the_same_ids() {
         "agent_ended"
     );
 }
+
+#[tokio::test]
+async fn replies_never_interleave_and_messages_queue_in_order() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    for (i, text) in ["/echo first reply here", "/echo second one", "/stream 4"]
+        .iter()
+        .enumerate()
+    {
+        let payload = json!({"type": "user.message.send", "text": text});
+        ws_send(&mut ws, msg(&format!("c{i}"), payload)).await;
+    }
+    let mut events = ws_until(&mut ws, "agent.message.completed").await; // greeting
+    for _ in 0..3 {
+        events.extend(ws_until(&mut ws, "agent.message.completed").await);
+    }
+    // Each generation's deltas are contiguous and closed by its completed event.
+    let mut open: Option<Value> = None;
+    let mut closed = Vec::new();
+    for e in &events {
+        let p = &e["payload"];
+        match p["type"].as_str() {
+            Some("agent.message.delta") => {
+                match &open {
+                    None => open = Some(p["generation_id"].clone()),
+                    Some(g) => assert_eq!(g, &p["generation_id"], "no interleaving"),
+                }
+                assert!(
+                    !closed.contains(&p["generation_id"]),
+                    "no delta after completed"
+                );
+            }
+            Some("agent.message.completed") => {
+                closed.push(p["generation_id"].clone());
+                open = None;
+            }
+            Some("user.message.received") => {
+                assert!(open.is_none(), "acks wait for the current reply")
+            }
+            _ => {}
+        }
+    }
+    let replies: Vec<_> = events
+        .iter()
+        .filter(|e| e["payload"]["type"] == "agent.message.completed")
+        .map(|e| e["payload"]["text"].clone())
+        .collect();
+    assert_eq!(
+        replies[1..],
+        [
+            json!("first reply here"),
+            json!("second one"),
+            json!("w1 w2 w3 w4")
+        ]
+    );
+}

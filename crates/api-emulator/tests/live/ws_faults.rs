@@ -125,3 +125,30 @@ async fn malformed_frame_fault_sends_one_invalid_json_text_on_the_socket() {
         "conversation.started"
     );
 }
+
+#[tokio::test]
+async fn slow_agent_paces_the_deltas() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    ws_send(&mut ws, msg("c0", json!({"type": "conversation.start"}))).await;
+    ws_until(&mut ws, "agent.message.completed").await;
+    emu.fault(json!({"kind": "slow_agent", "delta_interval_ms": 60, "conversation_id": chat.id}))
+        .await;
+    ws_send(
+        &mut ws,
+        msg(
+            "c1",
+            json!({"type": "user.message.send", "text": "/stream 4"}),
+        ),
+    )
+    .await;
+    ws_until(&mut ws, "user.message.received").await;
+    let started = std::time::Instant::now();
+    ws_until(&mut ws, "agent.message.completed").await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(180),
+        "paced: {:?}",
+        started.elapsed()
+    );
+}
