@@ -10,8 +10,8 @@ pub const DEFAULT_API_KEY: &str = "op_test_emulator_key_0123456789";
 /// The released conversational agent present when the emulator starts.
 pub const SEEDED_AGENT_ID: &str = "ca_demoAgent0001";
 
-/// How an emulator instance behaves.
-#[derive(Debug, Clone)]
+/// How an emulator instance behaves. `Debug` redacts the keys.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// The API key server routes require (`Authorization: Bearer <api_key>`).
     /// Default: [`DEFAULT_API_KEY`].
@@ -40,5 +40,37 @@ impl Default for EmulatorConfig {
             agent_delta_interval: assumptions::DEFAULT_AGENT_DELTA_INTERVAL,
             keepalive_interval: assumptions::DEFAULT_KEEPALIVE_INTERVAL,
         }
+    }
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("api_key", &"<redacted>")
+            .field("admin_key", &self.admin_key.as_ref().map(|_| "<redacted>"))
+            .field("token_ttl", &self.token_ttl)
+            .field("public_base_url", &self.public_base_url)
+            .field("agent_delta_interval", &self.agent_delta_interval)
+            .field("keepalive_interval", &self.keepalive_interval)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_both_keys() {
+        let config = EmulatorConfig {
+            admin_key: Some("admin-secret".into()),
+            ..EmulatorConfig::default()
+        };
+        let text = format!("{config:?}");
+        assert!(
+            !text.contains(DEFAULT_API_KEY) && !text.contains("admin-secret"),
+            "{text}"
+        );
+        assert_eq!(config.token_ttl.as_secs(), 3 * 60 * 60, "3 h by default");
     }
 }

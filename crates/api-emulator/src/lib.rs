@@ -7,27 +7,41 @@
 //!
 //! # Example
 //!
-//! ```no_run
+//! A backend creates a chat conversation with the API key and hands the token and URLs to the
+//! browser, which opens `events_url?token=…` (SSE) and `session_url?token=…` (WebSocket) and
+//! sends `{"id":"c1","payload":{"type":"conversation.start"}}`:
+//!
+//! ```
 //! use api_emulator::{spawn, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
 //!
-//! # async fn demo() -> std::io::Result<()> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 //! let config = EmulatorConfig {
-//!     admin_key: Some("admin-secret".into()),
+//!     admin_key: Some("admin-secret".into()), // enables /_emulator/* fault injection
 //!     agent_delta_interval: std::time::Duration::from_millis(5),
 //!     ..EmulatorConfig::default()
 //! };
 //! let addr = spawn(listener, config).await?;
 //!
-//! // A backend creates a chat conversation with the API key ...
-//! //   POST http://{addr}/conversations
-//! //   Authorization: Bearer op_test_emulator_key_0123456789
-//! //   Operator-Version: 2025-06-19
-//! //   {"agent_id": "ca_demoAgent0001", "channel": {"type": "chat_realtime"}}
-//! // ... and hands `channel.token`, `channel.events_url` and `channel.session_url` to the
-//! // browser, which opens `events_url?token=…` (SSE) and `session_url?token=…` (WebSocket)
-//! // and sends {"id":"c1","payload":{"type":"conversation.start"}}.
-//! println!("emulator on http://{addr}, key {DEFAULT_API_KEY}, agent {SEEDED_AGENT_ID}");
+//! let created: serde_json::Value = reqwest::Client::new()
+//!     .post(format!("http://{addr}/conversations"))
+//!     .bearer_auth(DEFAULT_API_KEY)
+//!     .header("Operator-Version", "2025-06-19")
+//!     .json(&serde_json::json!({
+//!         "agent_id": SEEDED_AGENT_ID,
+//!         "channel": { "type": "chat_realtime" },
+//!     }))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! let channel = &created["channel"];
+//! assert!(channel["token"].as_str().is_some_and(|t| t.starts_with("tok_")));
+//! assert_eq!(
+//!     channel["session_url"],
+//!     format!("ws://{addr}/conversations/{}/session", created["id"].as_str().unwrap_or_default())
+//! );
 //! # Ok(()) }
 //! ```
 //!
