@@ -5,7 +5,7 @@
 //! - `/stream <N>` (1 ≤ N ≤ 10 000): reply with N deltas `w1 `, `w2 `, …, `wN`;
 //! - contains "notice": an `agent.notice.sent` first;
 //! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
-//!   "Your order <ID> has shipped and will arrive in 2 business days." (`<ID>` = the first word
+//!   "Your order `<ID>` has shipped and will arrive in 2 business days." (`<ID>` = the first word
 //!   with a digit, else `A-1001`);
 //! - else contains "bye": "Goodbye! Thanks for chatting.";
 //! - else: `You said: "<text>". I'm a scripted demo agent; try /echo, /stream 5, "order", "notice" or "bye".`;
