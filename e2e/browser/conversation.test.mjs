@@ -1,0 +1,137 @@
+// The happy path in a real browser: open the widget, stream a reply, tool call and notice rows,
+// reload with persistence and find the transcript restored, end the conversation.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from '../support/browser.mjs';
+import { openHost } from './lib/host.mjs';
+import { Widget, domRows } from './lib/widget.mjs';
+import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
+import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
+
+const NOTICE = 'This chat may be recorded for quality and training purposes.';
+const GREETING = "Hi! I'm the Operator demo agent. How can I help you today?";
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await clearFaults().catch(() => {});
+  await browser?.close();
+});
+
+test('a visitor chats, reloads into the same transcript, and ends the conversation', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const grants = await openHost(page, { options: { persist: true } });
+  const chat = new Widget(page);
+  const sent = [];
+
+  // Opening starts the conversation: the recording notice, then the greeting, streamed.
+  await chat.open();
+  await chat.waitAgentMessages(1);
+  const conversationId = grants.conversationId;
+  assert.ok(conversationId, 'the page was granted a conversation by POST /operator/session');
+  let rows = await domRows(page);
+  assert.deepEqual(
+    rows.filter((r) => r.role === 'notice').map((r) => r.text.trim()),
+    [NOTICE],
+    'the start notice is shown as a notice row',
+  );
+  assert.equal((await chat.agentTexts())[0], GREETING, 'the greeting is shown');
+
+  // A streamed reply grows in steps, then completes with the final text.
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 90, conversation_id: conversationId });
+  const streamed = '/stream 14';
+  await chat.send(streamed);
+  sent.push(streamed);
+  const lengths = new Set();
+  const deadline = Date.now() + 20_000;
+  let typingSeen = false;
+  while (Date.now() < deadline) {
+    rows = await domRows(page);
+    const agents = rows.filter((r) => r.role === 'agent');
+    const last = agents[agents.length - 1];
+    if (agents.length >= 2 && last.done !== 'true') {
+      lengths.add(last.text.length);
+      typingSeen ||= await chat.typing.isVisible();
+    }
+    if (agents.length >= 2 && last.done === 'true') break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await clearFaults();
+  const partials = [...lengths].filter((n) => n > 0).sort((a, b) => a - b);
+  assert.ok(partials.length >= 2, `saw the reply grow through at least 2 partial lengths, saw ${JSON.stringify(partials)}`);
+  const expected = Array.from({ length: 14 }, (_, i) => `w${i + 1}`).join(' ');
+  const reply = (await chat.agentTexts())[1];
+  assert.equal(reply.trim(), expected, 'the completed reply is the whole stream');
+  assert.ok(partials.every((n) => n < reply.length), 'every partial was shorter than the final text');
+  assert.ok(typingSeen, 'the typing indicator showed while the agent streamed');
+  console.log(`conversation: streamed reply grew through ${partials.length} partial lengths (${partials.join(', ')}) to ${reply.length}`);
+
+  // "order" makes the agent call lookup_order: a tool row, then the answer.
+  const order = 'Where is my order B-2002?';
+  await chat.send(order);
+  sent.push(order);
+  await chat.waitAgentText(/Your order B-2002 has shipped/);
+  await page.locator('[data-testid=message][data-role=tool][data-state=returned]').waitFor();
+  const tools = (await domRows(page)).filter((r) => r.role === 'tool');
+  assert.equal(tools.length, 1, 'one tool-call row');
+  assert.match(tools[0].text, /lookup_order/, `the tool row names the tool: ${tools[0].text}`);
+  const orderRows = (await domRows(page)).slice(-3).map((r) => r.role);
+  assert.deepEqual(orderRows, ['agent', 'tool', 'agent'], 'the tool row sits between "let me look" and the answer');
+
+  // "notice" makes the agent send a notice first.
+  const notice = 'Please give me a notice about delays';
+  await chat.send(notice);
+  sent.push(notice);
+  await chat.waitAgentText(/You said: "Please give me a notice about delays"/);
+  const notices = (await domRows(page)).filter((r) => r.role === 'notice');
+  assert.equal(notices.length, 2, `a second notice row appeared: ${JSON.stringify(notices)}`);
+
+  let settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'before reload' });
+  expectSentOnce(sent, settled.record, settled.rows, 'before reload');
+  const before = (await domRows(page)).map(({ role, text }) => ({ role, text: text.trim() }));
+  console.log(`conversation: ${settled.record.transcript.length} messages, ${tools.length} tool call, ${notices.length} notices before reload`);
+
+  // Reload with persistence: same conversation, same transcript (tool and notice rows too).
+  await page.reload();
+  await page.waitForFunction(() => window.__mounted || window.__mountError);
+  await chat.open();
+  await page.waitForFunction(
+    (n) => {
+      const count = (root) => [...root.querySelectorAll('*')].reduce(
+        (sum, el) => sum + (el.dataset?.testid === 'message' ? 1 : 0) + (el.shadowRoot ? count(el.shadowRoot) : 0), 0);
+      return count(document) >= n;
+    },
+    before.length,
+    { timeout: 20_000 },
+  ).catch(() => {});
+  const restored = (await domRows(page)).map(({ role, text }) => ({ role, text: text.trim() }));
+  assert.deepEqual(restored, before, 'after reload the widget shows the same rows (messages, tool call, notices)');
+  assert.equal(grants.conversationId, conversationId, 'the reload continued the same conversation');
+  settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'after reload' });
+  expectSentOnce(sent, settled.record, settled.rows, 'after reload');
+  const starts = settled.record.events.filter((e) => e.payload?.type === 'conversation.started').length;
+  assert.equal(starts, 1, 'the reload did not start the conversation again');
+
+  // The conversation continues after the reload.
+  const more = '/echo still here after reload';
+  await chat.send(more);
+  sent.push(more);
+  await chat.waitAgentText(/^still here after reload$/);
+  settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'after reload, new message' });
+  expectSentOnce(sent, settled.record, settled.rows, 'after reload, new message');
+
+  // End: the ended state, no composer, and the emulator agrees.
+  await chat.endButton.click();
+  await chat.waitState('ended');
+  await chat.ended.waitFor({ state: 'visible' });
+  assert.equal(await chat.composer.isVisible(), false, 'the composer is hidden once ended');
+  const record = await conversationRecord(conversationId);
+  const ended = record.events.find((e) => e.payload?.type === 'conversation.ended');
+  assert.ok(ended, 'the emulator recorded conversation.ended');
+  assert.equal(ended.payload.reason, 'user_ended', 'ended by the user');
+  console.log(`conversation: ${record.events.length} events recorded, restored ${restored.length} rows after reload, ended (${ended.payload.reason})`);
+  await context.close();
+});

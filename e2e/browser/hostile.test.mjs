@@ -1,0 +1,168 @@
+// Hostile content as agent text (`/echo <payload>` makes the agent say exactly the payload) and
+// as user text. Nothing executes (a page-level trap proves it), the text is shown as text, the
+// layout holds, and the widget stays usable. Then the size limits: 1 MB from the visitor, and
+// the largest agent message the emulator can produce.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from '../support/browser.mjs';
+import { openHost } from './lib/host.mjs';
+import { Widget, domRows } from './lib/widget.mjs';
+import { expectWidgetMatchesRecord } from './lib/settle.mjs';
+import { PAYLOADS } from './lib/payloads.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A page with traps: `__pwned()`, `alert`/`confirm`/`prompt` dialogs, navigations. */
+async function trappedPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const fired = [];
+  await page.exposeFunction('__pwned', (what) => fired.push(`__pwned(${what})`));
+  page.on('dialog', async (d) => {
+    fired.push(`${d.type()}(${d.message()})`);
+    await d.dismiss().catch(() => {});
+  });
+  page.on('framenavigated', (f) => {
+    if (f !== page.mainFrame() || !f.url().includes('/__e2e/')) fired.push(`navigation to ${f.url()}`);
+  });
+  page.on('popup', (p) => fired.push(`popup ${p.url()}`));
+  return { context, page, fired };
+}
+
+/** Geometry and containment facts about the widget, read in the page. */
+async function layout(page, chat) {
+  const panel = await chat.panel.boundingBox();
+  const facts = await chat.transcript.evaluate((log) => {
+    const root = log.getRootNode();
+    const bubbles = [...log.querySelectorAll('.oc-bubble')];
+    return {
+      logOverflowX: log.scrollWidth - log.clientWidth,
+      pageOverflowX: document.documentElement.scrollWidth - window.innerWidth,
+      elementsInBubbles: bubbles.reduce((n, b) => n + b.children.length, 0),
+      foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,a,form,input,meta,base,math,details,body,textarea')].map((e) => e.tagName),
+      foreignInShadow: root === document ? 0 : root.querySelectorAll('script,iframe,object,embed,meta,base').length,
+      foreignInDocument: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv]').length,
+      title: document.title,
+    };
+  });
+  return { panel, ...facts };
+}
+
+test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing, stay text, and keep the layout`, { timeout: 180_000 }, async () => {
+  const { context, page, fired } = await trappedPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await chat.waitAgentMessages(1);
+  const conversationId = grants.conversationId;
+  const before = await layout(page, chat);
+  let tried = 0;
+  for (const [name, payload] of PAYLOADS) {
+    // As agent text: the agent says exactly the payload (the user row shows "/echo <payload>").
+    await chat.send(`/echo ${payload}`);
+    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text` });
+    const agentText = rows.filter((r) => r.role === 'agent').at(-1).text;
+    if (!/[\uD800-\uDFFF]/.test(payload)) {
+      assert.equal(agentText, payload, `payload "${name}": the agent's text is shown verbatim, as text`);
+      assert.equal(rows.filter((r) => r.role === 'user').at(-1).text, `/echo ${payload}`, `payload "${name}": the user's text is shown verbatim`);
+    } else {
+      assert.ok(agentText.startsWith(payload.slice(0, 1)), `payload "${name}": shown (lone surrogates may become U+FFFD): ${JSON.stringify(agentText)}`);
+    }
+    tried += 1;
+    // As plain user text: the agent answers with the payload quoted.
+    await chat.send(payload);
+    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text` });
+    if (!/[\uD800-\uDFFF]/.test(payload)) {
+      assert.equal(after.rows.filter((r) => r.role === 'user').at(-1).text, payload, `payload "${name}" as user text is shown verbatim`);
+    }
+    tried += 1;
+    assert.deepEqual(fired, [], `payload "${name}" executed something: ${fired.join(', ')}`);
+  }
+  await page.waitForTimeout(300); // give any deferred handler (onerror, onload, refresh) its chance
+  assert.deepEqual(fired, [], `a payload executed: ${fired.join(', ')}`);
+
+  const afterAll = await layout(page, chat);
+  assert.equal(afterAll.elementsInBubbles, 0, 'message bubbles contain text only, no elements');
+  assert.deepEqual(afterAll.foreign, [], 'no element from a payload exists in the transcript');
+  assert.equal(afterAll.foreignInShadow, 0, 'no script/iframe/object/embed/meta/base in the shadow root');
+  assert.equal(afterAll.foreignInDocument, before.foreignInDocument, 'nothing was added to the page');
+  assert.equal(afterAll.title, before.title, 'the page title is unchanged');
+  assert.deepEqual(afterAll.panel, before.panel, 'the panel keeps its size and place');
+  assert.ok(afterAll.logOverflowX <= 1, `the transcript does not scroll sideways (overflow ${afterAll.logOverflowX}px)`);
+  assert.ok(afterAll.pageOverflowX <= 0, `the page does not scroll sideways (overflow ${afterAll.pageOverflowX}px)`);
+
+  // Still usable.
+  await chat.send('/echo still usable');
+  await chat.waitAgentText(/^still usable$/);
+  await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads' });
+  const rows = await domRows(page);
+  console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, 0 elements in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
+  await context.close();
+});
+
+test('a 1 MB message from the visitor gets a clear error and the widget stays usable', { timeout: 90_000 }, async () => {
+  const { context, page, fired } = await trappedPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await chat.waitAgentMessages(1);
+  const before = await layout(page, chat);
+  const big = `${'0123456789abcdef '.repeat(61681)}end`.slice(0, 1024 * 1024);
+  await chat.composer.fill(big);
+  await chat.composer.press('Enter');
+  // The emulator refuses socket messages over 64 KiB with a server.error; the visitor must be told.
+  const told = await Promise.race([
+    chat.error.waitFor({ state: 'visible', timeout: 15_000 }).then(async () => `error line: ${(await chat.error.textContent()).trim()}`),
+    page.locator('[data-testid=message][data-role=user][data-status=failed]').waitFor({ timeout: 15_000 }).then(() => 'the message is marked "Not delivered"'),
+    page.locator('[data-testid=message][data-role=error]').waitFor({ timeout: 15_000 }).then(async () => `error row`),
+  ]).catch(() => null);
+  const users = (await domRows(page)).filter((r) => r.role === 'user');
+  assert.ok(
+    told,
+    `after sending 1 MB the widget shows no error and no "Not delivered" mark (user row status: ${users.at(-1)?.status}, length ${users.at(-1)?.text.length}); the emulator refused it with server.error payload_too_large/invalid_request`,
+  );
+  const afterBig = await layout(page, chat);
+  assert.deepEqual(afterBig.panel, before.panel, 'the 1 MB row does not change the panel');
+  assert.ok(afterBig.logOverflowX <= 1, `no sideways scroll after 1 MB (overflow ${afterBig.logOverflowX}px)`);
+  if (await chat.retry.isVisible()) await chat.retry.click();
+  await chat.send('/echo after the big one');
+  await chat.waitAgentText(/^after the big one$/, 30_000);
+  assert.deepEqual(fired, []);
+  console.log(`hostile: 1 MB user message -> ${told}; widget usable after`);
+  void grants;
+  await context.close();
+});
+
+test('the largest agent message the emulator sends (/echo just under 64 KiB) renders exactly and keeps the layout', { timeout: 90_000 }, async () => {
+  const { context, page, fired } = await trappedPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await chat.waitAgentMessages(1);
+  const before = await layout(page, chat);
+  // 64 KiB is the emulator's limit on a client message (JSON envelope included).
+  const words = ['<b>bold</b>', 'plain', 'Ünïcödé', '🙂', 'javascript:void(0)', 'x'.repeat(300)];
+  let text = '';
+  for (let i = 0; text.length < 60_000; i += 1) text += `${words[i % words.length]} `;
+  text = text.trim();
+  const started = Date.now();
+  await chat.send(`/echo ${text}`);
+  const { rows } = await expectWidgetMatchesRecord(page, grants.conversationId, { label: 'large agent message', timeout: 60_000 });
+  const ms = Date.now() - started;
+  assert.equal(rows.filter((r) => r.role === 'agent').at(-1).text, text, 'the whole text, verbatim');
+  const afterBig = await layout(page, chat);
+  assert.deepEqual(afterBig.panel, before.panel, 'the panel keeps its size');
+  assert.ok(afterBig.logOverflowX <= 1, `no sideways scroll (overflow ${afterBig.logOverflowX}px)`);
+  assert.equal(afterBig.elementsInBubbles, 0);
+  await chat.send('/echo ok');
+  await chat.waitAgentText(/^ok$/);
+  assert.deepEqual(fired, []);
+  console.log(`hostile: agent message of ${text.length} chars (${Buffer.byteLength(text)} bytes, ~${Math.ceil(text.split(/\s/).length / 2)} deltas) rendered exactly in ${ms} ms`);
+  await context.close();
+});

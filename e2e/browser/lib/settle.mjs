@@ -1,0 +1,75 @@
+// "The final transcript equals the emulator's record exactly": wait until both sides are at
+// rest, then compare, and explain the first difference precisely when they are not equal.
+import assert from 'node:assert/strict';
+import { conversationRecord, recordIsQuiet } from './emulator.mjs';
+import { domRows } from './widget.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function preview(text, n = 80) {
+  const t = JSON.stringify(text ?? null);
+  return t.length > n ? `${t.slice(0, n)}…(${text.length} chars)` : t;
+}
+
+/** A human sentence for the first difference between the widget's and the record's transcript. */
+export function describeDifference(dom, rec) {
+  const n = Math.max(dom.length, rec.length);
+  for (let i = 0; i < n; i += 1) {
+    const d = dom[i];
+    const r = rec[i];
+    if (!d) return `row ${i}: the record has ${r.role} ${preview(r.text)} but the widget shows nothing (lost message)`;
+    if (!r) return `row ${i}: the widget shows ${d.role} ${preview(d.text)} that the record does not have (duplicated or invented message)`;
+    if (d.role !== r.role) return `row ${i}: widget has a ${d.role} row ${preview(d.text)}, record has ${r.role} ${preview(r.text)}`;
+    if (d.text !== r.text) {
+      let at = 0;
+      while (at < d.text.length && d.text[at] === r.text[at]) at += 1;
+      const kind = d.text.length > r.text.length ? 'duplicated/extra' : d.text.length < r.text.length ? 'lost' : 'changed';
+      return `row ${i} (${r.role}): ${kind} characters from offset ${at}: widget ${preview(d.text.slice(Math.max(0, at - 10)))} vs record ${preview(r.text.slice(Math.max(0, at - 10)))} (lengths ${d.text.length} vs ${r.text.length})`;
+    }
+  }
+  return 'no difference';
+}
+
+/**
+ * Waits (polling) until the record is quiet, the widget shows no streaming row, and the two
+ * transcripts agree; then asserts they are exactly equal. Returns `{record, rows}`.
+ */
+export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '' } = {}) {
+  const deadline = Date.now() + timeout;
+  let dom = [];
+  let rows = [];
+  let record = { events: [], transcript: [] };
+  let quiet = false;
+  let streaming = false;
+  let stableHits = 0;
+  while (Date.now() < deadline) {
+    [record, rows] = await Promise.all([conversationRecord(conversationId), domRows(page)]);
+    dom = rows.filter((r) => r.role === 'user' || r.role === 'agent').map(({ role, text }) => ({ role, text }));
+    quiet = recordIsQuiet(record);
+    streaming = rows.some((r) => r.role === 'agent' && r.done !== 'true');
+    const same = JSON.stringify(dom) === JSON.stringify(record.transcript);
+    stableHits = quiet && !streaming && same ? stableHits + 1 : 0;
+    if (stableHits >= 2) break;
+    await sleep(100);
+  }
+  const where = label ? `${label}: ` : '';
+  assert.ok(quiet, `${where}the emulator's conversation ${conversationId} never came to rest in ${timeout} ms`);
+  assert.ok(!streaming, `${where}the widget still shows a streaming agent message after ${timeout} ms`);
+  assert.deepEqual(
+    dom,
+    record.transcript,
+    `${where}widget transcript differs from the emulator's record of ${conversationId}: ${describeDifference(dom, record.transcript)}`,
+  );
+  return { record, rows };
+}
+
+/** Each text in `sent` appears exactly once as a user message, in the record and in the widget. */
+export function expectSentOnce(sent, record, rows, label = '') {
+  const where = label ? `${label}: ` : '';
+  for (const text of sent) {
+    const inRecord = record.transcript.filter((m) => m.role === 'user' && m.text === text).length;
+    const inWidget = rows.filter((r) => r.role === 'user' && r.text === text).length;
+    assert.equal(inRecord, 1, `${where}user message ${preview(text)} reached the emulator ${inRecord} times`);
+    assert.equal(inWidget, 1, `${where}user message ${preview(text)} is shown ${inWidget} times`);
+  }
+}
