@@ -1,0 +1,92 @@
+// The strict-CSP demo page: chatting produces zero `securitypolicyviolation` events and zero
+// CSP console errors. Fails (never skips) while the page is served without the header.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from '../support/browser.mjs';
+import { servers } from './lib/config.mjs';
+import { watchGrants } from './lib/host.mjs';
+import { Widget } from './lib/widget.mjs';
+import { injectFault, clearFaults } from './lib/emulator.mjs';
+import { expectWidgetMatchesRecord } from './lib/settle.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await clearFaults().catch(() => {});
+  await browser?.close();
+});
+
+/** The directives of a CSP header: `{name: [sources]}`. */
+function directives(header) {
+  return Object.fromEntries(
+    header
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((parts) => parts[0])
+      .map(([name, ...sources]) => [name.toLowerCase(), sources]),
+  );
+}
+
+test('the strict-CSP demo page chats with zero CSP violations', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener(
+      'securitypolicyviolation',
+      (e) => window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+      true,
+    );
+  });
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    if (/content security policy|refused to (load|execute|apply|connect|compile)/i.test(m.text())) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  const grants = watchGrants(page);
+  const response = await page.goto(`${servers.server}/`);
+  assert.equal(response.status(), 200, `the demo page ${servers.server}/ is served (status ${response.status()})`);
+  const header = response.headers()['content-security-policy'];
+  assert.ok(
+    header,
+    `the demo page ${servers.server}/ is served without a Content-Security-Policy header; issue 5 requires ` +
+      `"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' <operator hosts>"`,
+  );
+  const csp = directives(header);
+  assert.deepEqual(csp['default-src'], ["'self'"], `default-src is 'self' only: ${header}`);
+  for (const name of ['script-src', 'style-src']) {
+    const sources = csp[name] ?? csp['default-src'];
+    for (const loose of ["'unsafe-inline'", "'unsafe-eval'", '*', 'data:', 'blob:']) {
+      assert.ok(!sources.includes(loose), `${name} must not allow ${loose}: ${header}`);
+    }
+  }
+  assert.ok((csp['script-src'] ?? []).includes("'wasm-unsafe-eval'") || !(csp['script-src'] ?? []).includes("'unsafe-eval'"), header);
+
+  const chat = new Widget(page);
+  await chat.open();
+  await chat.waitAgentMessages(1);
+  const conversationId = grants.conversationId;
+  assert.ok(conversationId, 'the demo page was granted a conversation');
+  await chat.send('/echo hello under a strict policy');
+  await chat.waitAgentText(/^hello under a strict policy$/);
+  await chat.send('Where is my order C-3003?');
+  await chat.waitAgentText(/Your order C-3003 has shipped/);
+  // A reconnect (new EventSource and WebSocket) under the policy too.
+  await injectFault({ kind: 'drop_ws', after_events: 1, conversation_id: conversationId });
+  await injectFault({ kind: 'drop_sse', after_events: 2, conversation_id: conversationId });
+  await chat.send('/echo and after a reconnect');
+  await chat.waitAgentText(/^and after a reconnect$/);
+  await expectWidgetMatchesRecord(page, conversationId, { label: 'strict-CSP page' });
+  await clearFaults();
+  await chat.closeButton.click();
+  await chat.launcher.click();
+  await page.waitForTimeout(300);
+
+  const violations = await page.evaluate(() => window.__csp);
+  assert.deepEqual(violations, [], `securitypolicyviolation events on the strict-CSP page:\n${violations.join('\n')}`);
+  assert.deepEqual(consoleErrors, [], `CSP console errors:\n${consoleErrors.join('\n')}`);
+  console.log(`csp: "${header}": 0 violations, 0 CSP console errors over 3 replies, a tool call and a reconnect`);
+  await context.close();
+});
