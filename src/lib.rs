@@ -110,6 +110,8 @@
 #![deny(missing_docs)]
 
 pub mod connection;
+#[cfg(target_arch = "wasm32")]
+pub mod js_api;
 pub mod protocol;
 pub mod token;
 pub mod transcript;

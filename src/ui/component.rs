@@ -82,6 +82,9 @@ pub fn OperatorChat(
     /// Called on each connection state change (connecting, open, reconnecting, ended, ...).
     #[prop(optional, into)]
     on_state_change: Option<Callback<ConnectionState>>,
+    /// Drives the widget from code (open, close, send, context); the JS API's handle uses it.
+    #[prop(optional)]
+    controller: Option<crate::js_api::ChatController>,
 ) -> impl IntoView {
     let scope = session_endpoint
         .clone()
@@ -162,6 +165,19 @@ pub fn OperatorChat(
         driver.with_value(|d| d.send_text(&text));
     });
     let on_close = (!inline).then(|| Callback::new(move |()| set_open(false)));
+    if let Some(controller) = controller {
+        use crate::js_api::Control;
+        controller.attach(move |command| match command {
+            Control::Open => set_open(true),
+            Control::Close if !inline => set_open(false),
+            Control::Close => {}
+            Control::Send(text) => on_send.run(text),
+            Control::Context(context) => driver.with_value(|d| {
+                d.step(|inner, _| inner.conversation.update_context(context));
+                d.start();
+            }),
+        });
+    }
 
     view! {
         <div

@@ -1,0 +1,186 @@
+// The JavaScript API of operator-chat (shared by the `web` and `bundler` builds).
+
+/** What the host backend's session endpoint answers (and what `getToken()` resolves to). */
+export interface SessionGrant {
+  conversation_id: string;
+  /** The ephemeral conversation token (sent only as `?token=`). */
+  token: string;
+  /** RFC 3339 UTC expiry, e.g. `2025-07-01T15:00:00Z`. */
+  expires_at: string;
+  /** Absolute events (SSE) URL, without token. */
+  events_url: string;
+  /** Absolute session WebSocket URL (`ws://` or `wss://`), without token. */
+  session_url: string;
+}
+
+/**
+ * Values for the widget's CSS custom properties (`--oc-*`). Keys are camelCase or the property
+ * itself; values are single CSS values. The same properties can be set from page CSS on the
+ * host element, e.g. `operator-chat { --oc-accent: #0f766e; }`.
+ */
+export interface Theme {
+  /** `--oc-accent`: launcher, header, user bubbles, send button. Default `#4f46e5`. */
+  accent?: string;
+  /** `--oc-accent-fg`: text on the accent colour. Default `#ffffff`. */
+  accentFg?: string;
+  /** `--oc-bg`: panel background. */
+  bg?: string;
+  /** `--oc-fg`: main text colour. */
+  fg?: string;
+  /** `--oc-muted`: timestamps, status. */
+  muted?: string;
+  /** `--oc-surface`: agent bubbles, composer field. */
+  surface?: string;
+  /** `--oc-border`: hairlines. */
+  border?: string;
+  /** `--oc-danger`: the error line. */
+  danger?: string;
+  /** `--oc-radius`: corner radius. Default `14px`. */
+  radius?: string;
+  /** `--oc-font`: font stack. */
+  font?: string;
+  /** `--oc-font-size`: base font size. Default `15px`. */
+  fontSize?: string;
+  /** `--oc-panel-width`: panel width in launcher mode. Default `380px`. */
+  panelWidth?: string;
+  /** `--oc-panel-height`: panel height in launcher mode. Default `560px`. */
+  panelHeight?: string;
+  /** `--oc-z`: z-index of the launcher and panel. */
+  zIndex?: string | number;
+  [property: `--oc-${string}`]: string | number | undefined;
+}
+
+/** Texts and language of the widget. */
+export interface Locale {
+  /** `lang` of the widget's content, e.g. `"fr"`. */
+  lang?: string;
+  /** Panel title (same as `options.title`, which wins). */
+  title?: string;
+  /** Composer placeholder (same as `options.placeholder`, which wins). */
+  placeholder?: string;
+}
+
+/** A finished message: an agent message once completed, a user message once acknowledged. */
+export interface ChatMessage {
+  role: 'user' | 'agent';
+  text: string;
+  /** When the service recorded it (Unix milliseconds). */
+  at: number;
+}
+
+/** An error passed to `onError` (also shown in the widget's error line). */
+export interface ChatError extends Error {
+  /** Machine-readable code when known (`rate_limited`, `token_revoked`, `forbidden`, …). */
+  code: string | null;
+  /** Whether trying again later may succeed. */
+  transient: boolean;
+}
+
+/** Connection states. */
+export type ChatStateName =
+  | 'idle'
+  | 'fetching_token'
+  | 'connecting'
+  | 'open'
+  | 'reconnecting'
+  | 'refreshing_token'
+  | 'ended'
+  | 'failed';
+
+/** Passed to `onStateChange`. */
+export interface ChatState {
+  state: ChatStateName;
+  /** With `reconnecting`: which retry (1-based). */
+  attempt?: number;
+  /** With `reconnecting`: the wait before it, in milliseconds. */
+  delayMs?: number;
+  /** With `failed`: why. */
+  error?: string;
+}
+
+interface CommonOptions {
+  /** Panel title. Default "Chat with us". */
+  title?: string;
+  /** Composer placeholder. Default "Write a message…". */
+  placeholder?: string;
+  /** Start with the panel open (launcher mode). Default `false`. */
+  open?: boolean;
+  /** Alias of `open`. */
+  initiallyOpen?: boolean;
+  /** Render the panel in place (fills the element), without the launcher. Default `false`. */
+  inline?: boolean;
+  /** Keep the conversation across reloads (`sessionStorage`). Default `false`. */
+  persist?: boolean;
+  /** With `persist`, also keep the token until it expires. Default `false`. */
+  persistToken?: boolean;
+  /** CSS custom property values. */
+  theme?: Theme;
+  /** Language and texts. */
+  locale?: Locale;
+  /** Each finished message. */
+  onMessage?: (message: ChatMessage) => void;
+  /** Something went wrong. */
+  onError?: (error: ChatError) => void;
+  /** Each connection state change. */
+  onStateChange?: (state: ChatState) => void;
+}
+
+/** Options with the session endpoint of the host backend (POSTed with the page's cookies). */
+export interface EndpointOptions extends CommonOptions {
+  sessionEndpoint: string;
+  getToken?: never;
+}
+
+/** Options with an async token source (the ChatKit `getClientSecret` shape). */
+export interface TokenOptions extends CommonOptions {
+  /** Called at start, before the token expires and after it is rejected. */
+  getToken: () => Promise<SessionGrant>;
+  sessionEndpoint?: never;
+}
+
+export type MountOptions = EndpointOptions | TokenOptions;
+
+/** A mounted widget. */
+export class ChatHandle {
+  private constructor();
+  /** Opens the panel (connecting on first open). No effect inline. */
+  open(): void;
+  /** Closes the panel; the conversation stays connected. */
+  close(): void;
+  /** Sends `text` as the visitor. Throws on an empty string. */
+  send(text: string): void;
+  /** Merges a JSON object into the conversation context. */
+  setContext(context: Record<string, unknown>): void;
+  /** Removes the widget and closes its connections; later calls throw. */
+  destroy(): void;
+  /** Whether `destroy()` was called. */
+  readonly destroyed: boolean;
+  /** Frees the handle's memory (after `destroy()`). */
+  free(): void;
+}
+
+/**
+ * Mounts the chat into `element` (inside an open shadow root). Throws an `Error` naming the
+ * option when `options` is wrong.
+ */
+export function mount(element: Element, options: MountOptions): ChatHandle;
+
+/** Mounts the Leptos demo app (the component used from Rust); returns an unmount function. */
+export function mountLeptosDemo(element: HTMLElement, sessionEndpoint: string): () => void;
+
+/** The `<operator-chat>` element (registered when the module starts). */
+export interface OperatorChatElement extends HTMLElement {
+  /** The mount handle, or `null` before connection or after an error. */
+  readonly handle: ChatHandle | null;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'operator-chat': OperatorChatElement;
+  }
+  interface HTMLElementEventMap {
+    'chat-message': CustomEvent<ChatMessage>;
+    'chat-error': CustomEvent<ChatError>;
+    'chat-statechange': CustomEvent<ChatState>;
+  }
+}

@@ -1,0 +1,2 @@
+// `import 'operator-chat/element'` loads the module and registers <operator-chat>.
+export {};

@@ -1,0 +1,69 @@
+//! [`ChatController`]: drives a mounted `<OperatorChat/>` from code (the JS handle's `open`,
+//! `close`, `send`, `setContext`). The component attaches itself when given one.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// What the controller asks the component to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    /// Open the panel (and connect, if not yet connected).
+    Open,
+    /// Close the panel (launcher mode); the conversation stays connected.
+    Close,
+    /// Send a user message, as if typed.
+    Send(String),
+    /// Merge this object into the conversation context (`conversation.context.update`).
+    Context(serde_json::Value),
+}
+
+type Target = Rc<dyn Fn(Control)>;
+
+/// A handle to one mounted component. Cheap to clone; commands before the component attached
+/// (or after it was unmounted) report `false`.
+///
+/// ```ignore
+/// let controller = ChatController::default();
+/// view! { <OperatorChat session_endpoint="/operator/session" controller=controller.clone() /> };
+/// controller.control(Control::Open);
+/// ```
+#[derive(Clone, Default)]
+pub struct ChatController(Rc<RefCell<Option<Target>>>);
+
+impl ChatController {
+    /// Called by the component: from now on commands go to `target`.
+    pub fn attach(&self, target: impl Fn(Control) + 'static) {
+        *self.0.borrow_mut() = Some(Rc::new(target));
+    }
+
+    /// Forgets the component (it is being unmounted).
+    pub fn detach(&self) {
+        self.0.borrow_mut().take();
+    }
+
+    /// Whether a component is attached.
+    pub fn is_attached(&self) -> bool {
+        self.0.borrow().is_some()
+    }
+
+    /// Runs `command` on the attached component; `false` if none is attached.
+    pub fn control(&self, command: Control) -> bool {
+        // Clone out of the cell first: the component may call back into the controller.
+        let target = self.0.borrow().clone();
+        match target {
+            Some(target) => {
+                target(command);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for ChatController {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatController")
+            .field("attached", &self.is_attached())
+            .finish()
+    }
+}

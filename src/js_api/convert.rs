@@ -1,0 +1,158 @@
+//! Between Rust and JS values: the host's callbacks get plain JS objects, and an async
+//! `getToken()` becomes the widget's token source.
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::connection::{ConnectionError, ConnectionState};
+use crate::protocol::SessionResponse;
+use crate::token::{Credentials, TokenError, TokenFuture};
+use crate::ui::{ChatError, ChatMessage, MessageRole, TokenSourceFn};
+
+fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+}
+
+/// `{role: "user" | "agent", text, at}` (`at` in Unix milliseconds).
+pub fn message_to_js(message: &ChatMessage) -> JsValue {
+    let obj = Object::new();
+    let role = match message.role {
+        MessageRole::User => "user",
+        MessageRole::Agent => "agent",
+    };
+    set(&obj, "role", role);
+    set(&obj, "text", message.text.as_str());
+    set(&obj, "at", message.at_ms as f64);
+    obj.into()
+}
+
+/// A JS `Error` with the human-readable message, plus `code` and `transient` when known.
+pub fn error_to_js(error: &ChatError) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    let (code, transient): (Option<String>, bool) = match error {
+        ChatError::Connection(ConnectionError::TokenSource(t)) => {
+            (Some(t.code.clone()), t.transient)
+        }
+        ChatError::Connection(ConnectionError::Unauthorized { code }) => {
+            (Some(code.clone()), false)
+        }
+        ChatError::Connection(ConnectionError::Forbidden) => (Some("forbidden".into()), false),
+        ChatError::Connection(ConnectionError::Rejected { code, .. }) => (code.clone(), false),
+        ChatError::Server { code, .. } => (code.clone(), false),
+        ChatError::Transport(_) => (Some("transport".into()), true),
+    };
+    let obj: &Object = js.unchecked_ref();
+    set(
+        obj,
+        "code",
+        code.map_or(JsValue::NULL, |c| JsValue::from_str(&c)),
+    );
+    set(obj, "transient", transient);
+    js.into()
+}
+
+/// The state name the JS API uses.
+pub fn state_name(state: &ConnectionState) -> &'static str {
+    match state {
+        ConnectionState::Idle => "idle",
+        ConnectionState::FetchingToken => "fetching_token",
+        ConnectionState::Connecting => "connecting",
+        ConnectionState::Open => "open",
+        ConnectionState::Reconnecting { .. } => "reconnecting",
+        ConnectionState::RefreshingToken => "refreshing_token",
+        ConnectionState::Ended => "ended",
+        ConnectionState::Failed { .. } => "failed",
+    }
+}
+
+/// `{state, attempt?, delayMs?, error?}`.
+pub fn state_to_js(state: &ConnectionState) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "state", state_name(state));
+    match state {
+        ConnectionState::Reconnecting { attempt, delay_ms } => {
+            set(&obj, "attempt", *attempt);
+            set(&obj, "delayMs", *delay_ms as f64);
+        }
+        ConnectionState::Failed { error } => set(&obj, "error", error.to_string()),
+        _ => {}
+    }
+    obj.into()
+}
+
+/// Calls a host callback, logging (never propagating) what it throws.
+pub fn call_host(f: &Function, arg: &JsValue) {
+    if let Err(e) = f.call1(&JsValue::NULL, arg) {
+        web_sys::console::error_2(&JsValue::from_str("operator-chat: a callback threw"), &e);
+    }
+}
+
+fn describe(value: &JsValue) -> String {
+    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    value
+        .as_string()
+        .unwrap_or_else(|| "getToken() failed".into())
+}
+
+/// A failure thrown by `getToken()`: its `code`/`transient`/`retryAfterMs` fields when it has
+/// them; otherwise a transient `token_source_failed` (the widget retries with backoff).
+fn thrown_to_token_error(value: &JsValue) -> TokenError {
+    let field = |k: &str| Reflect::get(value, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let (code, transient, retry) = if value.is_object() {
+        (
+            field("code").as_string(),
+            field("transient").as_bool(),
+            field("retryAfterMs").as_f64(),
+        )
+    } else {
+        (None, None, None)
+    };
+    TokenError {
+        code: code.unwrap_or_else(|| "token_source_failed".into()),
+        message: describe(value),
+        transient: transient.unwrap_or(true),
+        retry_after_ms: retry.filter(|ms| *ms >= 0.0).map(|ms| ms as u64),
+    }
+}
+
+/// Reads `{conversation_id, token, expires_at, events_url, session_url}` (the session
+/// endpoint's answer) from what `getToken()` resolved to.
+pub fn credentials_from_js(value: &JsValue) -> Result<Credentials, TokenError> {
+    let invalid = |detail: String| {
+        TokenError {
+        code: "invalid_token_response".into(),
+        message: format!("getToken() must resolve to {{conversation_id, token, expires_at, events_url, session_url}}: {detail}"),
+        transient: false,
+        retry_after_ms: None,
+    }
+    };
+    if !value.is_object() {
+        return Err(invalid("got a non-object".into()));
+    }
+    let json = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| invalid("not JSON-serialisable".into()))?;
+    SessionResponse::from_json(&json)
+        .map(Credentials::from)
+        .map_err(|e| invalid(e.to_string()))
+}
+
+/// Wraps an async `getToken()` as the widget's token source.
+pub fn js_token_source(get_token: Function) -> TokenSourceFn {
+    TokenSourceFn::from(move || -> TokenFuture {
+        let get_token = get_token.clone();
+        Box::pin(async move {
+            let returned = get_token
+                .call0(&JsValue::NULL)
+                .map_err(|e| thrown_to_token_error(&e))?;
+            let resolved = JsFuture::from(Promise::resolve(&returned))
+                .await
+                .map_err(|e| thrown_to_token_error(&e))?;
+            credentials_from_js(&resolved)
+        })
+    })
+}

@@ -1,0 +1,89 @@
+// The <operator-chat> custom element. Shipped by wasm-bindgen in pkg/snippets/ and called from
+// Rust at start-up with the package's `mount` function.
+//
+//   <operator-chat session-endpoint="/operator/session" title="Ask Acme"
+//                  placeholder="Type your question…" open inline persist lang="en"></operator-chat>
+//
+// Events (bubbling, composed): `chat-message`, `chat-error`, `chat-statechange`, with the value
+// the JS API's callbacks receive in `event.detail`. `element.handle` is the mount handle
+// (open, close, send, setContext); toggling the `open` attribute opens or closes the panel.
+
+const REMOUNT_ATTRIBUTES = ['session-endpoint', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang'];
+
+function optionsFrom(el) {
+  const endpoint = el.getAttribute('session-endpoint');
+  if (endpoint === null) {
+    throw new Error('<operator-chat>: the session-endpoint attribute is required (e.g. session-endpoint="/operator/session")');
+  }
+  const options = {
+    sessionEndpoint: endpoint,
+    open: el.hasAttribute('open'),
+    inline: el.hasAttribute('inline'),
+    persist: el.hasAttribute('persist'),
+    persistToken: el.hasAttribute('persist-token'),
+    onMessage: (detail) => el.dispatchEvent(new CustomEvent('chat-message', { detail, bubbles: true, composed: true })),
+    onError: (detail) => el.dispatchEvent(new CustomEvent('chat-error', { detail, bubbles: true, composed: true })),
+    onStateChange: (detail) => el.dispatchEvent(new CustomEvent('chat-statechange', { detail, bubbles: true, composed: true })),
+  };
+  for (const [attr, key] of [['title', 'title'], ['placeholder', 'placeholder']]) {
+    const value = el.getAttribute(attr);
+    if (value !== null) options[key] = value;
+  }
+  const lang = el.getAttribute('lang');
+  if (lang) options.locale = { lang };
+  return options;
+}
+
+/** Defines <operator-chat> once; returns whether this call defined it. */
+export function defineOperatorChat(mount) {
+  if (typeof customElements === 'undefined' || customElements.get('operator-chat')) return false;
+
+  class OperatorChatElement extends HTMLElement {
+    static get observedAttributes() {
+      return [...REMOUNT_ATTRIBUTES, 'open'];
+    }
+
+    constructor() {
+      super();
+      this.handle = null;
+    }
+
+    connectedCallback() {
+      this.render();
+    }
+
+    disconnectedCallback() {
+      this.teardown();
+    }
+
+    attributeChangedCallback(name, oldValue, newValue) {
+      if (!this.handle || oldValue === newValue) return;
+      if (name === 'open') {
+        if (newValue === null) this.handle.close();
+        else this.handle.open();
+      } else {
+        this.render();
+      }
+    }
+
+    teardown() {
+      if (this.handle) {
+        this.handle.destroy();
+        this.handle = null;
+      }
+    }
+
+    render() {
+      this.teardown();
+      try {
+        this.handle = mount(this, optionsFrom(this));
+      } catch (error) {
+        console.error(error);
+        this.dispatchEvent(new CustomEvent('chat-error', { detail: error, bubbles: true, composed: true }));
+      }
+    }
+  }
+
+  customElements.define('operator-chat', OperatorChatElement);
+  return true;
+}

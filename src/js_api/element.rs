@@ -1,0 +1,28 @@
+//! Registers the `<operator-chat>` custom element (defined in `element.js`, which wasm-bindgen
+//! ships in `pkg/snippets/`) when the module starts. Its attributes map to `mount` options.
+
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+use super::handle::mount;
+
+#[wasm_bindgen(module = "/src/js_api/element.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = defineOperatorChat)]
+    fn define_operator_chat(mount: &js_sys::Function) -> bool;
+}
+
+/// Defines `<operator-chat>` (once per page): runs when the wasm module is instantiated.
+#[wasm_bindgen(start)]
+pub fn register_element() {
+    let mount_fn = Closure::<dyn Fn(Element, JsValue) -> Result<JsValue, JsValue>>::new(
+        |element: Element, options: JsValue| {
+            mount(&element, options)
+                .map(JsValue::from)
+                .map_err(JsValue::from)
+        },
+    );
+    define_operator_chat(mount_fn.as_ref().unchecked_ref());
+    // The element class keeps calling it for the page's lifetime.
+    mount_fn.forget();
+}

@@ -1,0 +1,168 @@
+//! `mount(element, options)` and the handle it returns.
+
+use std::cell::RefCell;
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyViewState;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlElement, ShadowRoot};
+
+use super::controller::{ChatController, Control};
+use super::convert::{call_host, error_to_js, js_token_source, message_to_js, state_to_js};
+use super::host::{container, shadow_root, text_direction};
+use super::options::{plain_object, MountOptions, TokenOrigin};
+use crate::connection::ConnectionState;
+use crate::transport::SessionEndpoint;
+use crate::ui::{ChatError, ChatMessage, OperatorChat, TokenSourceFn};
+
+/// A mounted widget, returned by `mount()`. `destroy()` removes it and closes its connections.
+#[wasm_bindgen]
+pub struct ChatHandle {
+    controller: ChatController,
+    shadow: ShadowRoot,
+    mounted: RefCell<Option<leptos::mount::UnmountHandle<AnyViewState>>>,
+}
+
+fn js_err(message: impl AsRef<str>) -> JsError {
+    JsError::new(message.as_ref())
+}
+
+/// A host callback as a Leptos `Callback`. The JS function lives in the component's arena
+/// (local storage), so the callback is `Send` as Leptos wants and is dropped on unmount.
+fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsValue) -> Callback<T> {
+    let stored = StoredValue::new_local(f);
+    Callback::new(move |value: T| {
+        stored.try_with_value(|f| {
+            if let Some(f) = f {
+                call_host(f, &to_js(&value));
+            }
+        });
+    })
+}
+
+/// Mounts the chat widget into `element`, inside an open shadow root with the widget's styles
+/// adopted. `options`: `sessionEndpoint` or `getToken`, and optionally `title`, `placeholder`,
+/// `open`, `inline`, `persist`, `persistToken`, `theme`, `locale`, `onMessage`, `onError`,
+/// `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
+#[wasm_bindgen]
+pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
+    let options = MountOptions::from_js(&options).map_err(js_err)?;
+    let dir = text_direction(element);
+    let shadow = shadow_root(element).map_err(js_err)?;
+    let root = container(&shadow, dir, options.lang.as_deref()).map_err(js_err)?;
+    let controller = ChatController::default();
+    let view_controller = controller.clone();
+    let theme = options.theme.clone();
+    let unmount = mount_to(root.clone(), move || {
+        chat_view(options, view_controller).into_any()
+    });
+    if let Some(chat_root) = root
+        .query_selector(".oc-root")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+    {
+        theme.apply(&chat_root);
+    }
+    Ok(ChatHandle {
+        controller,
+        shadow,
+        mounted: RefCell::new(Some(unmount)),
+    })
+}
+
+fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView {
+    let (scope, source) = match options.token {
+        TokenOrigin::Endpoint(url) => (url.clone(), TokenSourceFn::new(SessionEndpoint::new(url))),
+        TokenOrigin::Function(f) => ("getToken".to_owned(), js_token_source(f)),
+    };
+    let cbs = options.callbacks;
+    let on_message = host_callback::<ChatMessage>(cbs.on_message, message_to_js);
+    let on_error = host_callback::<ChatError>(cbs.on_error, error_to_js);
+    let on_state_change = host_callback::<ConnectionState>(cbs.on_state_change, state_to_js);
+    view! {
+        <OperatorChat
+            session_endpoint=scope
+            token_source=source
+            title=options.title
+            placeholder=options.placeholder
+            initially_open=options.open
+            inline=options.inline
+            persist=options.persist
+            persist_token=options.persist_token
+            on_message=on_message
+            on_error=on_error
+            on_state_change=on_state_change
+            controller=controller
+        />
+    }
+}
+
+impl ChatHandle {
+    fn control(&self, command: Control) -> Result<(), JsError> {
+        if self.controller.control(command) {
+            Ok(())
+        } else {
+            Err(js_err("operator-chat: this widget was destroyed"))
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl ChatHandle {
+    /// Opens the panel (connecting on first open). No effect inline.
+    pub fn open(&self) -> Result<(), JsError> {
+        self.control(Control::Open)
+    }
+
+    /// Closes the panel (the conversation stays connected). No effect inline.
+    pub fn close(&self) -> Result<(), JsError> {
+        self.control(Control::Close)
+    }
+
+    /// Sends `text` as the visitor (shown at once; queued while disconnected).
+    pub fn send(&self, text: JsValue) -> Result<(), JsError> {
+        let text = text
+            .as_string()
+            .ok_or_else(|| js_err("operator-chat: send(text): text must be a string"))?;
+        if text.trim().is_empty() {
+            return Err(js_err("operator-chat: send(text): text must not be empty"));
+        }
+        self.control(Control::Send(text))
+    }
+
+    /// Merges `context` (a JSON-serialisable object) into the conversation context
+    /// (`conversation.context.update`; queued while disconnected).
+    #[wasm_bindgen(js_name = setContext)]
+    pub fn set_context(&self, context: JsValue) -> Result<(), JsError> {
+        plain_object(&context, "setContext(context): context").map_err(js_err)?;
+        let json = js_sys::JSON::stringify(&context)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| {
+                js_err("operator-chat: setContext(context): context must be JSON-serialisable")
+            })?;
+        let value: serde_json::Value = serde_json::from_str(&json)
+            .map_err(|e| js_err(format!("operator-chat: setContext(context): {e}")))?;
+        self.control(Control::Context(value))
+    }
+
+    /// Removes the widget and closes its connections. Later calls on the handle throw.
+    pub fn destroy(&self) {
+        self.controller.detach();
+        let mounted = self.mounted.borrow_mut().take();
+        self.shadow.set_inner_html("");
+        // Unmount after the current task: `destroy()` may be called from inside one of the
+        // widget's own callbacks, which must finish before its owner is disposed.
+        if let Some(mounted) = mounted {
+            wasm_bindgen_futures::spawn_local(async move { drop(mounted) });
+        }
+    }
+
+    /// Whether `destroy()` has been called.
+    #[wasm_bindgen(getter)]
+    pub fn destroyed(&self) -> bool {
+        self.mounted.borrow().is_none()
+    }
+}

@@ -1,0 +1,23 @@
+//! The JavaScript API (wasm32 only): `mount(element, options)` returning a [`ChatHandle`], the
+//! `<operator-chat>` custom element, and the Leptos demo entry used by `www/leptos.html`.
+//!
+//! - `options`: reading and checking the options object (errors name the option).
+//! - `theme`: `options.theme` to `--oc-*` custom properties.
+//! - `convert`: callback payloads and the `getToken()` token source.
+//! - `host`: shadow root, container, host stylesheet, text direction.
+//! - `controller`: [`ChatController`], how the handle drives the component.
+//! - `handle`: `mount` and [`ChatHandle`].
+//! - `element`: the custom element (`element.js`), registered at start-up.
+//! - `demo`: `mountLeptosDemo`.
+
+mod controller;
+mod convert;
+mod demo;
+mod element;
+mod handle;
+mod host;
+mod options;
+mod theme;
+
+pub use controller::{ChatController, Control};
+pub use handle::{mount, ChatHandle};

@@ -1,0 +1,214 @@
+//! The options object of `mount(element, options)`, read and checked. Every mistake is an
+//! `Error` whose message names the option, e.g. `operator-chat: options.title must be a string`.
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::theme::Theme;
+
+/// Where the widget gets its credentials from.
+#[derive(Debug, Clone)]
+pub enum TokenOrigin {
+    /// `sessionEndpoint`: POST to the host backend's session endpoint.
+    Endpoint(String),
+    /// `getToken`: an async function returning `{conversation_id, token, expires_at,
+    /// events_url, session_url}`.
+    Function(Function),
+}
+
+/// The host's event callbacks.
+#[derive(Debug, Clone, Default)]
+pub struct JsCallbacks {
+    /// `onMessage(message)`.
+    pub on_message: Option<Function>,
+    /// `onError(error)`.
+    pub on_error: Option<Function>,
+    /// `onStateChange(state)`.
+    pub on_state_change: Option<Function>,
+}
+
+/// Checked `mount` options.
+#[derive(Debug, Clone)]
+pub struct MountOptions {
+    /// Token source.
+    pub token: TokenOrigin,
+    /// Panel title.
+    pub title: Option<String>,
+    /// Composer placeholder.
+    pub placeholder: Option<String>,
+    /// Start open (launcher mode).
+    pub open: bool,
+    /// Render the panel in place.
+    pub inline: bool,
+    /// Keep the conversation across reloads (`sessionStorage`).
+    pub persist: bool,
+    /// With `persist`, also keep the token.
+    pub persist_token: bool,
+    /// CSS custom property values.
+    pub theme: Theme,
+    /// `lang` of the widget's text (from `locale.lang`).
+    pub lang: Option<String>,
+    /// Callbacks.
+    pub callbacks: JsCallbacks,
+}
+
+/// Every option `mount` understands (anything else is a typo and an error).
+pub const KNOWN_OPTIONS: [&str; 15] = [
+    "sessionEndpoint",
+    "getToken",
+    "title",
+    "placeholder",
+    "open",
+    "initiallyOpen",
+    "inline",
+    "persist",
+    "persistToken",
+    "theme",
+    "locale",
+    "onMessage",
+    "onError",
+    "onStateChange",
+    "getClientSecret",
+];
+
+/// Keys of `options.locale`.
+pub const LOCALE_KEYS: [&str; 3] = ["lang", "title", "placeholder"];
+
+/// A message for a bad option: `operator-chat: options.<name> <problem>`.
+pub fn option_error(name: &str, problem: &str) -> String {
+    format!("operator-chat: options.{name} {problem}")
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn is_absent(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// A plain object (not an array, function or primitive), as `what`.
+pub fn plain_object(value: &JsValue, what: &str) -> Result<Object, String> {
+    if value.is_object() && !js_sys::Array::is_array(value) && !value.is_function() {
+        Ok(value.clone().unchecked_into())
+    } else {
+        Err(format!("operator-chat: {what} must be an object"))
+    }
+}
+
+fn string(obj: &JsValue, key: &str, path: &str) -> Result<Option<String>, String> {
+    let v = get(obj, key);
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    v.as_string()
+        .map(Some)
+        .ok_or_else(|| option_error(path, "must be a string"))
+}
+
+fn boolean(obj: &JsValue, key: &str) -> Result<Option<bool>, String> {
+    let v = get(obj, key);
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    v.as_bool()
+        .map(Some)
+        .ok_or_else(|| option_error(key, "must be true or false"))
+}
+
+fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, String> {
+    let v = get(obj, key);
+    if is_absent(&v) {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>()
+        .map(Some)
+        .map_err(|_| option_error(key, "must be a function"))
+}
+
+fn reject_unknown(obj: &Object, known: &[&str], prefix: &str) -> Result<(), String> {
+    for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
+        if !known.contains(&key.as_str()) {
+            return Err(option_error(
+                &format!("{prefix}{key}"),
+                &format!("is not a known option (known: {})", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn token_origin(obj: &JsValue) -> Result<TokenOrigin, String> {
+    let endpoint = string(obj, "sessionEndpoint", "sessionEndpoint")?;
+    let get_token = match function(obj, "getToken")? {
+        Some(f) => Some(f),
+        None => function(obj, "getClientSecret")?,
+    };
+    match (endpoint, get_token) {
+        (Some(_), Some(_)) => Err(option_error(
+            "sessionEndpoint",
+            "and options.getToken were both given: pass one",
+        )),
+        (Some(url), None) if url.trim().is_empty() => {
+            Err(option_error("sessionEndpoint", "must not be empty"))
+        }
+        (Some(url), None) => Ok(TokenOrigin::Endpoint(url)),
+        (None, Some(f)) => Ok(TokenOrigin::Function(f)),
+        (None, None) => Err(option_error(
+            "sessionEndpoint",
+            "or options.getToken is required (where the widget gets its token)",
+        )),
+    }
+}
+
+impl MountOptions {
+    /// Reads and checks `options`; the error message names the offending option.
+    pub fn from_js(options: &JsValue) -> Result<MountOptions, String> {
+        if is_absent(options) {
+            return Err(option_error(
+                "sessionEndpoint",
+                "or options.getToken is required (mount(element, options) got no options)",
+            ));
+        }
+        let obj = plain_object(options, "options")?;
+        reject_unknown(&obj, &KNOWN_OPTIONS, "")?;
+        let token = token_origin(options)?;
+        let open = match boolean(options, "open")? {
+            Some(b) => b,
+            None => boolean(options, "initiallyOpen")?.unwrap_or(false),
+        };
+        let mut lang = None;
+        let mut title = string(options, "title", "title")?;
+        let mut placeholder = string(options, "placeholder", "placeholder")?;
+        let locale = get(options, "locale");
+        if !is_absent(&locale) {
+            let locale_obj = plain_object(&locale, "options.locale")?;
+            reject_unknown(&locale_obj, &LOCALE_KEYS, "locale.")?;
+            lang = string(&locale, "lang", "locale.lang")?;
+            title = title.or(string(&locale, "title", "locale.title")?);
+            placeholder = placeholder.or(string(&locale, "placeholder", "locale.placeholder")?);
+        }
+        let theme_value = get(options, "theme");
+        let theme = if is_absent(&theme_value) {
+            Theme::default()
+        } else {
+            Theme::from_js(&theme_value)?
+        };
+        Ok(MountOptions {
+            token,
+            title,
+            placeholder,
+            open,
+            inline: boolean(options, "inline")?.unwrap_or(false),
+            persist: boolean(options, "persist")?.unwrap_or(false),
+            persist_token: boolean(options, "persistToken")?.unwrap_or(false),
+            theme,
+            lang,
+            callbacks: JsCallbacks {
+                on_message: function(options, "onMessage")?,
+                on_error: function(options, "onError")?,
+                on_state_change: function(options, "onStateChange")?,
+            },
+        })
+    }
+}

@@ -1,0 +1,83 @@
+//! `options.theme`: values for the widget's documented CSS custom properties (`--oc-*`, see
+//! `style.css`). Keys are camelCase (`accent`, `panelWidth`) or the property itself
+//! (`--oc-accent`); values are CSS strings, set through the CSSOM (`style.setProperty`), which a
+//! strict CSP allows and which cannot inject other rules.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+use web_sys::HtmlElement;
+
+use super::options::{option_error, plain_object};
+
+/// The themeable properties: (camelCase key, CSS custom property).
+pub const THEME_PROPERTIES: [(&str, &str); 14] = [
+    ("accent", "--oc-accent"),
+    ("accentFg", "--oc-accent-fg"),
+    ("bg", "--oc-bg"),
+    ("fg", "--oc-fg"),
+    ("muted", "--oc-muted"),
+    ("surface", "--oc-surface"),
+    ("border", "--oc-border"),
+    ("danger", "--oc-danger"),
+    ("radius", "--oc-radius"),
+    ("font", "--oc-font"),
+    ("fontSize", "--oc-font-size"),
+    ("panelWidth", "--oc-panel-width"),
+    ("panelHeight", "--oc-panel-height"),
+    ("zIndex", "--oc-z"),
+];
+
+/// Custom property values to set on the widget's root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Theme {
+    /// `(--oc-name, value)` pairs, in the order given.
+    pub properties: Vec<(String, String)>,
+}
+
+/// The CSS property for a theme key, if it is one.
+pub fn property_for(key: &str) -> Option<&'static str> {
+    THEME_PROPERTIES
+        .iter()
+        .find(|(camel, prop)| *camel == key || *prop == key)
+        .map(|(_, prop)| *prop)
+}
+
+impl Theme {
+    /// Reads `options.theme`; unknown keys and non-string values are errors naming the key.
+    pub fn from_js(value: &JsValue) -> Result<Theme, String> {
+        let obj: Object = plain_object(value, "options.theme")?;
+        let mut properties = Vec::new();
+        for key in Object::keys(&obj).iter().filter_map(|k| k.as_string()) {
+            let Some(prop) = property_for(&key) else {
+                let known: Vec<&str> = THEME_PROPERTIES.iter().map(|(k, _)| *k).collect();
+                return Err(option_error(
+                    &format!("theme.{key}"),
+                    &format!("is not a theme property (known: {})", known.join(", ")),
+                ));
+            };
+            let v = Reflect::get(value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
+            let text = v
+                .as_string()
+                .or_else(|| v.as_f64().map(|n| n.to_string()))
+                .ok_or_else(|| {
+                    option_error(&format!("theme.{key}"), "must be a CSS value string")
+                })?;
+            if text.contains([';', '{', '}']) {
+                return Err(option_error(
+                    &format!("theme.{key}"),
+                    "must be a single CSS value (no `;`, `{` or `}`)",
+                ));
+            }
+            properties.push((prop.to_owned(), text));
+        }
+        Ok(Theme { properties })
+    }
+
+    /// Sets the properties on `element` (inline CSSOM values beat the stylesheet defaults).
+    pub fn apply(&self, element: &HtmlElement) {
+        let style = element.style();
+        for (prop, value) in &self.properties {
+            let _ = style.set_property(prop, value);
+        }
+    }
+}
