@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { launchChromium } from '../support/browser.mjs';
-import { openHost } from './lib/host.mjs';
+import { openHost, newContext } from './lib/host.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { deepActive, axeViolations, describeViolations } from './lib/dom.mjs';
@@ -31,7 +31,7 @@ async function checkAxe(page, state) {
 }
 
 test('axe-core reports no violations: open, streaming, error state', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const grants = await openHost(page);
   const chat = new Widget(page);
@@ -54,7 +54,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   await context.close();
 
   // The error state: a visitor without a session.
-  const context2 = await browser.newContext();
+  const context2 = await newContext(browser);
   const page2 = await context2.newPage();
   await openHost(page2, { signedIn: false });
   const chat2 = new Widget(page2);
@@ -66,7 +66,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
 });
 
 test('the whole flow works by keyboard alone and focus returns to the launcher', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   await openHost(page);
   const chat = new Widget(page);
@@ -122,7 +122,7 @@ test('the whole flow works by keyboard alone and focus returns to the launcher',
 });
 
 test('new agent messages are announced through a polite live region', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   await openHost(page);
   const chat = new Widget(page);

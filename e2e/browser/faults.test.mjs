@@ -4,7 +4,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
-import { openHost } from './lib/host.mjs';
+import { openHost, newContext } from './lib/host.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
@@ -85,7 +85,7 @@ test(`${INJECTIONS} randomized fault injections leave the widget's transcript eq
   let conversations = 0;
   let messages = 0;
   while (done < INJECTIONS) {
-    const context = await browser.newContext();
+    const context = await newContext(browser);
     const page = await context.newPage();
     const grants = await openHost(page);
     const chat = new Widget(page);

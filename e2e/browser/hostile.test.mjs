@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
-import { openHost } from './lib/host.mjs';
+import { openHost, newContext } from './lib/host.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 import { PAYLOADS } from './lib/payloads.mjs';
@@ -20,7 +20,7 @@ after(async () => {
 
 /** A page with traps: `__pwned()`, `alert`/`confirm`/`prompt` dialogs, navigations. */
 async function trappedPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const fired = [];
   await page.exposeFunction('__pwned', (what) => fired.push(`__pwned(${what})`));

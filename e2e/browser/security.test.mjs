@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
-import { openHost, hostHtml, HOST_PATH } from './lib/host.mjs';
+import { openHost, hostHtml, HOST_PATH, newContext } from './lib/host.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
@@ -28,7 +28,7 @@ function headerPairs(headers) {
 }
 
 test('no request or socket of the page carries an Authorization header, the API key, or a foreign token', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const traffic = await recordTraffic(page);
   const grants = await openHost(page);
@@ -120,7 +120,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
   ]);
   const found = [];
   // What the demo pages load, fetched over HTTP from the token server.
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const loaded = new Set();
   page.on('response', (r) => loaded.add(r.url()));
@@ -150,7 +150,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
 });
 
 test('the token server refuses a page on another origin', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const serverUrl = new URL(servers.server);
   // Same port, different host name: a different origin (and site) for the browser.
@@ -190,7 +190,7 @@ test('the token server refuses a page on another origin', { timeout: 60_000 }, a
 });
 
 test('a caller without a session sees a clear error in the widget', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   const grants = await openHost(page, { signedIn: false });
   const chat = new Widget(page);
@@ -210,7 +210,7 @@ test('a caller without a session sees a clear error in the widget', { timeout: 6
 });
 
 test('the rate limit answers 429 in the error schema to a page that mints too often', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await newContext(browser);
   const page = await context.newPage();
   await page.route(`${servers.server}${HOST_PATH}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: hostHtml().replace(/<script type="module">[\s\S]*<\/script>/, '') }));
   await page.request.get(`${servers.server}/demo/login`);

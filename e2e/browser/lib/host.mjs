@@ -48,6 +48,16 @@ try {
 </html>`;
 }
 
+/**
+ * A browser context for host pages. A page answered by `page.route` has no IP address, so
+ * Chromium's Local Network Access checks treat it as public and block its requests to the
+ * loopback emulator; the real demo (served by the token server on 127.0.0.1) is loopback
+ * itself and needs nothing. The permission restores what the served page would have.
+ */
+export function newContext(browser, options = {}) {
+  return browser.newContext({ ...options, permissions: ['local-network-access', ...(options.permissions ?? [])] });
+}
+
 /** Records the conversations the page was granted (from `POST /operator/session` answers). */
 export function watchGrants(page) {
   const grants = [];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 export async function domRows(page) {
   return page.locator('[data-testid=message]').evaluateAll((rows) =>
     rows.map((row) => {
-      const bubble = row.querySelector('.oc-bubble');
+      const bubble = row.querySelector('.oc-bubble, .oc-notice, .oc-tool-label');
       return {
         role: row.dataset.role,
         text: (bubble ?? row).textContent,
