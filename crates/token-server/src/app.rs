@@ -22,7 +22,7 @@ use crate::error::MintError;
 use crate::mint::{mint, MintState};
 use crate::origins::{check_origin, AllowedOrigins};
 use crate::rate_limit::{Limiter, RateLimit};
-use crate::static_files::static_router;
+use crate::static_files::{content_security_policy, static_router};
 
 /// Largest request body accepted (the mint endpoint needs none).
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -75,11 +75,17 @@ pub fn app(state: AppState) -> Router {
         );
     }
     router
-        .merge(static_router(
-            &state.www_dir,
-            &state.pkg_dir,
-            state.demo.clone(),
-        ))
+        .merge(
+            static_router(&state.www_dir, &state.pkg_dir, state.demo.clone()).layer(
+                tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                    axum::http::header::CONTENT_SECURITY_POLICY,
+                    axum::http::HeaderValue::from_str(&content_security_policy(
+                        state.mint.upstream.base_url(),
+                    ))
+                    .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'")),
+                ),
+            ),
+        )
         .layer(state.origins.cors_layer())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

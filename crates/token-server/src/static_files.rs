@@ -60,3 +60,50 @@ async fn decorate(
     static_headers(response.headers_mut());
     response
 }
+
+/// The demo pages' `Content-Security-Policy` (issue 5): scripts and styles only from this
+/// server (wasm compilation allowed, no inline code), connections only to this server and the
+/// Operator host at `operator_base_url` (its `http(s)` origin for the events stream and the
+/// matching `ws(s)` origin for the session socket).
+pub fn content_security_policy(operator_base_url: &str) -> String {
+    let origin = operator_base_url
+        .split_once("://")
+        .map(|(scheme, rest)| (scheme, rest.split('/').next().unwrap_or_default()))
+        .filter(|(scheme, host)| matches!(*scheme, "http" | "https") && !host.is_empty());
+    let hosts = match origin {
+        Some((scheme, host)) => {
+            let ws = if scheme == "https" { "wss" } else { "ws" };
+            format!(" {scheme}://{host} {ws}://{host}")
+        }
+        None => String::new(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'"
+    )
+}
+
+#[cfg(test)]
+mod csp_tests {
+    use super::content_security_policy;
+
+    #[test]
+    fn csp_allows_the_operator_host_for_events_and_session_only() {
+        let csp = content_security_policy("https://api.operator.xyz/v1");
+        assert!(
+            csp.contains("connect-src 'self' https://api.operator.xyz wss://api.operator.xyz;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        let local = content_security_policy("http://127.0.0.1:4010");
+        assert!(
+            local.contains("http://127.0.0.1:4010 ws://127.0.0.1:4010"),
+            "{local}"
+        );
+        assert!(content_security_policy("nonsense").contains("connect-src 'self';"));
+    }
+}
