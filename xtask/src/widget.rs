@@ -1,4 +1,5 @@
-//! Building the widget's npm package with wasm-pack, then `wasm-opt -Oz`.
+//! Building the widget's npm packages (web and bundler) with wasm-pack, then `wasm-opt -Oz`
+//! and `pkg-config/apply.mjs`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -14,23 +15,34 @@ pub const WASM_OPT_FLAGS: [&str; 3] = [
     "--enable-nontrapping-float-to-int",
 ];
 
-/// `wasm-pack build --target web --out-dir pkg --profile wasm-release --no-opt`, then
-/// wasm-opt with [`WASM_OPT_FLAGS`] on the resulting `.wasm` (run here, so the flags are ours
-/// whatever wasm-pack's defaults are).
+/// The npm packages: (`wasm-pack --target`, output dir), each shaped by `pkg-config/apply.mjs`.
+pub const PACKAGES: [(&str, &str); 2] = [("web", "pkg"), ("bundler", "pkg-bundler")];
+
+/// Builds every package of [`PACKAGES`].
 pub fn build(ws: &Workspace) -> Result<()> {
+    for (target, out_dir) in PACKAGES {
+        build_package(ws, target, out_dir)?;
+    }
+    Ok(())
+}
+
+/// `wasm-pack build --target <target> --out-dir <out_dir> --profile wasm-release --no-opt`,
+/// then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting `.wasm` (run here, so the flags are
+/// ours whatever wasm-pack's defaults are), then `node pkg-config/apply.mjs <out_dir> <target>`.
+fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
     let mut cmd = Command::new("wasm-pack");
     cmd.current_dir(&ws.root).args([
         "build",
         "--target",
-        "web",
+        target,
         "--out-dir",
-        "pkg",
+        out_dir,
         "--profile",
         "wasm-release",
         "--no-opt",
     ]);
     proc::run(&mut cmd)?;
-    let wasm = bg_wasm(ws)?;
+    let wasm = bg_wasm(&ws.root.join(out_dir))?;
     let before = size(&wasm);
     let mut opt = Command::new("wasm-opt");
     opt.args(WASM_OPT_FLAGS).arg(&wasm).arg("-o").arg(&wasm);
@@ -41,6 +53,14 @@ pub fn build(ws: &Workspace) -> Result<()> {
         before,
         size(&wasm)
     );
+    let apply = ws.root.join("pkg-config").join("apply.mjs");
+    if apply.exists() {
+        let mut node = Command::new("node");
+        node.current_dir(&ws.root)
+            .arg(&apply)
+            .args([out_dir, target]);
+        proc::run(&mut node)?;
+    }
     Ok(())
 }
 
@@ -48,11 +68,10 @@ fn size(path: &std::path::Path) -> u64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }
 
-/// The `*_bg.wasm` wasm-pack wrote into `pkg/`.
-fn bg_wasm(ws: &Workspace) -> Result<PathBuf> {
-    let dir = ws.pkg_dir();
-    let entries = std::fs::read_dir(&dir).map_err(|source| Error::File {
-        path: dir.clone(),
+/// The `*_bg.wasm` wasm-pack wrote into `dir`.
+fn bg_wasm(dir: &std::path::Path) -> Result<PathBuf> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::File {
+        path: dir.to_path_buf(),
         source,
     })?;
     entries
