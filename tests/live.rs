@@ -142,12 +142,20 @@ async fn open_chat() -> Chat {
 }
 
 impl Chat {
+    /// What the chat saw so far, for failure messages.
+    fn context(&self) -> String {
+        format!(
+            "states: {:?}\ngrants: {:?}\ntranscript:\n{}",
+            self.states.lock().unwrap(),
+            self.grants.borrow(),
+            transcript_dump(&self.root)
+        )
+    }
+
     async fn wait_open(&self) {
         let status = expect_testid(&self.root, "status");
-        wait_for("the chat to be open", 10_000.0, || {
-            status.get_attribute("data-state").as_deref() == Some("open")
-        })
-        .await;
+        let open = || status.get_attribute("data-state").as_deref() == Some("open");
+        wait_for_or("the chat to be open", 10_000.0, open, || self.context()).await;
     }
 
     fn conversation_id(&self) -> String {
@@ -174,21 +182,18 @@ impl Chat {
 
     /// Waits for a completed agent row starting with `prefix` and returns its text.
     async fn completed_reply(&self, prefix: &str) -> String {
-        let mut text = String::new();
-        wait_for(
-            &format!("a completed reply starting with {prefix:?}"),
-            20_000.0,
-            || {
-                let done = self
-                    .agent_rows(prefix)
-                    .into_iter()
-                    .find(|r| r.get_attribute("data-done").as_deref() == Some("true"));
-                text = done.map(|r| row_text(&r)).unwrap_or_default();
-                !text.is_empty()
-            },
-        )
-        .await;
-        text
+        let text = RefCell::new(String::new());
+        let what = format!("a completed reply starting with {prefix:?}");
+        let done = || {
+            let row = self
+                .agent_rows(prefix)
+                .into_iter()
+                .find(|r| r.get_attribute("data-done").as_deref() == Some("true"));
+            *text.borrow_mut() = row.map(|r| row_text(&r)).unwrap_or_default();
+            !text.borrow().is_empty()
+        };
+        wait_for_or(&what, 20_000.0, done, || self.context()).await;
+        text.into_inner()
     }
 
     fn saw_state(&self, wanted: impl Fn(&ConnectionState) -> bool) -> bool {
@@ -197,9 +202,18 @@ impl Chat {
 
     /// Ends the conversation so the next test gets a fresh one.
     async fn end(self) {
+        let before = self.states.lock().unwrap().len();
         click(&expect_testid(&self.root, "end"));
         let ended = expect_testid(&self.root, "ended");
-        wait_for("the ended state", 10_000.0, || !is_hidden(&ended)).await;
+        let done = || !is_hidden(&ended);
+        wait_for_or("the ended state", 10_000.0, done, || self.context()).await;
+        let after = self.states.lock().unwrap()[before..].to_vec();
+        assert_eq!(
+            after,
+            vec![ConnectionState::Ended],
+            "the end is clean, with no reconnect attempts\n{}",
+            self.context()
+        );
     }
 }
 

@@ -280,3 +280,138 @@ async fn styles_are_adopted_into_the_shadow_root_it_renders_in() {
         "adopted once, not per render"
     );
 }
+
+/// Credentials whose URLs lead nowhere (a closed port on 127.0.0.1): every connect fails.
+fn unreachable_grant(calls: Rc<Cell<u32>>) -> TokenSourceFn {
+    TokenSourceFn::from(move || -> TokenFuture {
+        calls.set(calls.get() + 1);
+        Box::pin(async {
+            let body = r#"{"conversation_id":"conv_nowhere","token":"tok_x","expires_at":"2999-01-01T00:00:00Z",
+                "events_url":"http://127.0.0.1:9/conversations/conv_nowhere/events",
+                "session_url":"ws://127.0.0.1:9/conversations/conv_nowhere/session"}"#;
+            let session = operator_chat::protocol::SessionResponse::from_json(body)
+                .map_err(TokenError::invalid_response)?;
+            Ok(operator_chat::token::Credentials::from(session))
+        })
+    })
+}
+
+#[wasm_bindgen_test]
+async fn repeated_connection_failures_show_in_the_error_line_and_retry_skips_the_wait() {
+    let calls = Rc::new(Cell::new(0));
+    let states = Arc::new(Mutex::new(Vec::<ConnectionState>::new()));
+    let seen = Arc::clone(&states);
+    let root = fresh_container();
+    let source = unreachable_grant(Rc::clone(&calls));
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                on_state_change=move |s| seen.lock().unwrap().push(s)
+            />
+        }
+    });
+    let error = expect_testid(&root, "error");
+    for _ in 0..300 {
+        if !is_hidden(&error) {
+            break;
+        }
+        sleep_ms(50).await;
+    }
+    assert!(
+        !is_hidden(&error),
+        "no notice; states: {:?}",
+        states.lock().unwrap()
+    );
+    let text = error.text_content().unwrap_or_default();
+    assert!(
+        text.contains("connection dropped"),
+        "readable notice: {text}"
+    );
+    assert!(
+        calls.get() >= 2,
+        "failed connects led to a new token: {} calls",
+        calls.get()
+    );
+    let status = expect_testid(&root, "status");
+    assert_eq!(
+        status.get_attribute("data-state").as_deref(),
+        Some("reconnecting")
+    );
+
+    let before = states.lock().unwrap().len();
+    click(&expect_testid(&root, "retry"));
+    settle().await;
+    let after: Vec<_> = states.lock().unwrap()[before..].to_vec();
+    assert!(
+        after.iter().any(|s| matches!(
+            s,
+            ConnectionState::Connecting | ConnectionState::RefreshingToken
+        )),
+        "Retry tries again at once: {after:?}"
+    );
+}
+
+fn saved(key: &str) -> Option<serde_json::Value> {
+    let storage = web_sys::window()?.session_storage().ok()??;
+    let text = storage.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn clear_saved(key: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        storage.remove_item(key).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn persistence_keeps_the_conversation_and_the_token_only_when_asked() {
+    let key = "operator-chat:token-source";
+    clear_saved(key);
+    let root = fresh_container();
+    let source = unreachable_grant(Rc::new(Cell::new(0)));
+    let mounted = mount_to(root.clone(), move || {
+        view! { <OperatorChat token_source=source inline=true persist=true /> }
+    });
+    wait_for("saved state", 5_000.0, || saved(key).is_some()).await;
+    let state = saved(key).unwrap();
+    assert_eq!(state["conversation_id"], "conv_nowhere");
+    assert!(
+        state["token"].is_null(),
+        "no token without persist_token: {state}"
+    );
+    drop(mounted);
+
+    clear_saved(key);
+    let root = fresh_container();
+    let source = unreachable_grant(Rc::new(Cell::new(0)));
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <OperatorChat token_source=source inline=true persist=true persist_token=true /> }
+    });
+    wait_for("saved state with token", 5_000.0, || saved(key).is_some()).await;
+    let state = saved(key).unwrap();
+    assert_eq!(
+        state["token"]["token"], "tok_x",
+        "the host opted in to keep the token"
+    );
+    clear_saved(key);
+}
+
+#[wasm_bindgen_test]
+async fn without_persist_nothing_is_stored() {
+    let key = "operator-chat:token-source";
+    clear_saved(key);
+    let root = fresh_container();
+    let calls = Rc::new(Cell::new(0));
+    let source = unreachable_grant(Rc::clone(&calls));
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <OperatorChat token_source=source inline=true /> }
+    });
+    wait_for("a token request", 2_000.0, || calls.get() >= 1).await;
+    settle().await;
+    assert!(
+        saved(key).is_none(),
+        "sessionStorage stays empty unless persist is set"
+    );
+}

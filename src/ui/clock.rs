@@ -43,3 +43,22 @@ pub(crate) fn iso_time(at_ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64));
     date.to_iso_string().as_string().unwrap_or_default()
 }
+
+/// The longest delay `setTimeout` accepts (2^31 - 1 ms, about 24.8 days); longer ones fire early.
+const MAX_TIMEOUT_MS: u64 = i32::MAX as u64;
+
+/// Runs `f` once after `after_ms` (clamped to what `setTimeout` accepts). Never throws.
+pub(crate) fn set_timeout(f: impl FnOnce() + 'static, after_ms: u64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let delay = i32::try_from(after_ms.min(MAX_TIMEOUT_MS)).unwrap_or(i32::MAX);
+    let scheduled = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        wasm_bindgen::JsCast::unchecked_ref(&callback),
+        delay,
+    );
+    if scheduled.is_err() {
+        leptos::logging::warn!("operator-chat: setTimeout failed; a timer was lost");
+    }
+}

@@ -12,12 +12,28 @@ use super::rows::Row;
 use super::styles::adopt_styles;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
 use super::view_model::ViewModel;
-use crate::connection::ConnectionState;
+use crate::connection::{ConnectionState, Input};
 use crate::token::{TokenError, TokenFuture};
 use crate::transport::SessionEndpoint;
 
 /// How close to the bottom (px) the transcript counts as "following" new messages.
 const PINNED_SLACK_PX: i32 = 48;
+
+/// Retries after which a dropped connection is shown in the error line (with Retry).
+const SHOW_RECONNECTING_AFTER: u32 = 3;
+
+/// The error line's text: the error, or a notice once reconnecting has taken a while.
+fn error_message(error: Option<&ChatError>, state: &ConnectionState) -> Option<String> {
+    if let Some(error) = error {
+        return Some(error.to_string());
+    }
+    match state {
+        ConnectionState::Reconnecting { attempt, .. } if *attempt >= SHOW_RECONNECTING_AFTER => {
+            Some("The connection dropped. Trying again…".to_owned())
+        }
+        _ => None,
+    }
+}
 
 fn not_configured() -> TokenSourceFn {
     TokenSourceFn::from(|| -> TokenFuture {
@@ -138,6 +154,20 @@ pub fn OperatorChat(
         }
     });
 
+    // Timers may have been throttled in a background tab; going online again skips the wait.
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !document().hidden() {
+            driver.try_with_value(|d| d.input(Input::Tick));
+        }
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        driver.try_with_value(|d| d.input(Input::Retry));
+    });
+    on_cleanup(move || {
+        visible.remove();
+        online.remove();
+    });
+
     let set_open = move |want: bool| {
         open.set(want);
         if want {
@@ -160,6 +190,8 @@ pub fn OperatorChat(
             .unwrap_or_else(|| "Write a message…".into())
     });
     let ended = Signal::derive(move || vm.ended.get());
+    let error_text =
+        Signal::derive(move || error_message(vm.error.get().as_ref(), &vm.state.read()));
     let on_send = Callback::new(move |text: String| {
         pinned.set(true);
         driver.with_value(|d| d.send_text(&text));
@@ -261,11 +293,9 @@ pub fn OperatorChat(
                     class="oc-error"
                     data-testid="error"
                     role="alert"
-                    hidden=move || vm.error.with(Option::is_none)
+                    hidden=move || error_text.with(Option::is_none)
                 >
-                    <span class="oc-error-text">
-                        {move || vm.error.get().map(|e| e.to_string()).unwrap_or_default()}
-                    </span>
+                    <span class="oc-error-text">{move || error_text.get().unwrap_or_default()}</span>
                     <button
                         type="button"
                         class="oc-retry"

@@ -42,6 +42,9 @@ pub(crate) struct Inner {
     pub events: Option<EventStream>,
     pub socket: Option<SessionSocket>,
     pub connection: Option<ConnectionId>,
+    /// The session socket of the current connection closed normally (1000); its `Closed` is
+    /// held back so the events stream can deliver `conversation.ended` first.
+    pub socket_closed: bool,
     /// Bumped by "Start new chat"; callbacks from an older epoch are ignored.
     pub epoch: u32,
     pub dirty: BTreeSet<usize>,
@@ -122,6 +125,7 @@ impl Driver {
             events: None,
             socket: None,
             connection: None,
+            socket_closed: false,
             epoch: 0,
             dirty: BTreeSet::new(),
             pending_notes: Vec::new(),
@@ -198,6 +202,32 @@ impl Driver {
         }
     }
 
+    /// The session socket of connection `id` closed normally. The service does that after
+    /// `conversation.ended`, which the events stream may not have delivered yet: report the
+    /// close only if the conversation has not ended after `grace_ms` (or a send needs it).
+    pub(crate) fn socket_closed_normally(&self, id: ConnectionId, grace_ms: u64) {
+        if let Ok(mut inner) = self.0.try_borrow_mut() {
+            if inner.connection != Some(id) {
+                return;
+            }
+            inner.socket_closed = true;
+        }
+        let weak = self.weak();
+        super::clock::set_timeout(
+            move || {
+                weak.with(|d| {
+                    let pending =
+                        d.0.try_borrow()
+                            .is_ok_and(|i| i.socket_closed && i.connection == Some(id));
+                    if pending {
+                        d.input(Input::Closed(id, crate::connection::Channel::Session));
+                    }
+                })
+            },
+            grace_ms,
+        );
+    }
+
     /// Connects if not yet connected (first open, or mount in inline mode).
     pub(crate) fn start(&self) {
         let idle = self
@@ -249,11 +279,13 @@ impl Driver {
         self.input(Input::Start);
     }
 
-    /// The widget is going away: close everything; later callbacks do nothing.
+    /// The widget is going away: close everything; later callbacks do nothing. The host's
+    /// callbacks are not called (they may already be disposed).
     pub(crate) fn stop(&self) {
-        self.input(Input::Stop);
         if let Ok(mut inner) = self.0.try_borrow_mut() {
+            let _ = inner.conversation.handle(Input::Stop, now_ms());
             inner.retire_transports();
+            inner.pending_notes.clear();
             inner.stopped = true;
         }
     }

@@ -2,10 +2,10 @@
 //! the once-per-frame push of transcript changes into the view.
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
 use leptos::prelude::*;
 
+use super::clock::set_timeout;
 use super::driver::{Callbacks, Inner, WeakDriver};
 use super::types::{ChatError, ChatMessage, MessageRole};
 use crate::connection::{
@@ -17,6 +17,11 @@ use crate::transport::{probe_status, EventStream, SessionSocket, SocketHandlers,
 
 /// WebSocket close code for "policy violation": the token expired or was replaced while open.
 const CLOSE_POLICY_VIOLATION: u16 = 1008;
+/// WebSocket close code for a normal closure (the service closes the socket after the end).
+const CLOSE_NORMAL: u16 = 1000;
+/// How long a normal socket close waits for the events stream to deliver `conversation.ended`
+/// before it counts as a drop.
+const NORMAL_CLOSE_GRACE_MS: u64 = 3_000;
 
 /// A host callback to run once the driver is no longer borrowed.
 pub(crate) enum Note {
@@ -78,6 +83,14 @@ impl Inner {
                     if !sent {
                         let update = self.conversation.send_failed(&message.id);
                         self.absorb(update, &mut queue, weak);
+                        // A socket that already closed normally cannot wait any longer.
+                        if let (true, Some(id)) = (self.socket_closed, self.connection) {
+                            self.socket_closed = false;
+                            let update = self
+                                .conversation
+                                .handle(Input::Closed(id, Channel::Session), now());
+                            self.absorb(update, &mut queue, weak);
+                        }
                     }
                 }
                 Command::Discard(_) => {} // the transcript already shows it as failed
@@ -85,7 +98,7 @@ impl Inner {
                     let weak = weak.clone();
                     set_timeout(
                         move || weak.with(|d| d.input(Input::TimerFired(timer))),
-                        Duration::from_millis(after_ms),
+                        after_ms,
                     );
                 }
                 Command::EmitState(state) => self.emit_state(state, notes),
@@ -143,6 +156,12 @@ impl Inner {
     }
 
     fn on_token(&mut self, creds: crate::token::Credentials, now: i64) -> Update {
+        let previous = self.conversation.policy().credentials();
+        if previous.is_some_and(|p| p.conversation_id != creds.conversation_id) {
+            // The service handed out another conversation: ours is over (the cursor and the
+            // transcript belong to it). Show the end; "Start new chat" begins the new one.
+            return self.conversation.receive(&local_end_event(previous));
+        }
         if let Some(restored) = self.restored_conversation.take() {
             if restored != creds.conversation_id {
                 // The saved conversation is gone: this is a fresh one, so start it.
@@ -151,7 +170,9 @@ impl Inner {
                 let _ = self.conversation.handle(Input::Start, now);
             }
         }
-        self.conversation.handle(Input::TokenFetched(creds), now)
+        let update = self.conversation.handle(Input::TokenFetched(creds), now);
+        self.save();
+        update
     }
 
     fn connect(
@@ -163,6 +184,7 @@ impl Inner {
     ) -> Result<(), ChatError> {
         self.retire_transports();
         self.connection = Some(id);
+        self.socket_closed = false;
         let (w1, w2, w3, w4, w5, w6) = (
             weak.clone(),
             weak.clone(),
@@ -205,6 +227,9 @@ impl Inner {
                 }),
                 on_message: Box::new(move |text| w5.with(|d| d.socket_frame(&text))),
                 on_close: Box::new(move |code, reason| {
+                    if code == CLOSE_NORMAL {
+                        return w6.with(|d| d.socket_closed_normally(id, NORMAL_CLOSE_GRACE_MS));
+                    }
                     let input = if code == CLOSE_POLICY_VIOLATION {
                         let code = if reason.is_empty() {
                             "token_revoked".into()
@@ -292,6 +317,23 @@ impl Inner {
         self.owner.with(|| vm.sync(transcript, &dirty, epoch));
         self.save();
         std::mem::take(&mut self.pending_notes)
+    }
+}
+
+/// A `conversation.ended` for a conversation the service no longer serves.
+fn local_end_event(previous: Option<&crate::token::Credentials>) -> Event {
+    Event {
+        id: "local_conversation_replaced".into(),
+        created_at: String::new(),
+        agent_id: String::new(),
+        livemode: true,
+        conversation_id: previous
+            .map(|c| c.conversation_id.clone())
+            .unwrap_or_default(),
+        experimental: false,
+        payload: EventPayload::ConversationEnded {
+            reason: Some("replaced".into()),
+        },
     }
 }
 

@@ -31,18 +31,43 @@ pub async fn settle() {
 }
 
 /// Polls `condition` every 10 ms until it holds; panics with `what` after `timeout_ms`.
-pub async fn wait_for(what: &str, timeout_ms: f64, mut condition: impl FnMut() -> bool) {
+pub async fn wait_for(what: &str, timeout_ms: f64, condition: impl FnMut() -> bool) {
+    wait_for_or(what, timeout_ms, condition, String::new).await;
+}
+
+/// Like [`wait_for`], adding `context()` (e.g. the transcript) to the failure message.
+pub async fn wait_for_or(
+    what: &str,
+    timeout_ms: f64,
+    mut condition: impl FnMut() -> bool,
+    context: impl Fn() -> String,
+) {
     let start = js_sys::Date::now();
     loop {
         if condition() {
             return;
         }
-        assert!(
-            js_sys::Date::now() - start < timeout_ms,
-            "timed out after {timeout_ms} ms waiting for: {what}"
-        );
+        if js_sys::Date::now() - start >= timeout_ms {
+            panic!(
+                "timed out after {timeout_ms} ms waiting for: {what}\n{}",
+                context()
+            );
+        }
         sleep_ms(10).await;
     }
+}
+
+/// Every message row as `role: text` lines (for failure messages).
+pub fn transcript_dump(root: &Element) -> String {
+    all(root, "[data-testid=\"message\"]")
+        .iter()
+        .map(|r| {
+            let role = r.get_attribute("data-role").unwrap_or_default();
+            let text = r.text_content().unwrap_or_default();
+            format!("  {role}: {text}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The first element under `root` with `data-testid="{id}"`.
