@@ -1,0 +1,73 @@
+// A typed consumer of the package, checked with `tsc --noEmit` (strict) by types.test.mjs.
+// Every call is what the README documents; the `@ts-expect-error` lines prove the types are
+// precise (a line that type-checks would make tsc fail with "unused @ts-expect-error").
+import init, {
+  mount,
+  type ChatError,
+  type ChatHandle,
+  type ChatMessage,
+  type ChatState,
+  type MountOptions,
+  type SessionGrant,
+} from 'operator-chat';
+import 'operator-chat/element';
+
+export async function start(host: HTMLElement): Promise<ChatHandle> {
+  await init();
+  const options: MountOptions = {
+    sessionEndpoint: '/operator/session',
+    title: 'Ask Acme',
+    placeholder: 'Type your question…',
+    open: true,
+    inline: false,
+    persist: true,
+    theme: { accent: '#0f766e', radius: '10px', zIndex: 40, '--oc-panel-width': '420px' },
+    locale: { lang: 'en' },
+    onMessage: (message: ChatMessage) => console.log(message.role, message.text, message.at.toFixed()),
+    onError: (error: ChatError) => console.warn(error.code ?? 'unknown', error.transient, error.message),
+    onStateChange: (state: ChatState) => {
+      if (state.state === 'reconnecting') console.log(state.attempt, state.delayMs);
+    },
+  };
+  const chat = mount(host, options);
+  chat.open();
+  chat.send('Where is my order?');
+  chat.setContext({ plan: 'pro', seats: 3 });
+  chat.close();
+  return chat;
+}
+
+export function withTokenSource(host: HTMLElement): ChatHandle {
+  const getToken = async (): Promise<SessionGrant> => {
+    const res = await fetch('/my/session', { method: 'POST', credentials: 'include' });
+    return (await res.json()) as SessionGrant;
+  };
+  return mount(host, { getToken, inline: true });
+}
+
+export function fromTheElement(): void {
+  const el = document.querySelector('operator-chat');
+  el?.handle?.send('hello');
+  el?.addEventListener('chat-message', (event) => console.log(event.detail.text));
+  const created = document.createElement('operator-chat');
+  created.setAttribute('session-endpoint', '/operator/session');
+  document.body.append(created);
+}
+
+export function mistakes(host: HTMLElement, chat: ChatHandle): void {
+  // @ts-expect-error sessionEndpoint must be a string
+  mount(host, { sessionEndpoint: 42 });
+  // @ts-expect-error one of sessionEndpoint / getToken is required
+  mount(host, { title: 'no token source' });
+  // @ts-expect-error not both
+  mount(host, { sessionEndpoint: '/s', getToken: async () => ({}) as SessionGrant });
+  // @ts-expect-error unknown theme key
+  mount(host, { sessionEndpoint: '/s', theme: { colour: 'red' } });
+  // @ts-expect-error getToken must return a promise of a grant
+  mount(host, { getToken: () => 'token' });
+  // @ts-expect-error send takes text
+  chat.send({ text: 'hi' });
+  // @ts-expect-error states are a closed set
+  const state: ChatState = { state: 'sleeping' };
+  void state;
+}
