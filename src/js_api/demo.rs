@@ -38,9 +38,15 @@ fn DemoApp(session_endpoint: String) -> impl IntoView {
 /// function unmounts it.
 #[wasm_bindgen(js_name = mountLeptosDemo)]
 pub fn mount_leptos_demo(element: HtmlElement, session_endpoint: String) -> js_sys::Function {
-    let handle = mount_to(element, move || view! { <DemoApp session_endpoint /> });
-    let mut handle = Some(handle);
-    Closure::<dyn FnMut()>::new(move || drop(handle.take()))
-        .into_js_value()
-        .unchecked_into()
+    let owner = Owner::new();
+    let handle = owner.with(|| mount_to(element, move || view! { <DemoApp session_endpoint /> }));
+    let mut mounted = Some((owner, handle));
+    Closure::<dyn FnMut()>::new(move || {
+        if let Some((owner, handle)) = mounted.take() {
+            drop(handle);
+            owner.cleanup();
+        }
+    })
+    .into_js_value()
+    .unchecked_into()
 }

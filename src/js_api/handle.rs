@@ -21,7 +21,9 @@ use crate::ui::{ChatError, ChatMessage, OperatorChat, TokenSourceFn};
 pub struct ChatHandle {
     controller: ChatController,
     shadow: ShadowRoot,
-    mounted: RefCell<Option<leptos::mount::UnmountHandle<AnyViewState>>>,
+    /// The mount and the reactive owner it lives under (cleaned up explicitly on destroy, so
+    /// the component's `on_cleanup` closes the connections whatever else holds the owner).
+    mounted: RefCell<Option<(Owner, leptos::mount::UnmountHandle<AnyViewState>)>>,
 }
 
 fn js_err(message: impl AsRef<str>) -> JsError {
@@ -54,8 +56,11 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
     let controller = ChatController::default();
     let view_controller = controller.clone();
     let theme = options.theme.clone();
-    let unmount = mount_to(root.clone(), move || {
-        chat_view(options, view_controller).into_any()
+    let owner = Owner::new();
+    let unmount = owner.with(|| {
+        mount_to(root.clone(), move || {
+            chat_view(options, view_controller).into_any()
+        })
     });
     if let Some(chat_root) = root
         .query_selector(".oc-root")
@@ -68,7 +73,7 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
     Ok(ChatHandle {
         controller,
         shadow,
-        mounted: RefCell::new(Some(unmount)),
+        mounted: RefCell::new(Some((owner, unmount))),
     })
 }
 
@@ -155,8 +160,11 @@ impl ChatHandle {
         self.shadow.set_inner_html("");
         // Unmount after the current task: `destroy()` may be called from inside one of the
         // widget's own callbacks, which must finish before its owner is disposed.
-        if let Some(mounted) = mounted {
-            wasm_bindgen_futures::spawn_local(async move { drop(mounted) });
+        if let Some((owner, unmount)) = mounted {
+            wasm_bindgen_futures::spawn_local(async move {
+                drop(unmount);
+                owner.cleanup();
+            });
         }
     }
 

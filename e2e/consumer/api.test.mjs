@@ -1,0 +1,262 @@
+// The JS API of the web package in Chromium, on the token server's origin under the demo CSP:
+// option errors name the option; the handle opens, closes, sends, sets context and destroys;
+// callbacks fire; getToken() is a token source; theme, RTL and the mobile layout apply.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium } from '../support/browser.mjs';
+import { blankPage, newContext, watchViolations } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A fresh context and blank page with `window.oc` (the package) loaded. */
+async function withPage(fn, { viewport, dir } = {}) {
+  const context = await newContext(browser, viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  try {
+    await blankPage(page, { dir });
+    await fn(page);
+    assert.deepEqual(violations, [], 'no CSP violations or page errors');
+  } finally {
+    await context.close();
+  }
+}
+
+/** Mounts with `options` (plus recorders) into a new div; the handle is `window.chat`. */
+function mountRecorded(page, options, divId = 'chat') {
+  return page.evaluate(
+    ({ options, divId }) => {
+      const div = document.createElement('div');
+      div.id = divId;
+      document.body.append(div);
+      window.seen = { messages: [], errors: [], states: [] };
+      window.chat = window.oc.mount(div, {
+        ...options,
+        onMessage: (m) => window.seen.messages.push(m),
+        onError: (e) => window.seen.errors.push({ message: e.message, code: e.code, transient: e.transient, isError: e instanceof Error }),
+        onStateChange: (s) => window.seen.states.push(s.state),
+      });
+    },
+    { options, divId },
+  );
+}
+
+function waitForAgentText(page, text) {
+  return page.waitForFunction(
+    (t) => window.seen.messages.some((m) => m.role === 'agent' && m.text === t),
+    text,
+    { timeout: 20_000 },
+  );
+}
+
+test('bad options throw Errors that name the option, before touching the element', async () => {
+  await withPage(async (page) => {
+    const results = await page.evaluate(() => {
+      const ok = '/operator/session';
+      const cases = [
+        ['no options', undefined],
+        ['empty options', {}],
+        ['sessionEndpoint: 42', { sessionEndpoint: 42 }],
+        ['empty sessionEndpoint', { sessionEndpoint: ' ' }],
+        ['getToken: string', { getToken: 'tok' }],
+        ['both token sources', { sessionEndpoint: ok, getToken: async () => ({}) }],
+        ['title: 5', { sessionEndpoint: ok, title: 5 }],
+        ['open: "yes"', { sessionEndpoint: ok, open: 'yes' }],
+        ['typo', { sessionEndpoint: ok, sesionEndpoint: ok }],
+        ['theme: string', { sessionEndpoint: ok, theme: 'dark' }],
+        ['unknown theme key', { sessionEndpoint: ok, theme: { colour: 'red' } }],
+        ['injected theme value', { sessionEndpoint: ok, theme: { accent: 'red; } * { display: none' } }],
+        ['unknown locale key', { sessionEndpoint: ok, locale: { greeting: 'hi' } }],
+        ['onMessage: string', { sessionEndpoint: ok, onMessage: 'alert(1)' }],
+        ['options: array', [ok]],
+      ];
+      return cases.map(([name, options]) => {
+        const div = document.createElement('div');
+        document.body.append(div);
+        try {
+          window.oc.mount(div, options);
+          return { name, threw: false };
+        } catch (e) {
+          return { name, threw: true, isError: e instanceof Error, message: String(e.message), shadow: Boolean(div.shadowRoot) };
+        } finally {
+          div.remove();
+        }
+      });
+    });
+    const expected = {
+      'no options': /options\.sessionEndpoint or options\.getToken is required/,
+      'empty options': /options\.sessionEndpoint or options\.getToken is required/,
+      'sessionEndpoint: 42': /options\.sessionEndpoint must be a string/,
+      'empty sessionEndpoint': /options\.sessionEndpoint must not be empty/,
+      'getToken: string': /options\.getToken must be a function/,
+      'both token sources': /options\.sessionEndpoint and options\.getToken were both given/,
+      'title: 5': /options\.title must be a string/,
+      'open: "yes"': /options\.open must be true or false/,
+      typo: /options\.sesionEndpoint is not a known option/,
+      'theme: string': /options\.theme must be an object/,
+      'unknown theme key': /options\.theme\.colour is not a theme property/,
+      'injected theme value': /options\.theme\.accent must be a single CSS value/,
+      'unknown locale key': /options\.locale\.greeting is not a known option/,
+      'onMessage: string': /options\.onMessage must be a function/,
+      'options: array': /options must be an object/,
+    };
+    for (const r of results) {
+      assert.equal(r.threw, true, `${r.name}: mount threw`);
+      assert.equal(r.isError, true, `${r.name}: it is an Error`);
+      assert.match(r.message, expected[r.name], `${r.name}: message names the option`);
+      assert.equal(r.shadow, false, `${r.name}: the element was left alone`);
+    }
+    const input = await page.evaluate(() => {
+      const el = document.createElement('input');
+      document.body.append(el);
+      try {
+        window.oc.mount(el, { sessionEndpoint: '/operator/session' });
+        return 'mounted';
+      } catch (e) {
+        return e.message;
+      }
+    });
+    assert.match(input, /<input> cannot host a shadow root/, 'an element without shadow DOM is a clear error');
+  });
+});
+
+test('the handle opens, sends, closes and destroys; callbacks report messages and states', async () => {
+  await withPage(async (page) => {
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws));
+    await mountRecorded(page, { sessionEndpoint: '/operator/session', title: 'API test' });
+    const panel = page.locator('#chat [data-testid="panel"]');
+    assert.equal(await panel.isHidden(), true, 'the panel starts closed');
+    assert.deepEqual(await page.evaluate(() => window.seen.states), [], 'nothing connects before the first open');
+    await page.evaluate(() => window.chat.open());
+    await panel.waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#chat .oc-title').textContent(), 'API test', 'options.title is the heading');
+    await page.evaluate(() => window.chat.send('/echo sent through the handle'));
+    await waitForAgentText(page, 'sent through the handle');
+    const user = await page.evaluate(() => window.seen.messages.find((m) => m.role === 'user'));
+    assert.equal(user?.text, '/echo sent through the handle', 'the user message was acknowledged');
+    assert.equal(typeof user.at, 'number', 'messages carry a timestamp');
+    assert.ok((await page.evaluate(() => window.seen.states)).includes('open'), 'onStateChange saw "open"');
+
+    const empty = await page.evaluate(() => { try { window.chat.send('  '); return 'sent'; } catch (e) { return e.message; } });
+    assert.match(empty, /send\(text\): text must not be empty/, 'empty text is refused');
+    const notObject = await page.evaluate(() => { try { window.chat.setContext('plan=pro'); return 'set'; } catch (e) { return e.message; } });
+    assert.match(notObject, /setContext\(context\): context must be an object/, 'setContext wants an object');
+
+    await page.evaluate(() => window.chat.close());
+    await panel.waitFor({ state: 'hidden' });
+    await page.evaluate(() => window.chat.destroy());
+    assert.equal(await page.evaluate(() => document.querySelector('#chat').shadowRoot.childElementCount), 0, 'destroy() empties the shadow root');
+    assert.equal(await page.evaluate(() => window.chat.destroyed), true, 'the handle knows');
+    const after = await page.evaluate(() => { try { window.chat.open(); return 'opened'; } catch (e) { return e.message; } });
+    assert.match(after, /destroyed/, 'calls after destroy() throw');
+    assert.ok(sockets.length > 0, 'a session socket was opened');
+    const deadline = Date.now() + 10_000;
+    while (sockets.some((ws) => !ws.isClosed()) && Date.now() < deadline) await page.waitForTimeout(50);
+    assert.ok(sockets.every((ws) => ws.isClosed()), 'destroy() closed the session socket');
+  });
+});
+
+test('setContext sends conversation.context.update over the session socket', async () => {
+  await withPage(async (page) => {
+    const sent = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(String(f.payload))));
+    await mountRecorded(page, { sessionEndpoint: '/operator/session', inline: true });
+    await page.waitForFunction(() => window.seen.states.includes('open'), null, { timeout: 20_000 });
+    await page.evaluate(() => window.chat.setContext({ plan: 'pro', seats: 3 }));
+    const deadline = Date.now() + 10_000;
+    let update;
+    while (!update && Date.now() < deadline) {
+      update = sent.map((t) => JSON.parse(t)).find((m) => m.payload?.type === 'conversation.context.update');
+      if (!update) await page.waitForTimeout(50);
+    }
+    assert.ok(update, `a context update went out (sent: ${sent.join(' | ')})`);
+    assert.deepEqual(update.payload.context, { plan: 'pro', seats: 3 }, 'with the given object');
+    assert.equal(typeof update.id, 'string', 'with a client message id');
+  });
+});
+
+test('getToken() is the token source; a refusal it throws reaches onError with its code', async () => {
+  await withPage(async (page) => {
+    await page.evaluate(() => {
+      window.grants = 0;
+      const div = document.createElement('div');
+      div.id = 'chat';
+      document.body.append(div);
+      window.seen = { messages: [], errors: [], states: [] };
+      window.chat = window.oc.mount(div, {
+        inline: true,
+        getToken: async () => {
+          window.grants += 1;
+          const res = await fetch('/operator/session', { method: 'POST', credentials: 'include' });
+          return res.json();
+        },
+        onMessage: (m) => window.seen.messages.push(m),
+        onStateChange: (s) => window.seen.states.push(s.state),
+      });
+    });
+    await page.evaluate(() => window.chat.send('/echo via getToken'));
+    await waitForAgentText(page, 'via getToken');
+    assert.ok((await page.evaluate(() => window.grants)) >= 1, 'getToken was called');
+
+    await page.evaluate(() => window.chat.destroy());
+    await page.evaluate(() => {
+      const div = document.createElement('div');
+      document.body.append(div);
+      window.refused = [];
+      window.oc.mount(div, {
+        inline: true,
+        getToken: async () => {
+          throw Object.assign(new Error('chat is not in your plan'), { code: 'forbidden', transient: false });
+        },
+        onError: (e) => window.refused.push({ message: e.message, code: e.code, transient: e.transient, isError: e instanceof Error }),
+      });
+    });
+    await page.waitForFunction(() => window.refused.length > 0, null, { timeout: 20_000 });
+    const [error] = await page.evaluate(() => window.refused);
+    assert.equal(error.isError, true, 'onError gets an Error');
+    assert.equal(error.code, 'forbidden', 'with the code getToken threw');
+    assert.equal(error.transient, false, 'and its transient flag');
+    assert.match(error.message, /chat is not in your plan/, 'and its message');
+  });
+});
+
+test('theme options set the custom properties; an RTL page gets a mirrored launcher', async () => {
+  await withPage(
+    async (page) => {
+      await mountRecorded(page, { sessionEndpoint: '/operator/session', theme: { accent: 'rgb(190, 18, 60)', radius: '4px' } });
+      const launcher = page.locator('#chat [data-testid="launcher"]');
+      assert.equal(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(190, 18, 60)', 'accent applied');
+      assert.equal(await page.locator('#chat .oc-mount').getAttribute('dir'), 'rtl', 'the container takes the page direction');
+      const box = await launcher.boundingBox();
+      assert.ok(box.x < 100, `the launcher sits on the left on an RTL page (x=${box.x})`);
+      await page.evaluate(() => window.chat.open());
+      const panel = await page.locator('#chat [data-testid="panel"]').boundingBox();
+      assert.ok(panel.x < 100, `the panel opens on the left (x=${panel.x})`);
+    },
+    { dir: 'rtl' },
+  );
+});
+
+test('under 480 px wide the open panel fills the screen', async () => {
+  await withPage(
+    async (page) => {
+      await mountRecorded(page, { sessionEndpoint: '/operator/session', open: true });
+      const panel = page.locator('#chat [data-testid="panel"]');
+      await panel.waitFor({ state: 'visible' });
+      const box = await panel.boundingBox();
+      assert.deepEqual(
+        [Math.round(box.x), Math.round(box.y), Math.round(box.width), Math.round(box.height)],
+        [0, 0, 390, 700],
+        'full-screen panel',
+      );
+    },
+    { viewport: { width: 390, height: 700 } },
+  );
+});
