@@ -1,12 +1,21 @@
-//! `cargo xtask bench`: not measured yet.
+//! `cargo xtask bench`: transfer size, streaming latency, long transcripts, load to
+//! interactive and server capacity, measured in one run and written to `target/bench/`.
+//!
+//! The node scripts in `bench/` measure and write raw samples; the modules here summarise them
+//! (percentiles, medians over runs), print the tables and write the Markdown, JSON and SVG.
 
-use std::process::ExitCode;
+mod capacity;
+mod load;
+mod machine;
+mod output;
+mod run;
+mod section;
+mod servers;
+mod size;
+mod stats;
+mod streaming;
+mod svg;
+mod table;
+mod transcript;
 
-/// Says plainly that there are no benchmarks yet; exits 2 so no script mistakes it for a run.
-pub fn run() -> ExitCode {
-    eprintln!(
-        "xtask bench: no benchmarks yet; they arrive with issue 7 (size, streaming, long \
-         transcripts, load time, capacity). Nothing was measured."
-    );
-    ExitCode::from(2)
-}
+pub use run::run;

@@ -1,5 +1,5 @@
 //! `cargo xtask setup | demo | test | bench`: installs the tools the project needs, runs the demo,
-//! runs every test suite, and (later) the benchmarks. Plain std plus `serde_json` for
+//! runs every test suite, and the benchmarks. Plain std plus `serde_json` for
 //! `cargo metadata`.
 
 mod bench;
@@ -26,7 +26,9 @@ const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
           chromium + chromedriver, npm packages of the browser tests); idempotent
   demo    setup, build the widget, serve the demo page with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`
-  bench   benchmarks (not yet: issue 7)";
+  bench   setup, build the widget as the demo does, then measure size, streaming, long
+          transcripts, load time and server capacity; writes target/bench/results.{md,json}
+          and curves.svg";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -46,7 +48,7 @@ fn main() -> ExitCode {
         "setup" => setup::run(&ws).map(|_| ExitCode::SUCCESS),
         "demo" => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         "test" => test::run(&ws),
-        "bench" => Ok(bench::run()),
+        "bench" => bench::run(&ws),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

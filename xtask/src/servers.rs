@@ -132,7 +132,7 @@ impl TestServers {
 }
 
 /// 16 hex digits from the std's randomly seeded hasher (test credentials only).
-fn random_hex() -> String {
+pub fn random_hex() -> String {
     let mut hasher = std::hash::RandomState::new().build_hasher();
     hasher.write_u128(
         std::time::SystemTime::now()

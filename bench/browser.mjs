@@ -1,0 +1,246 @@
+// The browser benchmarks, in headless Chromium against the token server and the emulator.
+// usage: node bench/browser.mjs <streaming|transcript|load> <out.json>
+// Raw samples only: `cargo xtask bench` computes the percentiles and medians.
+import { writeFileSync } from 'node:fs';
+import { launchChromium } from '../e2e/support/browser.mjs';
+import { env } from './lib/http.mjs';
+import { watchDeltas } from './lib/sse.mjs';
+import { agentIdle, conversationId, memory, openWidget, pace, taskSeconds, warmUp } from './lib/page.mjs';
+
+const servers = {
+  server: env('OPERATOR_CHAT_BENCH_SERVER'),
+  emulator: env('OPERATOR_CHAT_BENCH_EMULATOR'),
+  adminKey: env('OPERATOR_CHAT_BENCH_ADMIN_KEY'),
+};
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
+
+/** Agent paces: the emulator takes whole milliseconds, so 1 ms (1,000/s) is the fastest paced
+ * setting and 0 means unpaced (as fast as the emulator produces them, a burst). */
+const RATES = [
+  { label: '50/s', interval_ms: 20, deltas: 50 * SECONDS },
+  { label: '500/s', interval_ms: 2, deltas: 500 * SECONDS },
+  { label: '1,000/s', interval_ms: 1, deltas: 1000 * SECONDS },
+  { label: 'unpaced', interval_ms: 0, deltas: 2000 * SECONDS },
+];
+
+const expectedText = (n) => Array.from({ length: n }, (_, i) => `w${i + 1}`).join(' ');
+
+async function streamRun(browser, rate) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await openWidget(page, servers.server);
+    await warmUp(page);
+    const conversation = await conversationId(page);
+    await pace(servers, conversation, rate.interval_ms);
+    const n = rate.deltas;
+    const eventsUrl = await page.evaluate(() => window.__bench.eventsUrls.at(-1));
+    const watcher = watchDeltas(eventsUrl, n);
+    const limitMs = Math.max(60_000, n * Math.max(rate.interval_ms, 1) * 4);
+    const timedOut = await page
+      .evaluate(
+        async ({ n, limitMs }) => {
+          const B = window.__bench;
+          B.resetStream(n);
+          B.handle.send(`/stream ${n}`);
+          const limit = new Promise((r) => setTimeout(() => r(true), limitMs));
+          return Promise.race([B.untilPainted(n).then(() => false), limit]);
+        },
+        { n, limitMs },
+      );
+    if (!timedOut) await agentIdle(page);
+    const r = await page.evaluate((n) => {
+      const B = window.__bench;
+      B.stopTicking();
+      const latencies = [];
+      let missing = 0;
+      let unpainted = 0;
+      let first = Infinity;
+      let last = 0;
+      for (let k = 1; k <= n; k += 1) {
+        const a = B.arrivals[k];
+        const p = B.painted[k];
+        if (a === 0) missing += 1;
+        else {
+          first = Math.min(first, a);
+          last = Math.max(last, a);
+        }
+        if (p === 0) unpainted += 1;
+        if (a > 0 && p > 0) latencies.push(p - a);
+      }
+      const lastPaint = Math.max(...B.painted);
+      const longtasks = B.longtasks.filter(([s, d]) => s + d >= first && s <= lastPaint);
+      const frames = B.frames.filter((t) => t >= first && t <= lastPaint);
+      const intervals = frames.slice(1).map((t, i) => t - frames[i]);
+      return {
+        text: B.lastAgentText(),
+        latencies_ms: latencies,
+        missing,
+        unpainted,
+        arrival_span_ms: last - first,
+        longtask_count: longtasks.length,
+        longtask_total_ms: longtasks.reduce((a, [, d]) => a + d, 0),
+        longtask_max_ms: longtasks.reduce((a, [, d]) => Math.max(a, d), 0),
+        frame_intervals_ms: intervals,
+      };
+    }, n);
+    const textOk = r.text.trim() === expectedText(n);
+    const achieved = r.arrival_span_ms > 0 ? ((n - r.missing - 1) / r.arrival_span_ms) * 1000 : null;
+    watcher.stop();
+    const wire = await watcher.done;
+    const wireSpan = wire.last - wire.first;
+    const emitted = wireSpan > 0 ? ((wire.count - 1) / wireSpan) * 1000 : null;
+    delete r.text;
+    return {
+      ...rate, timed_out: timedOut, text_ok: textOk, achieved_per_s: achieved, emitted_per_s: emitted, ...r,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function streaming(browser) {
+  const out = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    for (const rate of RATES) {
+      const r = await streamRun(browser, rate);
+      out.push({ run, ...r });
+      const lat = [...r.latencies_ms].sort((a, b) => a - b);
+      const q = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1) : '-');
+      console.log(`streaming: run ${run + 1} ${rate.label} (${rate.interval_ms} ms): emitted `
+        + `${r.emitted_per_s?.toFixed(0)}/s, received ${r.achieved_per_s?.toFixed(0)}/s, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, `
+        + `${r.longtask_count} long tasks, text ${r.text_ok ? 'complete' : 'WRONG'}`
+        + `${r.timed_out ? ' (TIMED OUT)' : ''}`);
+    }
+  }
+  return out;
+}
+
+async function transcriptRun(browser, checkpoints, probes, probeDeltas) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await openWidget(page, servers.server);
+    await warmUp(page);
+    const conversation = await conversationId(page);
+    const out = [];
+    let fill = 0;
+    for (const target of checkpoints) {
+      await pace(servers, conversation, 0);
+      const have = await page.evaluate(() => window.__bench.messageCount());
+      const pairs = Math.max(0, Math.ceil((target - have) / 2));
+      const t0 = Date.now();
+      await page.evaluate((pairs) => {
+        // Fill messages are sent in slices so the page stays responsive while they stream back.
+        let i = 0;
+        const slice = () => {
+          for (const end = Math.min(pairs, i + 100); i < end; i += 1) {
+            window.__bench.handle.send(`/echo fill ${i}`);
+          }
+          if (i < pairs) setTimeout(slice, 0);
+        };
+        slice();
+      }, pairs);
+      fill += pairs;
+      await page.waitForFunction((t) => window.__bench.messageCount() >= t, target, {
+        timeout: 600_000,
+        polling: 500,
+      });
+      await agentIdle(page, 120_000);
+      const fillMs = Date.now() - t0;
+      const messages = await page.evaluate(() => window.__bench.messageCount());
+      const mem = await memory(page, cdp);
+      await pace(servers, conversation, 10);
+      const samples = [];
+      for (let p = 0; p < probes; p += 1) {
+        const before = await taskSeconds(cdp);
+        const r = await page.evaluate((n) => window.__bench.probe(n), probeDeltas);
+        await agentIdle(page);
+        const after = await taskSeconds(cdp);
+        samples.push({
+          ...r,
+          main_thread_ms: (after.task - before.task) * 1000,
+          script_ms: (after.script - before.script) * 1000,
+          layout_style_ms: (after.layout - before.layout + after.style - before.style) * 1000,
+          events: probeDeltas + 2,
+        });
+      }
+      out.push({ target, messages, fill_ms: fillMs, ...mem, probes: samples });
+      console.log(`transcript: ${messages} messages (filled in ${(fillMs / 1000).toFixed(1)} s): `
+        + `JS heap ${(mem.js_heap_used / 1e6).toFixed(1)} MB, wasm ${(mem.wasm_memory / 1e6).toFixed(1)} MB`);
+    }
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
+async function transcript(browser) {
+  const checkpoints = (process.env.BENCH_TRANSCRIPT ?? '50,500,5000').split(',').map(Number);
+  const runs = Number(process.env.BENCH_TRANSCRIPT_RUNS ?? Math.min(RUNS, 2));
+  const out = [];
+  for (let run = 0; run < runs; run += 1) {
+    out.push({ run, checkpoints: await transcriptRun(browser, checkpoints, 8, 20) });
+  }
+  return out;
+}
+
+async function loadOnce(page) {
+  await openWidget(page, servers.server);
+  return page.evaluate(() => {
+    const B = window.__bench;
+    const res = performance.getEntriesByType('resource');
+    const end = (re) => res.find((e) => re.test(e.name))?.responseEnd ?? null;
+    const nav = performance.getEntriesByType('navigation')[0];
+    return {
+      ready_ms: B.stateAt.open,
+      token_ms: end(/\/operator\/session/),
+      wasm_ms: end(/\.wasm/),
+      dom_content_loaded_ms: nav?.domContentLoadedEventEnd ?? null,
+      transferred_bytes: res.reduce((a, e) => a + (e.transferSize ?? 0), 0) + (nav?.transferSize ?? 0),
+    };
+  });
+}
+
+async function load(browser) {
+  const runs = Number(process.env.BENCH_LOAD_RUNS ?? 5);
+  const cold = [];
+  for (let i = 0; i < runs; i += 1) {
+    const context = await browser.newContext();
+    try {
+      cold.push(await loadOnce(await context.newPage()));
+    } finally {
+      await context.close();
+    }
+  }
+  const warm = [];
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await loadOnce(page);
+    for (let i = 0; i < runs; i += 1) warm.push(await loadOnce(page));
+  } finally {
+    await context.close();
+  }
+  for (const [name, xs] of [['cold', cold], ['warm', warm]]) {
+    console.log(`load: ${name}: ready at ${xs.map((x) => x.ready_ms.toFixed(0)).join(', ')} ms`);
+  }
+  return { cold, warm };
+}
+
+const PHASES = { streaming, transcript, load };
+const [phase, out] = process.argv.slice(2);
+if (!PHASES[phase] || !out) {
+  console.error('usage: node bench/browser.mjs <streaming|transcript|load> <out.json>');
+  process.exit(2);
+}
+const browser = await launchChromium();
+try {
+  const result = await PHASES[phase](browser);
+  writeFileSync(out, JSON.stringify(result));
+} finally {
+  await browser.close();
+}

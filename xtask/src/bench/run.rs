@@ -1,0 +1,166 @@
+//! `cargo xtask bench`: setup, the widget built as the demo builds it, the bench npm packages,
+//! then each benchmark as a node script writing raw samples, summarised here.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use serde_json::Value;
+
+use super::output::{self, Part};
+use super::section::Section;
+use super::servers::BenchServers;
+use super::{capacity, load, machine, size, streaming, transcript};
+use crate::error::{Error, Result};
+use crate::servers::{self as project_servers, EMULATOR, TOKEN_SERVER};
+use crate::workspace::Workspace;
+use crate::{browser_tests, npm, proc, setup, widget};
+
+/// Turns one benchmark's raw JSON into its section of the report.
+type Summarise = fn(&Value) -> Section;
+
+/// Where results go: `target/bench/`.
+fn out_dir(ws: &Workspace) -> PathBuf {
+    ws.target_dir().join("bench")
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    std::fs::write(path, text).map_err(|source| Error::File {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Runs one node script that writes `raw`, then reads and summarises it.
+fn measure(
+    mut cmd: Command,
+    raw: &Path,
+    summarise: Summarise,
+) -> std::result::Result<Section, String> {
+    let _ = std::fs::remove_file(raw);
+    proc::run(&mut cmd).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(raw).map_err(|e| format!("{}: {e}", raw.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", raw.display()))?;
+    Ok(summarise(&value))
+}
+
+fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
+    let mut cmd = Command::new("node");
+    cmd.current_dir(&ws.root)
+        .arg(ws.root.join("bench").join(script))
+        .args(args);
+    cmd
+}
+
+/// Everything; exits non-zero if a benchmark could not be measured (the figures themselves
+/// never fail the run: nothing is asserted about them).
+pub fn run(ws: &Workspace) -> Result<ExitCode> {
+    let browser = setup::run(ws)?;
+    widget::build(ws)?;
+    let bench_dir = ws.root.join("bench");
+    npm::ensure(&bench_dir)?;
+    let bins = ws.binaries()?;
+    let wanted: Vec<_> = bins
+        .iter()
+        .filter(|b| b.name == EMULATOR || b.name == TOKEN_SERVER)
+        .collect();
+    project_servers::build(ws, &wanted, true)?;
+
+    let out = out_dir(ws);
+    let raw = out.join("raw");
+    std::fs::create_dir_all(&raw).map_err(|source| Error::File {
+        path: raw.clone(),
+        source,
+    })?;
+    let mut machine = machine::describe(&browser.chromium);
+    let mut parts = Vec::new();
+
+    println!("\n== bench: transfer size");
+    let file = raw.join("size.json");
+    let cmd = node(
+        ws,
+        "size.mjs",
+        &[ws.pkg_dir().as_os_str(), file.as_os_str()],
+    );
+    parts.push(Part {
+        name: "size",
+        outcome: measure(cmd, &file, size::section),
+    });
+
+    let chromium_env = [
+        (
+            "OPERATOR_CHAT_CHROMIUM",
+            browser.chromium.display().to_string(),
+        ),
+        (
+            "OPERATOR_CHAT_CHROMIUM_ARGS",
+            browser_tests::chromium_cli_args().join(" "),
+        ),
+    ];
+    let browser_phases: [(&'static str, Summarise); 3] = [
+        ("load", load::section),
+        ("streaming", streaming::section),
+        ("transcript", transcript::section),
+    ];
+    match BenchServers::start(ws, "browser") {
+        Ok(servers) => {
+            for (phase, summarise) in browser_phases {
+                println!("\n== bench: {phase} (headless Chromium)");
+                let file = raw.join(format!("{phase}.json"));
+                let mut cmd = node(ws, "browser.mjs", &[phase.as_ref(), file.as_os_str()]);
+                cmd.envs(servers.env()).envs(chromium_env.clone());
+                parts.push(Part {
+                    name: phase,
+                    outcome: measure(cmd, &file, summarise),
+                });
+            }
+        }
+        Err(e) => {
+            for (phase, _) in browser_phases {
+                parts.push(Part {
+                    name: phase,
+                    outcome: Err(e.to_string()),
+                });
+            }
+        }
+    }
+
+    println!("\n== bench: capacity (emulator sessions, token-server mints)");
+    let file = raw.join("capacity.json");
+    let outcome = BenchServers::start(ws, "capacity")
+        .map_err(|e| e.to_string())
+        .and_then(|servers| {
+            let mut cmd = node(ws, "capacity.mjs", &[file.as_os_str()]);
+            cmd.envs(servers.env());
+            measure(cmd, &file, capacity::section)
+        });
+    parts.push(Part {
+        name: "capacity",
+        outcome,
+    });
+
+    machine["load_average_at_end"] = Value::String(machine::load_average());
+    let json = output::json(&machine, &parts);
+    let pretty = serde_json::to_string_pretty(&json)
+        .map_err(|e| Error::Other(format!("results.json: {e}")))?;
+    write(&out.join("results.json"), &pretty)?;
+    write(&out.join("results.md"), &output::markdown(&machine, &parts))?;
+    write(&out.join("curves.svg"), &output::curves(&parts))?;
+    println!("\n== bench: results ({})\n", machine::line(&machine));
+    print!("{}", output::text(&parts));
+    println!(
+        "written: {}, results.json, curves.svg (raw samples in raw/)",
+        out.join("results.md").display()
+    );
+    let failed: Vec<&str> = parts
+        .iter()
+        .filter(|p| p.outcome.is_err())
+        .map(|p| p.name)
+        .collect();
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("xtask bench: not measured: {}", failed.join(", "));
+        Ok(ExitCode::FAILURE)
+    }
+}
