@@ -6,16 +6,17 @@ import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
 import { Widget } from './lib/widget.mjs';
-import { injectFault, clearFaults } from './lib/emulator.mjs';
+import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
 import { seeded, seedFromEnv } from './lib/prng.mjs';
 
 const INJECTIONS = Number(process.env.OPERATOR_CHAT_FAULT_INJECTIONS ?? 104);
-const PER_CONVERSATION = 13;
+const PER_CONVERSATION = Number(process.env.OPERATOR_CHAT_FAULT_PER_CONVERSATION ?? 4);
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'zeta', 'kappa', 'über', 'naïve', 'café', '日本', '🙂', 'x', 'quote"d', 'back\\slash', 'tab\tbed'];
 const KINDS = ['drop_ws', 'drop_sse', 'revoke_token', 'expire_token', 'http_429', 'http_503', 'malformed_frame', 'slow_agent'];
 
-const rng = seeded(seedFromEnv());
+const seed = seedFromEnv();
+const WORKERS = Number(process.env.OPERATOR_CHAT_FAULT_WORKERS ?? 4);
 let browser;
 before(async () => {
   browser = await launchChromium();
@@ -26,13 +27,13 @@ after(async () => {
 });
 
 /** An `/echo` message of `n` random words (so the reply streams as several deltas). */
-function echo(round, n) {
+function echo(rng, round, n) {
   const words = Array.from({ length: n }, () => rng.pick(WORDS));
   return `/echo r${round} ${words.join(' ')}`;
 }
 
 /** Arms the faults of one injection of `kind`; returns a label for failure messages. */
-async function inject(kind, conversation_id) {
+async function inject(rng, kind, conversation_id) {
   const reconnectAfter = rng.int(0, 3);
   switch (kind) {
     case 'drop_ws':
@@ -76,51 +77,112 @@ async function inject(kind, conversation_id) {
   }
 }
 
-test(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: 420_000 }, async () => {
-  const seed = rng.seed;
-  console.log(`faults: seed ${seed} (replay with OPERATOR_CHAT_TEST_SEED=${seed})`);
-  const counts = Object.fromEntries(KINDS.map((k) => [k, 0]));
-  const started = Date.now();
-  let done = 0;
-  let conversations = 0;
-  let messages = 0;
-  while (done < INJECTIONS) {
-    const context = await newContext(browser);
+/**
+ * The plan: every kind equally often (in a seeded shuffle), cut into conversations of
+ * PER_CONVERSATION injections. Faults are armed for one conversation only (http_status by path
+ * prefix), so conversations run side by side without touching each other's faults.
+ */
+function plan() {
+  const rng = seeded(seed);
+  const kinds = Array.from({ length: INJECTIONS }, (_, i) => KINDS[i % KINDS.length]);
+  for (let i = kinds.length - 1; i > 0; i -= 1) {
+    const j = rng.int(0, i);
+    [kinds[i], kinds[j]] = [kinds[j], kinds[i]];
+  }
+  const conversations = [];
+  for (let i = 0; i < kinds.length; i += PER_CONVERSATION) conversations.push(kinds.slice(i, i + PER_CONVERSATION));
+  return conversations;
+}
+
+/** One conversation in its own browser context: inject, send, settle, compare, repeat. */
+async function runConversation(index, kinds, stats) {
+  const rng = seeded((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
+  const context = await newContext(browser);
+  try {
     const page = await context.newPage();
+    const trail = [];
+    const t0 = Date.now();
+    const note = (line) => trail.push(`${Date.now() - t0}ms ${line}`.slice(0, 200));
+    page.on('console', (m) => note(`console.${m.type()}: ${m.text()}`));
+    page.on('websocket', (ws) => {
+      note(`ws open ${ws.url().split('?')[0]}`);
+      ws.on('close', () => note('ws closed'));
+    });
+    page.on('requestfailed', (r) => note(`failed ${r.url().split('?')[0]}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => !r.url().includes('/pkg/') && note(`${r.status()} ${r.url().split('?')[0]}`));
     const grants = await openHost(page);
     const chat = new Widget(page);
     await chat.open();
-    await chat.waitAgentMessages(1);
+    await chat.waitAgentMessages(1).catch(async (err) => {
+      const id = grants.conversationId;
+      const record = id ? await conversationRecord(id) : null;
+      err.message += `\nconversation ${id}: recorded events ${record?.events.map((e) => e.payload?.type).join(' ')}\npage trail:\n${trail.join('\n')}`;
+      throw err;
+    });
     const conversationId = grants.conversationId;
     assert.ok(conversationId, 'the page was granted a conversation');
-    conversations += 1;
     const sent = [];
-    for (let i = 0; i < PER_CONVERSATION && done < INJECTIONS; i += 1) {
-      const round = done + 1;
-      const kind = rng.pick(KINDS);
-      const what = await inject(kind, conversationId);
-      const label = `injection ${round} (${what}; seed ${seed}; conversation ${conversationId})`;
+    let queued = false;
+    for (const [i, kind] of kinds.entries()) {
+      const what = await inject(rng, kind, conversationId);
+      const label = `conversation ${index} injection ${i + 1} (${what}; seed ${seed}; ${conversationId})`;
       // One message, or two in a row (the second queues behind the first reply).
       const burst = rng.next() < 0.25 ? 2 : 1;
+      queued ||= burst > 1;
+      const started = Date.now();
       for (let b = 0; b < burst; b += 1) {
-        const text = echo(`${round}${'ab'[b]}`, rng.int(8, 20));
+        const text = echo(rng, `${index}.${i + 1}${'ab'[b]}`, rng.int(8, 20));
         await chat.send(text);
         sent.push(text);
-        messages += 1;
+        stats.messages += 1;
       }
-      const { record, rows } = await expectWidgetMatchesRecord(page, conversationId, { timeout: 45_000, label });
+      const { record, rows } = await expectWidgetMatchesRecord(page, conversationId, { timeout: 60_000, label, queued });
       expectSentOnce(sent, record, rows, label);
       const unconfirmed = rows.filter((r) => r.role === 'user' && r.status !== 'confirmed');
       assert.deepEqual(unconfirmed, [], `${label}: every user message is confirmed`);
-      await clearFaults();
-      counts[kind] += 1;
-      done += 1;
+      if (kind === 'slow_agent') {
+        // Back to the emulator's default pace (a global clear would disarm other conversations' faults).
+        await injectFault({ kind: 'slow_agent', delta_interval_ms: 25, conversation_id: conversationId });
+      }
+      const ms = Date.now() - started;
+      stats.counts[kind] += 1;
+      stats.durations[kind].push(ms);
+      if (process.env.OPERATOR_CHAT_TEST_VERBOSE) console.log(`faults: ${label}: settled in ${ms} ms`);
     }
+    stats.conversations += 1;
+  } finally {
     await context.close();
   }
+}
+
+test(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: 480_000 }, async () => {
+  console.log(`faults: seed ${seed} (replay with OPERATOR_CHAT_TEST_SEED=${seed}), ${WORKERS} conversations at a time, ${PER_CONVERSATION} injections each`);
+  const stats = {
+    counts: Object.fromEntries(KINDS.map((k) => [k, 0])),
+    durations: Object.fromEntries(KINDS.map((k) => [k, []])),
+    conversations: 0,
+    messages: 0,
+  };
+  const started = Date.now();
+  const queue = plan().map((kinds, index) => ({ kinds, index }));
+  const failures = [];
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      while (queue.length && failures.length === 0) {
+        const { kinds, index } = queue.shift();
+        await runConversation(index, kinds, stats).catch((err) => {
+          failures.push(new Error(`conversation ${index} (${kinds.join(', ')}; seed ${seed}): ${err.message}`, { cause: err }));
+        });
+      }
+    }),
+  );
+  if (failures.length) throw failures[0];
+  const done = Object.values(stats.counts).reduce((a, b) => a + b, 0);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const perKind = KINDS.map((k) => `${k} ${counts[k]}`).join(', ');
-  console.log(`faults: ${done} injections survived (${perKind}) over ${conversations} conversations, ${messages} messages, ${seconds} s, seed ${seed}`);
+  const perKind = KINDS.map((k) => `${k} ${stats.counts[k]}`).join(', ');
+  console.log(`faults: ${done} injections survived (${perKind}) over ${stats.conversations} conversations, ${stats.messages} messages, ${seconds} s, seed ${seed}`);
+  const timing = KINDS.map((k) => `${k} ${Math.round(stats.durations[k].reduce((a, b) => a + b, 0) / Math.max(1, stats.durations[k].length))}/${Math.max(0, ...stats.durations[k])}`).join(', ');
+  console.log(`faults: settle time per kind, mean/max ms: ${timing}`);
   assert.ok(done >= 100, 'at least 100 injections');
-  for (const kind of KINDS) assert.ok(counts[kind] > 0, `kind ${kind} was injected at least once`);
+  for (const kind of KINDS) assert.ok(stats.counts[kind] > 0, `kind ${kind} was injected at least once`);
 });

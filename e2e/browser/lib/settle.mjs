@@ -31,10 +31,35 @@ export function describeDifference(dom, rec) {
 }
 
 /**
+ * Whether the widget's transcript is the record's, allowing one thing only when `queued` is
+ * set: a user message sent while the agent was still answering is shown at once (optimistic),
+ * while the emulator records its receipt after the reply it waited for. Users and agents must
+ * still match exactly, in order, and no user row may come later than in the record.
+ */
+export function sameTranscript(dom, rec, { queued = false } = {}) {
+  if (JSON.stringify(dom) === JSON.stringify(rec)) return true;
+  if (!queued) return false;
+  const only = (list, role) => JSON.stringify(list.filter((m) => m.role === role));
+  if (only(dom, 'user') !== only(rec, 'user') || only(dom, 'agent') !== only(rec, 'agent')) return false;
+  const usersBeforeEachAgent = (list) => {
+    const out = [];
+    let users = 0;
+    for (const m of list) {
+      if (m.role === 'user') users += 1;
+      else out.push(users);
+    }
+    return out;
+  };
+  const d = usersBeforeEachAgent(dom);
+  const r = usersBeforeEachAgent(rec);
+  return d.every((n, i) => n >= r[i]);
+}
+
+/**
  * Waits (polling) until the record is quiet, the widget shows no streaming row, and the two
  * transcripts agree; then asserts they are exactly equal. Returns `{record, rows}`.
  */
-export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '' } = {}) {
+export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '', queued = false } = {}) {
   const deadline = Date.now() + timeout;
   let dom = [];
   let rows = [];
@@ -47,14 +72,19 @@ export async function expectWidgetMatchesRecord(page, conversationId, { timeout 
     dom = rows.filter((r) => r.role === 'user' || r.role === 'agent').map(({ role, text }) => ({ role, text }));
     quiet = recordIsQuiet(record);
     streaming = rows.some((r) => r.role === 'agent' && r.done !== 'true');
-    const same = JSON.stringify(dom) === JSON.stringify(record.transcript);
+    const same = sameTranscript(dom, record.transcript, { queued });
     stableHits = quiet && !streaming && same ? stableHits + 1 : 0;
     if (stableHits >= 2) break;
     await sleep(100);
   }
-  const where = label ? `${label}: ` : '';
+  const state = await page.locator('[data-testid=status]').getAttribute('data-state').catch(() => '?');
+  const pending = rows.filter((r) => r.role === 'user' && r.status !== 'confirmed').map((r) => `${preview(r.text, 40)} is ${r.status}`);
+  const errors = rows.filter((r) => r.role === 'error').map((r) => r.text);
+  const errorLine = await page.locator('[data-testid=error]:visible').textContent({ timeout: 100 }).catch(() => null);
+  const where = `${label ? `${label}: ` : ''}[widget state ${state}${pending.length ? `; user rows not confirmed: ${pending.join(', ')}` : ''}${errors.length ? `; error rows: ${errors.join(' | ')}` : ''}${errorLine ? `; error line: ${errorLine.trim()}` : ''}] `;
   assert.ok(quiet, `${where}the emulator's conversation ${conversationId} never came to rest in ${timeout} ms`);
   assert.ok(!streaming, `${where}the widget still shows a streaming agent message after ${timeout} ms`);
+  if (queued && sameTranscript(dom, record.transcript, { queued })) return { record, rows };
   assert.deepEqual(
     dom,
     record.transcript,

@@ -92,7 +92,14 @@ export class Widget {
       },
       { count },
       { timeout, polling: 50 },
-    );
+    ).catch(async (err) => {
+      if (err.name !== 'TimeoutError') throw err;
+      const rows = await domRows(this.page);
+      assert.fail(
+        `the widget did not show ${count} completed agent message(s) in ${timeout} ms: state ${await this.state()}, ` +
+          `error line ${JSON.stringify(await this.error.isVisible() ? (await this.error.textContent()).trim() : null)}, rows ${JSON.stringify(rows).slice(0, 600)}`,
+      );
+    });
   }
 
   /** Waits until a completed agent row's text matches `pattern` (a RegExp). */
