@@ -147,7 +147,7 @@ pub fn OperatorChat(
         vm.busy.track();
         if pinned.get_untracked() {
             request_animation_frame(move || {
-                if let Some(log) = log_ref.get_untracked() {
+                if let Some(log) = log_ref.try_get_untracked().flatten() {
                     log.set_scroll_top(log.scroll_height());
                 }
             });
@@ -175,10 +175,10 @@ pub fn OperatorChat(
         }
         request_animation_frame(move || {
             if want {
-                if let Some(t) = textarea_ref.get_untracked() {
+                if let Some(t) = textarea_ref.try_get_untracked().flatten() {
                     let _ = t.focus();
                 }
-            } else if let Some(b) = launcher_ref.get_untracked() {
+            } else if let Some(b) = launcher_ref.try_get_untracked().flatten() {
                 let _ = b.focus();
             }
         });
