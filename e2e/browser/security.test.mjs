@@ -4,6 +4,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
 import { openHost, hostHtml, HOST_PATH, newContext } from './lib/host.mjs';
@@ -125,7 +126,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
   const loaded = new Set();
   page.on('response', (r) => loaded.add(r.url()));
   const pages = ['/', '/index.html'];
-  const wwwDir = path.resolve(servers.pkgDir, '..', 'www');
+  const wwwDir = fileURLToPath(new URL('../../www', import.meta.url));
   for (const f of await filesUnder(wwwDir)) if (f.endsWith('.html')) pages.push(`/${path.relative(wwwDir, f).split(path.sep).join('/')}`);
   for (const p of new Set(pages)) await page.goto(`${servers.server}${p}`).catch(() => {});
   await page.waitForTimeout(500);
@@ -163,8 +164,13 @@ test('the token server refuses a page on another origin', { timeout: 60_000 }, a
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   const cdpStatuses = [];
-  cdp.on('Network.responseReceived', (e) => {
-    if (e.response.url.endsWith('/operator/session')) cdpStatuses.push(e.response.status);
+  const sessionRequests = new Set();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.request.url.endsWith('/operator/session')) sessionRequests.add(e.requestId);
+  });
+  // The raw answer, even though CORS then hides it from the page.
+  cdp.on('Network.responseReceivedExtraInfo', (e) => {
+    if (sessionRequests.has(e.requestId)) cdpStatuses.push(e.statusCode);
   });
   await page.goto(`${foreign}/shop.html`);
   const outcome = await page.evaluate(async (endpoint) => {
