@@ -260,3 +260,23 @@ test('under 480 px wide the open panel fills the screen', async () => {
     { viewport: { width: 390, height: 700 } },
   );
 });
+
+test('destroying right after mount, or between frames, leaves no error behind', async () => {
+  await withPage(async (page) => {
+    await page.evaluate(async () => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      for (let i = 0; i < 4; i += 1) {
+        const div = document.createElement('div');
+        document.body.append(div);
+        const chat = window.oc.mount(div, { sessionEndpoint: '/operator/session', inline: i % 2 === 0, open: true });
+        if (i >= 2) await frame();
+        chat.destroy();
+        div.remove();
+      }
+      await frame();
+      await frame();
+      await new Promise((r) => setTimeout(r, 500));
+    });
+    assert.equal(await page.evaluate(() => document.querySelectorAll('div').length), 0, 'all hosts removed');
+  });
+});

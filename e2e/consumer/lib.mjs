@@ -93,7 +93,7 @@ export function newContext(browser, options = {}) {
 /** Records CSP violations and page errors from the start of every document. */
 export async function watchViolations(page) {
   const found = [];
-  page.on('pageerror', (e) => found.push(`pageerror: ${e.message}`));
+  page.on('pageerror', (e) => found.push(`pageerror: ${e.message} ${(e.stack ?? '').split('\n').slice(8, 30).map((l) => l.trim().replace(/ \(http.*/, '')).join(' | ')}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) found.push(m.text());
   });

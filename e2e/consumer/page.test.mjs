@@ -1,0 +1,141 @@
+// The demo pages as the token server serves them (www/): the strict CSP header, no inline code,
+// <operator-chat> mounted from the plain ES module page, its attributes and events, and
+// leptos.html rendering the component from Rust.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium } from '../support/browser.mjs';
+import { blankPage, newContext, repoRoot, server, watchViolations } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function withPage(fn, contextOptions = {}) {
+  const context = await newContext(browser, contextOptions);
+  const page = await context.newPage();
+  const violations = await watchViolations(page);
+  try {
+    await fn(page);
+    assert.deepEqual(violations, [], 'no CSP violations or page errors');
+  } finally {
+    await context.close();
+  }
+}
+
+test('the demo pages are served with the strict Content-Security-Policy', async () => {
+  for (const path of ['/', '/leptos.html']) {
+    const res = await fetch(`${server()}${path}`);
+    assert.equal(res.status, 200, `${path} is served`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const directives = Object.fromEntries(
+      csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]),
+    );
+    assert.deepEqual(directives['default-src'], ["'self'"], `${path}: default-src 'self' (${csp})`);
+    assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"], `${path}: script-src`);
+    assert.deepEqual(directives['style-src'], ["'self'"], `${path}: style-src`);
+    assert.equal(directives['connect-src']?.[0], "'self'", `${path}: connect-src starts with 'self'`);
+    assert.ok(directives['connect-src'].some((h) => h.startsWith('ws')), `${path}: connect-src allows the Operator socket`);
+    assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/, `${path}: nothing unsafe beyond wasm compilation`);
+  }
+});
+
+test('www/ has no inline scripts, inline styles or inline event handlers', () => {
+  const www = join(repoRoot, 'www');
+  const pages = readdirSync(www).filter((f) => f.endsWith('.html'));
+  assert.ok(pages.includes('index.html') && pages.includes('leptos.html'), `both pages exist (${pages})`);
+  for (const name of pages) {
+    const html = readFileSync(join(www, name), 'utf8');
+    for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
+      assert.match(tag, /\bsrc=/, `${name}: every script is external (${tag})`);
+    }
+    assert.doesNotMatch(html, /<style\b/i, `${name}: no <style> element`);
+    assert.doesNotMatch(html, /\sstyle\s*=/i, `${name}: no style attributes`);
+    assert.doesNotMatch(html, /\son[a-z]+\s*=/i, `${name}: no inline event handlers`);
+  }
+});
+
+test('index.html mounts <operator-chat> in a shadow root, themed by the page, and a message round-trips', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${server()}/`);
+    const chat = page.locator('operator-chat');
+    await page.waitForFunction(() => document.querySelector('operator-chat')?.handle, null, { timeout: 30_000 });
+    const shadow = await chat.evaluate((el) => ({
+      mode: el.shadowRoot?.mode,
+      sheets: el.shadowRoot?.adoptedStyleSheets.length,
+      styleElements: el.shadowRoot?.querySelectorAll('style').length,
+    }));
+    assert.deepEqual(shadow, { mode: 'open', sheets: 2, styleElements: 0 }, 'open shadow root, adopted sheets only');
+    const launcher = page.locator('operator-chat [data-testid="launcher"]');
+    assert.equal(
+      await launcher.evaluate((el) => getComputedStyle(el).backgroundColor),
+      'rgb(31, 77, 58)',
+      'the page themes the widget through --oc-accent on the element',
+    );
+    await page.evaluate(() => {
+      window.events = [];
+      document.addEventListener('chat-message', (e) => window.events.push(e.detail));
+    });
+    await page.click('#open-chat');
+    await page.locator('operator-chat [data-testid="panel"]').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('operator-chat .oc-title').textContent(), 'Fernwood support', 'title attribute');
+    const input = page.locator('operator-chat textarea');
+    assert.equal(await input.getAttribute('placeholder'), 'Ask about orders, returns, sizing…', 'placeholder attribute');
+    await input.fill('/echo hello from the demo page');
+    await input.press('Enter');
+    await page.locator('operator-chat .oc-row-agent', { hasText: 'hello from the demo page' }).waitFor({ timeout: 20_000 });
+    await page.waitForFunction(() => window.events.some((m) => m.role === 'agent' && m.text === 'hello from the demo page'), null, { timeout: 10_000 });
+  });
+});
+
+test('leptos.html renders the component from Rust, in the light DOM, and it connects', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${server()}/leptos.html`);
+    const status = page.locator('[data-testid="leptos-status"] strong').first();
+    await page.waitForFunction(() => document.querySelector('[data-testid="leptos-status"] strong')?.textContent === 'open', null, { timeout: 30_000 });
+    assert.equal(await status.textContent(), 'open', 'on_state_change drove a Leptos signal');
+    assert.equal(await page.evaluate(() => document.querySelector('#leptos-app .oc-root') !== null), true, 'rendered in the light DOM');
+    await page.locator('#leptos-app .oc-row-agent').first().waitFor({ timeout: 20_000 });
+  });
+});
+
+test('<operator-chat> maps attributes to options, toggles with `open`, and reports a missing endpoint', async () => {
+  await withPage(async (page) => {
+    await blankPage(page);
+    await page.evaluate(() => {
+      window.errors = [];
+      document.addEventListener('chat-error', (e) => window.errors.push(String(e.detail?.message ?? e.detail)));
+      const inline = document.createElement('operator-chat');
+      inline.id = 'inline';
+      inline.setAttribute('session-endpoint', '/operator/session');
+      inline.setAttribute('title', 'Inline help');
+      inline.setAttribute('inline', '');
+      document.body.append(inline);
+      const launcher = document.createElement('operator-chat');
+      launcher.id = 'launcher';
+      launcher.setAttribute('session-endpoint', '/operator/session');
+      document.body.append(launcher);
+      const broken = document.createElement('operator-chat');
+      broken.id = 'broken';
+      document.body.append(broken);
+    });
+    assert.equal(await page.locator('#inline [data-testid="launcher"]').count(), 0, 'inline: no launcher');
+    assert.equal(await page.locator('#inline [data-testid="panel"]').isVisible(), true, 'inline: the panel shows');
+    assert.equal(await page.locator('#inline .oc-title').textContent(), 'Inline help', 'title attribute');
+    const panel = page.locator('#launcher [data-testid="panel"]');
+    assert.equal(await panel.isHidden(), true, 'launcher mode starts closed');
+    await page.evaluate(() => document.getElementById('launcher').setAttribute('open', ''));
+    await panel.waitFor({ state: 'visible' });
+    await page.evaluate(() => document.getElementById('launcher').removeAttribute('open'));
+    await panel.waitFor({ state: 'hidden' });
+    const errors = await page.evaluate(() => window.errors);
+    assert.ok(errors.some((e) => /session-endpoint attribute is required/.test(e)), `missing endpoint reported: ${errors}`);
+    await page.evaluate(() => document.getElementById('inline').remove());
+    assert.equal(await page.evaluate(() => document.getElementById('launcher').handle.destroyed), false, 'others unaffected');
+  });
+});
