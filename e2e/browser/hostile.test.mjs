@@ -8,6 +8,7 @@ import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
+import { injectFault } from './lib/emulator.mjs';
 import { PAYLOADS } from './lib/payloads.mjs';
 
 let browser;
@@ -120,7 +121,7 @@ test('a 1 MB message from the visitor gets a clear error and the widget stays us
   const told = await Promise.race([
     chat.error.waitFor({ state: 'visible', timeout: 15_000 }).then(async () => `error line: ${(await chat.error.textContent()).trim()}`),
     page.locator('[data-testid=message][data-role=user][data-status=failed]').waitFor({ timeout: 15_000 }).then(() => 'the message is marked "Not delivered"'),
-    page.locator('[data-testid=message][data-role=error]').waitFor({ timeout: 15_000 }).then(async () => `error row`),
+    page.locator('[data-testid=message][data-role=error]').waitFor({ timeout: 15_000 }).then(async () => `error row: ${(await page.locator('[data-testid=message][data-role=error]').last().textContent()).trim()}`),
   ]).catch(() => null);
   const users = (await domRows(page)).filter((r) => r.role === 'user');
   assert.ok(
@@ -151,10 +152,13 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
   let text = '';
   for (let i = 0; text.length < 60_000; i += 1) text += `${words[i % words.length]} `;
   text = text.trim();
+  // The emulator's fastest pace, so ~500 deltas arrive in a burst (as a fast model would send them).
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 1, conversation_id: grants.conversationId });
   const started = Date.now();
   await chat.send(`/echo ${text}`);
   const { rows } = await expectWidgetMatchesRecord(page, grants.conversationId, { label: 'large agent message', timeout: 60_000 });
   const ms = Date.now() - started;
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 25, conversation_id: grants.conversationId });
   assert.equal(rows.filter((r) => r.role === 'agent').at(-1).text, text, 'the whole text, verbatim');
   const afterBig = await layout(page, chat);
   assert.deepEqual(afterBig.panel, before.panel, 'the panel keeps its size');

@@ -10,19 +10,25 @@ export async function deepActive(page) {
   });
 }
 
-/** Runs axe-core (already injected) on `selector` including its shadow tree; returns violations. */
+/**
+ * Runs axe-core (already injected) on `selector` including its shadow tree. Returns the
+ * violations, with `shadowNodes`: how many checked nodes were inside a shadow root (axe names
+ * them by a selector path), which proves the widget itself was examined.
+ */
 export async function axeViolations(page, selector) {
   return page.evaluate(async (sel) => {
     const result = await window.axe.run(
       { include: [[sel]] },
-      { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } },
     );
-    return result.violations.map((v) => ({
+    const shadowNodes = result.passes.flatMap((p) => p.nodes).filter((n) => Array.isArray(n.target[0])).length;
+    const violations = result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, summary: n.failureSummary })),
     }));
+    return { violations, shadowNodes };
   }, selector);
 }
 
