@@ -4,11 +4,14 @@
 //   <operator-chat session-endpoint="/operator/session" title="Ask Acme"
 //                  placeholder="Type your question…" open inline persist lang="en"></operator-chat>
 //
+// `chat-title` is the same as `title` without the browser tooltip a `title` attribute shows over
+// the whole widget (it wins when both are set).
+//
 // Events (bubbling, composed): `chat-message`, `chat-error`, `chat-statechange`, with the value
 // the JS API's callbacks receive in `event.detail`. `element.handle` is the mount handle
 // (open, close, send, setContext); toggling the `open` attribute opens or closes the panel.
 
-const REMOUNT_ATTRIBUTES = ['session-endpoint', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang'];
+const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang'];
 
 function optionsFrom(el) {
   const endpoint = el.getAttribute('session-endpoint');
@@ -25,10 +28,10 @@ function optionsFrom(el) {
     onError: (detail) => el.dispatchEvent(new CustomEvent('chat-error', { detail, bubbles: true, composed: true })),
     onStateChange: (detail) => el.dispatchEvent(new CustomEvent('chat-statechange', { detail, bubbles: true, composed: true })),
   };
-  for (const [attr, key] of [['title', 'title'], ['placeholder', 'placeholder']]) {
-    const value = el.getAttribute(attr);
-    if (value !== null) options[key] = value;
-  }
+  const title = el.getAttribute('chat-title') ?? el.getAttribute('title');
+  if (title !== null) options.title = title;
+  const placeholder = el.getAttribute('placeholder');
+  if (placeholder !== null) options.placeholder = placeholder;
   const lang = el.getAttribute('lang');
   if (lang) options.locale = { lang };
   return options;

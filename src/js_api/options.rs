@@ -53,7 +53,7 @@ pub struct MountOptions {
 }
 
 /// Every option `mount` understands (anything else is a typo and an error).
-pub const KNOWN_OPTIONS: [&str; 15] = [
+pub const KNOWN_OPTIONS: [&str; 14] = [
     "sessionEndpoint",
     "getToken",
     "title",
@@ -68,7 +68,6 @@ pub const KNOWN_OPTIONS: [&str; 15] = [
     "onMessage",
     "onError",
     "onStateChange",
-    "getClientSecret",
 ];
 
 /// Keys of `options.locale`.
@@ -140,10 +139,7 @@ fn reject_unknown(obj: &Object, known: &[&str], prefix: &str) -> Result<(), Stri
 
 fn token_origin(obj: &JsValue) -> Result<TokenOrigin, String> {
     let endpoint = string(obj, "sessionEndpoint", "sessionEndpoint")?;
-    let get_token = match function(obj, "getToken")? {
-        Some(f) => Some(f),
-        None => function(obj, "getClientSecret")?,
-    };
+    let get_token = function(obj, "getToken")?;
     match (endpoint, get_token) {
         (Some(_), Some(_)) => Err(option_error(
             "sessionEndpoint",
