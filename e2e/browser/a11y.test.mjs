@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
+import { waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { deepActive, axeViolations, describeViolations } from './lib/dom.mjs';
@@ -41,7 +42,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   const checked = [];
   checked.push(await checkAxe(page, 'closed (launcher only)'));
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   checked.push(await checkAxe(page, 'open'));
 
   await injectFault({ kind: 'slow_agent', delta_interval_ms: 150, conversation_id: grants.conversationId });
@@ -126,10 +127,10 @@ test('the whole flow works by keyboard alone and focus returns to the launcher',
 test('new agent messages are announced through a polite live region', { timeout: 60_000 }, async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
-  await openHost(page);
+  const grants = await openHost(page);
   const chat = new Widget(page);
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   // The region must exist before the message arrives (screen readers ignore new regions).
   const region = page.locator('[aria-live=polite]').filter({ has: page.locator('[data-testid=message]') });
   assert.equal(await region.count(), 1, 'exactly one polite live region holds the messages');

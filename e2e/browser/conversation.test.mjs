@@ -4,6 +4,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
+import { waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
@@ -29,7 +30,7 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
 
   // Opening starts the conversation: the recording notice, then the greeting, streamed.
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   const conversationId = grants.conversationId;
   assert.ok(conversationId, 'the page was granted a conversation by POST /operator/session');
   let rows = await domRows(page);

@@ -5,6 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
+import { waitForGreeting } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
@@ -113,7 +114,7 @@ async function runConversation(index, kinds, stats) {
     const grants = await openHost(page);
     const chat = new Widget(page);
     await chat.open();
-    await chat.waitAgentMessages(1).catch(async (err) => {
+    await waitForGreeting(chat, () => grants.conversationId).catch(async (err) => {
       const id = grants.conversationId;
       const record = id ? await conversationRecord(id) : null;
       err.message += `\nconversation ${id}: recorded events ${record?.events.map((e) => e.payload?.type).join(' ')}\npage trail:\n${trail.join('\n')}`;

@@ -6,6 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium } from '../support/browser.mjs';
 import { openHost, newContext } from './lib/host.mjs';
+import { waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 import { injectFault } from './lib/emulator.mjs';
@@ -60,7 +61,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   const grants = await openHost(page);
   const chat = new Widget(page);
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
@@ -112,7 +113,7 @@ test('a 1 MB message from the visitor gets a clear error and the widget stays us
   const grants = await openHost(page);
   const chat = new Widget(page);
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   const before = await layout(page, chat);
   const big = `${'0123456789abcdef '.repeat(61681)}end`.slice(0, 1024 * 1024);
   await chat.composer.fill(big);
@@ -145,7 +146,7 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
   const grants = await openHost(page);
   const chat = new Widget(page);
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   const before = await layout(page, chat);
   // 64 KiB is the emulator's limit on a client message (JSON envelope included).
   const words = ['<b>bold</b>', 'plain', 'Ünïcödé', '🙂', 'javascript:void(0)', 'x'.repeat(300)];

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
 import { openHost, hostHtml, HOST_PATH, newContext } from './lib/host.mjs';
+import { waitForGreeting } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
@@ -35,7 +36,7 @@ test('no request or socket of the page carries an Authorization header, the API 
   const grants = await openHost(page);
   const chat = new Widget(page);
   await chat.open();
-  await chat.waitAgentMessages(1);
+  await waitForGreeting(chat, () => grants.conversationId);
   const conversationId = grants.conversationId;
   await chat.send('/echo one');
   await chat.waitAgentText(/^one$/);
