@@ -1,29 +1,25 @@
 //! `mount(element, options)` and the handle it returns.
 
-use std::cell::RefCell;
-
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement, ShadowRoot};
+use web_sys::{Element, HtmlElement};
 
 use super::controller::{ChatController, Control};
 use super::convert::{call_host, error_to_js, js_token_source, message_to_js, state_to_js};
 use super::host::{container, shadow_root, text_direction};
 use super::options::{plain_object, MountOptions, TokenOrigin};
+use super::registry::{self, Mounted};
 use crate::connection::ConnectionState;
 use crate::transport::SessionEndpoint;
 use crate::ui::{ChatError, ChatMessage, OperatorChat, TokenSourceFn};
 
-/// A mounted widget, returned by `mount()`. `destroy()` removes it and closes its connections.
+/// A handle to a mounted widget, returned by `mount()`. The widget lives until `destroy()`
+/// (not until this handle is garbage collected).
 #[wasm_bindgen]
 pub struct ChatHandle {
+    id: u32,
     controller: ChatController,
-    shadow: ShadowRoot,
-    /// The mount and the reactive owner it lives under (cleaned up explicitly on destroy, so
-    /// the component's `on_cleanup` closes the connections whatever else holds the owner).
-    mounted: RefCell<Option<(Owner, leptos::mount::UnmountHandle<AnyViewState>)>>,
 }
 
 fn js_err(message: impl AsRef<str>) -> JsError {
@@ -51,6 +47,13 @@ fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsVal
 pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
     let options = MountOptions::from_js(&options).map_err(js_err)?;
     let dir = text_direction(element);
+    if let Some(shadow) = element.shadow_root() {
+        if registry::hosts(&shadow) {
+            return Err(js_err(
+                "operator-chat: mount(element): this element already hosts an operator-chat widget; call destroy() on its handle first",
+            ));
+        }
+    }
     let shadow = shadow_root(element).map_err(js_err)?;
     let root = container(&shadow, dir, options.lang.as_deref()).map_err(js_err)?;
     let controller = ChatController::default();
@@ -70,11 +73,12 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
     {
         theme.apply(&chat_root);
     }
-    Ok(ChatHandle {
-        controller,
+    let id = registry::insert(Mounted {
+        owner,
+        unmount,
         shadow,
-        mounted: RefCell::new(Some((owner, unmount))),
-    })
+    });
+    Ok(ChatHandle { id, controller })
 }
 
 fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView {
@@ -156,21 +160,22 @@ impl ChatHandle {
     /// Removes the widget and closes its connections. Later calls on the handle throw.
     pub fn destroy(&self) {
         self.controller.detach();
-        let mounted = self.mounted.borrow_mut().take();
-        self.shadow.set_inner_html("");
+        let Some(mounted) = registry::remove(self.id) else {
+            return;
+        };
+        mounted.shadow.set_inner_html("");
         // Unmount after the current task: `destroy()` may be called from inside one of the
         // widget's own callbacks, which must finish before its owner is disposed.
-        if let Some((owner, unmount)) = mounted {
-            wasm_bindgen_futures::spawn_local(async move {
-                drop(unmount);
-                owner.cleanup();
-            });
-        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let Mounted { owner, unmount, .. } = mounted;
+            drop(unmount);
+            owner.cleanup();
+        });
     }
 
     /// Whether `destroy()` has been called.
     #[wasm_bindgen(getter)]
     pub fn destroyed(&self) -> bool {
-        self.mounted.borrow().is_none()
+        !registry::contains(self.id)
     }
 }

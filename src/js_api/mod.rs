@@ -7,6 +7,7 @@
 //! - `host`: shadow root, container, host stylesheet, text direction.
 //! - `controller`: [`ChatController`], how the handle drives the component.
 //! - `handle`: `mount` and [`ChatHandle`].
+//! - `registry`: the live mounts (a widget lives until `destroy()`, not until GC of its handle).
 //! - `element`: the custom element (`element.js`), registered at start-up.
 //! - `demo`: `mountLeptosDemo`.
 
@@ -17,6 +18,7 @@ mod element;
 mod handle;
 mod host;
 mod options;
+mod registry;
 mod theme;
 
 pub use controller::{ChatController, Control};

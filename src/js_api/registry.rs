@@ -1,0 +1,60 @@
+//! The live mounts. A widget belongs here, not to its JS handle: the handle is a wasm-bindgen
+//! object the garbage collector may finalise at any time, and that must not unmount a widget
+//! the page still shows. A widget lives until `destroy()`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use leptos::mount::UnmountHandle;
+use leptos::prelude::Owner;
+use leptos::tachys::view::any_view::AnyViewState;
+use wasm_bindgen::JsValue;
+use web_sys::ShadowRoot;
+
+/// One mounted widget.
+pub struct Mounted {
+    /// The reactive owner the mount lives under (cleaned up explicitly on destroy, so the
+    /// component's `on_cleanup` closes the connections whatever else holds the owner).
+    pub owner: Owner,
+    /// Leptos' handle; dropping it removes the view.
+    pub unmount: UnmountHandle<AnyViewState>,
+    /// The shadow root it renders into.
+    pub shadow: ShadowRoot,
+}
+
+thread_local! {
+    static MOUNTS: RefCell<BTreeMap<u32, Mounted>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+/// Keeps `mounted` alive; returns its id.
+pub fn insert(mounted: Mounted) -> u32 {
+    let id = NEXT_ID.with(|next| {
+        let id = next.get();
+        next.set(id.wrapping_add(1).max(1));
+        id
+    });
+    MOUNTS.with(|m| m.borrow_mut().insert(id, mounted));
+    id
+}
+
+/// Whether a live widget renders into `shadow`.
+pub fn hosts(shadow: &ShadowRoot) -> bool {
+    let shadow: &JsValue = shadow.as_ref();
+    MOUNTS.with(|m| {
+        m.borrow().values().any(|mounted| {
+            let other: &JsValue = mounted.shadow.as_ref();
+            other == shadow
+        })
+    })
+}
+
+/// Whether mount `id` is live.
+pub fn contains(id: u32) -> bool {
+    MOUNTS.with(|m| m.borrow().contains_key(&id))
+}
+
+/// Takes mount `id` out (the caller tears it down, with no borrow held).
+pub fn remove(id: u32) -> Option<Mounted> {
+    MOUNTS.with(|m| m.borrow_mut().remove(&id))
+}
