@@ -74,6 +74,7 @@ test('bad options throw Errors that name the option, before touching the element
         ['injected theme value', { sessionEndpoint: ok, theme: { accent: 'red; } * { display: none' } }],
         ['unknown locale key', { sessionEndpoint: ok, locale: { greeting: 'hi' } }],
         ['onMessage: string', { sessionEndpoint: ok, onMessage: 'alert(1)' }],
+        ['colorScheme: sepia', { sessionEndpoint: ok, colorScheme: 'sepia' }],
         ['options: array', [ok]],
       ];
       return cases.map(([name, options]) => {
@@ -104,6 +105,7 @@ test('bad options throw Errors that name the option, before touching the element
       'injected theme value': /options\.theme\.accent must be a single CSS value/,
       'unknown locale key': /options\.locale\.greeting is not a known option/,
       'onMessage: string': /options\.onMessage must be a function/,
+      'colorScheme: sepia': /options\.colorScheme must be "light", "dark" or "auto"/,
       'options: array': /options must be an object/,
     };
     for (const r of results) {
@@ -279,4 +281,19 @@ test('destroying right after mount, or between frames, leaves no error behind', 
     });
     assert.equal(await page.evaluate(() => document.querySelectorAll('div').length), 0, 'all hosts removed');
   });
+});
+
+test('colorScheme forces the dark or light palette whatever the OS prefers', async () => {
+  for (const [osScheme, forced, bg] of [['light', 'dark', 'rgb(23, 24, 28)'], ['dark', 'light', 'rgb(255, 255, 255)']]) {
+    const context = await newContext(browser, { colorScheme: osScheme });
+    const page = await context.newPage();
+    try {
+      await blankPage(page);
+      await mountRecorded(page, { sessionEndpoint: '/operator/session', inline: true, colorScheme: forced });
+      const actual = await page.locator('#chat [data-testid="panel"]').evaluate((el) => getComputedStyle(el).backgroundColor);
+      assert.equal(actual, bg, `OS ${osScheme}, colorScheme ${forced}: panel background`);
+    } finally {
+      await context.close();
+    }
+  }
 });

@@ -22,6 +22,7 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
     inline: false,
     persist: true,
     theme: { accent: '#0f766e', radius: '10px', zIndex: 40, '--oc-panel-width': '420px' },
+    colorScheme: 'dark',
     locale: { lang: 'en' },
     onMessage: (message: ChatMessage) => console.log(message.role, message.text, message.at.toFixed()),
     onError: (error: ChatError) => console.warn(error.code ?? 'unknown', error.transient, error.message),
@@ -65,6 +66,8 @@ export function mistakes(host: HTMLElement, chat: ChatHandle): void {
   mount(host, { sessionEndpoint: '/s', theme: { colour: 'red' } });
   // @ts-expect-error getToken must return a promise of a grant
   mount(host, { getToken: () => 'token' });
+  // @ts-expect-error only light, dark or auto
+  mount(host, { sessionEndpoint: '/s', colorScheme: 'sepia' });
   // @ts-expect-error send takes text
   chat.send({ text: 'hi' });
   // @ts-expect-error states are a closed set

@@ -115,6 +115,8 @@ interface CommonOptions {
   persistToken?: boolean;
   /** CSS custom property values. */
   theme?: Theme;
+  /** Force the light or dark palette; `"auto"` (default) follows `prefers-color-scheme`. */
+  colorScheme?: 'light' | 'dark' | 'auto';
   /** Language and texts. */
   locale?: Locale;
   /** Each finished message. */
@@ -155,7 +157,7 @@ export class ChatHandle {
   destroy(): void;
   /** Whether `destroy()` was called. */
   readonly destroyed: boolean;
-  /** Frees the handle's memory (after `destroy()`). */
+  /** Frees the handle's memory. The widget stays until `destroy()`, whatever happens to the handle. */
   free(): void;
 }
 

@@ -2,7 +2,8 @@
 // Rust at start-up with the package's `mount` function.
 //
 //   <operator-chat session-endpoint="/operator/session" title="Ask Acme"
-//                  placeholder="Type your question…" open inline persist lang="en"></operator-chat>
+//                  placeholder="Type your question…" open inline persist lang="en"
+//                  color-scheme="dark"></operator-chat>
 //
 // `chat-title` is the same as `title` without the browser tooltip a `title` attribute shows over
 // the whole widget (it wins when both are set).
@@ -11,7 +12,7 @@
 // the JS API's callbacks receive in `event.detail`. `element.handle` is the mount handle
 // (open, close, send, setContext); toggling the `open` attribute opens or closes the panel.
 
-const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang'];
+const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang', 'color-scheme'];
 
 function optionsFrom(el) {
   const endpoint = el.getAttribute('session-endpoint');
@@ -32,6 +33,8 @@ function optionsFrom(el) {
   if (title !== null) options.title = title;
   const placeholder = el.getAttribute('placeholder');
   if (placeholder !== null) options.placeholder = placeholder;
+  const scheme = el.getAttribute('color-scheme');
+  if (scheme) options.colorScheme = scheme;
   const lang = el.getAttribute('lang');
   if (lang) options.locale = { lang };
   return options;

@@ -55,7 +55,8 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
         }
     }
     let shadow = shadow_root(element).map_err(js_err)?;
-    let root = container(&shadow, dir, options.lang.as_deref()).map_err(js_err)?;
+    let root =
+        container(&shadow, dir, options.lang.as_deref(), options.color_scheme).map_err(js_err)?;
     let controller = ChatController::default();
     let view_controller = controller.clone();
     let theme = options.theme.clone();

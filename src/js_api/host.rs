@@ -60,11 +60,13 @@ pub fn text_direction(element: &Element) -> &'static str {
     }
 }
 
-/// Creates the container `<div class="oc-mount" dir=…>` in `shadow`, with the host sheet adopted.
+/// Creates the container `<div class="oc-mount" dir=… lang=… data-color-scheme=…>` in
+/// `shadow`, with the host sheet adopted.
 pub fn container(
     shadow: &ShadowRoot,
     dir: &str,
     lang: Option<&str>,
+    color_scheme: Option<&str>,
 ) -> Result<HtmlElement, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
@@ -77,6 +79,9 @@ pub fn container(
     let _ = div.set_attribute("dir", dir);
     if let Some(lang) = lang {
         let _ = div.set_attribute("lang", lang);
+    }
+    if let Some(scheme) = color_scheme {
+        let _ = div.set_attribute("data-color-scheme", scheme);
     }
     shadow
         .append_child(&div)

@@ -46,6 +46,8 @@ pub struct MountOptions {
     pub persist_token: bool,
     /// CSS custom property values.
     pub theme: Theme,
+    /// `"light"` or `"dark"` to force a palette; `None` follows `prefers-color-scheme`.
+    pub color_scheme: Option<&'static str>,
     /// `lang` of the widget's text (from `locale.lang`).
     pub lang: Option<String>,
     /// Callbacks.
@@ -53,7 +55,7 @@ pub struct MountOptions {
 }
 
 /// Every option `mount` understands (anything else is a typo and an error).
-pub const KNOWN_OPTIONS: [&str; 14] = [
+pub const KNOWN_OPTIONS: [&str; 15] = [
     "sessionEndpoint",
     "getToken",
     "title",
@@ -64,6 +66,7 @@ pub const KNOWN_OPTIONS: [&str; 14] = [
     "persist",
     "persistToken",
     "theme",
+    "colorScheme",
     "locale",
     "onMessage",
     "onError",
@@ -190,8 +193,20 @@ impl MountOptions {
         } else {
             Theme::from_js(&theme_value)?
         };
+        let color_scheme = match string(options, "colorScheme", "colorScheme")?.as_deref() {
+            None | Some("auto") => None,
+            Some("light") => Some("light"),
+            Some("dark") => Some("dark"),
+            Some(_) => {
+                return Err(option_error(
+                    "colorScheme",
+                    "must be \"light\", \"dark\" or \"auto\"",
+                ))
+            }
+        };
         Ok(MountOptions {
             token,
+            color_scheme,
             title,
             placeholder,
             open,
