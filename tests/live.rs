@@ -100,6 +100,12 @@ fn recording_source(ids: Rc<RefCell<Vec<String>>>) -> TokenSourceFn {
 
 type Log<T> = Arc<Mutex<Vec<T>>>;
 
+/// Deadlines, kept well inside wasm-bindgen-test-runner's budget for the whole suite
+/// (`WASM_BINDGEN_TEST_TIMEOUT`, 20 s by default).
+const OPEN_MS: f64 = 5_000.0;
+const REPLY_MS: f64 = 8_000.0;
+const END_MS: f64 = 5_000.0;
+
 struct Chat {
     root: Element,
     states: Log<ConnectionState>,
@@ -138,6 +144,8 @@ async fn open_chat() -> Chat {
         _mounted: Box::new(mounted),
     };
     chat.wait_open().await;
+    // Let the greeting finish, so faults armed next count only the events a test causes.
+    chat.completed_reply("Hi").await;
     chat
 }
 
@@ -155,7 +163,7 @@ impl Chat {
     async fn wait_open(&self) {
         let status = expect_testid(&self.root, "status");
         let open = || status.get_attribute("data-state").as_deref() == Some("open");
-        wait_for_or("the chat to be open", 10_000.0, open, || self.context()).await;
+        wait_for_or("the chat to be open", OPEN_MS, open, || self.context()).await;
     }
 
     fn conversation_id(&self) -> String {
@@ -192,7 +200,7 @@ impl Chat {
             *text.borrow_mut() = row.map(|r| row_text(&r)).unwrap_or_default();
             !text.borrow().is_empty()
         };
-        wait_for_or(&what, 20_000.0, done, || self.context()).await;
+        wait_for_or(&what, REPLY_MS, done, || self.context()).await;
         text.into_inner()
     }
 
@@ -202,11 +210,12 @@ impl Chat {
 
     /// Ends the conversation so the next test gets a fresh one.
     async fn end(self) {
+        self.wait_open().await;
         let before = self.states.lock().unwrap().len();
         click(&expect_testid(&self.root, "end"));
         let ended = expect_testid(&self.root, "ended");
         let done = || !is_hidden(&ended);
-        wait_for_or("the ended state", 10_000.0, done, || self.context()).await;
+        wait_for_or("the ended state", END_MS, done, || self.context()).await;
         let after = self.states.lock().unwrap()[before..].to_vec();
         assert_eq!(
             after,
@@ -241,7 +250,7 @@ async fn a_streamed_reply_grows_then_completes() {
     });
     let chat_root: Element = root.into();
     let status = expect_testid(&chat_root, "status");
-    wait_for("the chat to be open", 10_000.0, || {
+    wait_for("the chat to be open", OPEN_MS, || {
         status.get_attribute("data-state").as_deref() == Some("open")
     })
     .await;
@@ -252,7 +261,7 @@ async fn a_streamed_reply_grows_then_completes() {
     let typing = expect_testid(&chat_root, "typing");
     let (mut partial_lengths, mut typing_seen) = (Vec::new(), false);
     let mut final_text = String::new();
-    wait_for("the streamed reply to complete", 20_000.0, || {
+    wait_for("the streamed reply to complete", REPLY_MS, || {
         typing_seen |= !is_hidden(&typing);
         let Some(row) = rows(&chat_root, "agent")
             .into_iter()
@@ -304,7 +313,7 @@ async fn a_streamed_reply_grows_then_completes() {
 
     click(&expect_testid(&chat_root, "end"));
     let ended = expect_testid(&chat_root, "ended");
-    wait_for("the ended state", 10_000.0, || !is_hidden(&ended)).await;
+    wait_for("the ended state", END_MS, || !is_hidden(&ended)).await;
     assert!(
         by_testid(&chat_root, "composer-wrap").is_none_or(|c| is_hidden(&c)),
         "no composer after the end"
@@ -428,4 +437,132 @@ async fn hostile_agent_text_stays_text() {
     let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__oc_pwned".into()).unwrap();
     assert!(pwned.is_undefined(), "no script ran");
     chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn tool_calls_and_notices_get_their_own_rows() {
+    let chat = open_chat().await;
+    chat.send("Please send a notice about order A-1001");
+    let answer = chat.completed_reply("Let me look").await;
+    assert!(answer.contains("shipped"), "the final answer: {answer}");
+    let tools = rows(&chat.root, "tool");
+    assert_eq!(tools.len(), 1, "one tool-call row\n{}", chat.context());
+    assert_eq!(
+        tools[0].get_attribute("data-state").as_deref(),
+        Some("returned"),
+        "the tool call finished"
+    );
+    assert!(
+        tools[0]
+            .text_content()
+            .unwrap_or_default()
+            .contains("lookup_order"),
+        "the row names the tool"
+    );
+    let notices = rows(&chat.root, "notice");
+    assert!(
+        notices.iter().any(|n| n
+            .text_content()
+            .unwrap_or_default()
+            .contains("scripted notice")),
+        "the agent's notice has a row\n{}",
+        chat.context()
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_persisted_conversation_continues_after_a_reload_without_restarting() {
+    let key = "operator-chat:token-source";
+    let storage = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    storage.remove_item(key).unwrap();
+    login().await;
+
+    let mount = |grants: Rc<RefCell<Vec<String>>>, root: web_sys::HtmlElement| {
+        let source = recording_source(grants);
+        mount_to(root, move || {
+            view! { <OperatorChat token_source=source inline=true persist=true /> }
+        })
+    };
+    let first_root = fresh_container();
+    let first_grants = Rc::new(RefCell::new(Vec::new()));
+    let first = mount(Rc::clone(&first_grants), first_root.clone());
+    let first_root: Element = first_root.into();
+    let status = expect_testid(&first_root, "status");
+    let open = || status.get_attribute("data-state").as_deref() == Some("open");
+    wait_for("the first mount to open", OPEN_MS, open).await;
+    let composer = expect_testid(&first_root, "composer");
+    type_text(&composer, "/echo before the reload");
+    key_down(&composer, "Enter", false);
+    let reply = || {
+        rows(&first_root, "agent").iter().any(|r| {
+            row_text(r) == "before the reload"
+                && r.get_attribute("data-done").as_deref() == Some("true")
+        })
+    };
+    wait_for("the reply before the reload", REPLY_MS, reply).await;
+    let greetings_before = rows(&first_root, "agent").len() - 1;
+    drop(first); // the page goes away
+    assert!(
+        storage.get_item(key).unwrap().is_some(),
+        "the conversation was saved"
+    );
+
+    let root = fresh_container();
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    let _second = mount(Rc::clone(&grants), root.clone());
+    let root: Element = root.into();
+    let replayed = || {
+        rows(&root, "agent")
+            .iter()
+            .any(|r| row_text(r) == "before the reload")
+    };
+    let dump = || transcript_dump(&root);
+    wait_for_or("the history to replay", OPEN_MS, replayed, dump).await;
+    let status = expect_testid(&root, "status");
+    let open = || status.get_attribute("data-state").as_deref() == Some("open");
+    wait_for_or("the second mount to open", OPEN_MS, open, dump).await;
+    assert_eq!(
+        grants.borrow().as_slice(),
+        first_grants.borrow().as_slice(),
+        "the same conversation continues"
+    );
+    let sent: Vec<_> = rows(&root, "user")
+        .into_iter()
+        .filter(|r| row_text(r) == "/echo before the reload")
+        .collect();
+    assert_eq!(sent.len(), 1, "the earlier message shows once\n{}", dump());
+
+    let composer = expect_testid(&root, "composer");
+    type_text(&composer, "/echo after the reload");
+    key_down(&composer, "Enter", false);
+    let reply = || {
+        rows(&root, "agent").iter().any(|r| {
+            row_text(r) == "after the reload"
+                && r.get_attribute("data-done").as_deref() == Some("true")
+        })
+    };
+    wait_for_or("the reply after the reload", REPLY_MS, reply, dump).await;
+    let greetings_after = rows(&root, "agent")
+        .iter()
+        .filter(|r| !row_text(r).contains("the reload"))
+        .count();
+    assert_eq!(
+        greetings_after,
+        greetings_before,
+        "the conversation was not started a second time\n{}",
+        dump()
+    );
+
+    click(&expect_testid(&root, "end"));
+    let ended = expect_testid(&root, "ended");
+    wait_for_or("the ended state", END_MS, || !is_hidden(&ended), dump).await;
+    assert!(
+        storage.get_item(key).unwrap().is_none(),
+        "an ended conversation is forgotten"
+    );
 }

@@ -121,6 +121,8 @@ impl Policy {
     /// history, and set [`PolicyConfig::auto_start`] to `false` for a conversation that already
     /// exists.
     pub fn with_resume_cursor(mut self, after: Option<String>) -> Self {
+        // The transcript holds events of a conversation that already exists: never start it.
+        self.start_sent = after.is_some();
         self.cursor = after;
         self
     }

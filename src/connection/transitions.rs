@@ -131,7 +131,9 @@ impl Policy {
         self.failed_connects = 0;
         self.auth_refreshes = 0;
         self.set_state(ConnectionState::Open, out);
-        let fresh = self.cursor.is_none() && !self.started_seen && !self.start_sent;
+        // Not `cursor.is_none()`: the stream may deliver `conversation.setup` before the socket
+        // opens. A cursor given from outside counts as started (see `with_resume_cursor`).
+        let fresh = !self.started_seen && !self.start_sent;
         if self.config.auto_start && fresh {
             self.start_sent = true;
             let conversation = self

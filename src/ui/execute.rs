@@ -292,6 +292,9 @@ impl Inner {
     }
 
     fn save(&self) {
+        if *self.conversation.policy().state() == ConnectionState::Ended {
+            return; // forgotten on the end; a new chat saves its own
+        }
         if let (Some(persist), Some(creds)) =
             (&self.persist, self.conversation.policy().credentials())
         {

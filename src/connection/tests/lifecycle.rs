@@ -52,6 +52,26 @@ fn one_open_transport_is_still_connecting_and_both_open_starts_a_fresh_conversat
 }
 
 #[test]
+fn an_event_on_the_stream_before_the_socket_opens_still_starts_a_fresh_conversation() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    let id = connection(&p.handle(Input::TokenFetched(creds("t", None)), 0));
+    p.handle(Input::Opened(id, Channel::Events), 0);
+    let setup = event(
+        "ev_setup",
+        json!({"type": "conversation.setup", "channel": {"type": "chat_realtime"}, "direction": "inbound"}),
+    );
+    p.on_event(&setup);
+    assert_eq!(p.resume_cursor(), Some("ev_setup"));
+    let cmds = p.handle(Input::Opened(id, Channel::Session), 0);
+    assert_eq!(
+        sent_ids(&cmds),
+        vec!["c_start_conv_1"],
+        "the setup event does not make the conversation look resumed"
+    );
+}
+
+#[test]
 fn a_resumed_conversation_is_not_started_again() {
     let mut p = policy().with_resume_cursor(Some("ev_7".into()));
     p.handle(Input::Start, 0);
