@@ -12,6 +12,7 @@ mod run;
 mod section;
 mod servers;
 mod size;
+mod snapshot;
 mod stats;
 mod streaming;
 mod svg;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::output::{self, Part};
 use super::section::Section;
 use super::servers::BenchServers;
-use super::{capacity, load, machine, size, streaming, transcript};
+use super::{capacity, load, machine, size, snapshot, streaming, transcript};
 use crate::error::{Error, Result};
 use crate::servers::{self as project_servers, EMULATOR, TOKEN_SERVER};
 use crate::workspace::Workspace;
@@ -57,6 +57,12 @@ fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let browser = setup::run(ws)?;
     widget::build(ws)?;
+    let pkg = out_dir(ws).join("pkg");
+    snapshot::copy_tree(&ws.pkg_dir(), &pkg)?;
+    println!(
+        "bench: measuring and serving a copy of the package: {}",
+        pkg.display()
+    );
     let bench_dir = ws.root.join("bench");
     npm::ensure(&bench_dir)?;
     let bins = ws.binaries()?;
@@ -102,7 +108,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         ("streaming", streaming::section),
         ("transcript", transcript::section),
     ];
-    match BenchServers::start(ws, "browser") {
+    match BenchServers::start(ws, &pkg, "browser") {
         Ok(servers) => {
             for (phase, summarise) in browser_phases {
                 println!("\n== bench: {phase} (headless Chromium)");
@@ -127,7 +133,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
 
     println!("\n== bench: capacity (emulator sessions, token-server mints)");
     let file = raw.join("capacity.json");
-    let outcome = BenchServers::start(ws, "capacity")
+    let outcome = BenchServers::start(ws, &pkg, "capacity")
         .map_err(|e| e.to_string())
         .and_then(|servers| {
             let mut cmd = node(ws, "capacity.mjs", &[file.as_os_str()]);

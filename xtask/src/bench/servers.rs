@@ -1,6 +1,7 @@
 //! The servers a benchmark runs against: the release emulator (with an admin key, for
 //! `slow_agent`) and the release token server in front of it, serving the bench page.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -21,9 +22,10 @@ pub struct BenchServers {
 }
 
 impl BenchServers {
-    /// Starts both (already built with `--release`); logs go to `target/xtask/bench-<tag>-*.log`.
+    /// Starts both (already built with `--release`), the token server serving `bench/page` and
+    /// the package copy `pkg`; logs go to `target/xtask/bench-<tag>-*.log`.
     /// Logging is at `warn` so that writing request logs is not part of what is measured.
-    pub fn start(ws: &Workspace, tag: &str) -> Result<Self> {
+    pub fn start(ws: &Workspace, pkg: &Path, tag: &str) -> Result<Self> {
         let api_key = format!("op_test_bench_{}", random_hex());
         let admin_key = format!("admin_bench_{}", random_hex());
         let logs = ws.log_dir();
@@ -50,7 +52,7 @@ impl BenchServers {
             .arg("--www")
             .arg(ws.root.join("bench/page"))
             .arg("--pkg")
-            .arg(ws.pkg_dir())
+            .arg(pkg)
             .args(["--mint-burst", "1000000", "--mint-per-minute", "1000000"]);
         let log = logs.join(format!("bench-{tag}-token-server.log"));
         let token_server = Server::start(TOKEN_SERVER, ts, &log, START_TIMEOUT)?;

@@ -10,6 +10,9 @@ use super::table::Table;
 /// One frame at 60 Hz, in ms.
 pub const FRAME_MS: f64 = 1000.0 / 60.0;
 
+/// The rate at which the p99 target applies (deltas per second).
+const TARGET_RATE: f64 = 500.0;
+
 struct Pace<'a> {
     label: String,
     interval_ms: f64,
@@ -59,6 +62,7 @@ pub fn section(raw: &Value) -> Section {
     );
     let mut json_rows = Vec::new();
     let (mut p50_series, mut p99_series) = (Vec::new(), Vec::new());
+    let mut judged: Vec<(f64, f64, String)> = Vec::new();
     for p in by_pace(raw) {
         let emitted = spread(&p.runs, |r| num(r, "emitted_per_s"));
         let received = spread(&p.runs, |r| num(r, "achieved_per_s"));
@@ -74,7 +78,7 @@ pub fn section(raw: &Value) -> Section {
             .count();
         let missing: f64 = p.runs.iter().filter_map(|r| num(r, "missing")).sum();
         t.row(vec![
-            format!("{} ({} ms)", p.label, p.interval_ms),
+            format!("{} ms ({})", p.interval_ms, p.label),
             show(emitted, 0),
             show(received, 0),
             show(p50, 1),
@@ -98,16 +102,21 @@ pub fn section(raw: &Value) -> Section {
             "frame_interval_p50_ms": frames.map(|f| f.p50),
             "text_complete_runs": complete, "deltas_not_received": missing,
         }));
-        if p.label == "500/s" {
-            if let Some(p99) = p99 {
-                t.note(format!(
-                    "Target p99 ≤ one frame ({FRAME_MS:.1} ms) at 500 deltas/s: {} (median p99 {:.1} ms at {} deltas/s emitted).",
-                    if p99.median <= FRAME_MS { "met" } else { "not met" },
-                    p99.median,
-                    show(emitted, 0)
-                ));
-            }
+        if let (Some(e), Some(p99)) = (emitted, p99) {
+            judged.push((e.median, p99.median, p.label.clone()));
         }
+    }
+    // The target is judged on the pace whose emitted rate came closest to 500/s, by name.
+    if let Some((rate, p99, label)) = judged.iter().min_by(|a, b| {
+        (a.0 - TARGET_RATE)
+            .abs()
+            .total_cmp(&(b.0 - TARGET_RATE).abs())
+    }) {
+        t.note(format!(
+            "Target p99 ≤ one frame ({FRAME_MS:.1} ms) at {TARGET_RATE:.0} deltas/s, judged on the \
+             pace that came closest ({label}, {rate:.0} deltas/s emitted): p99 {p99:.1} ms, {}.",
+            if *p99 <= FRAME_MS { "met" } else { "not met" },
+        ));
     }
     t.note(
         "Latency: each `wK` delta from the moment the page's EventSource dispatched it (a listener \
@@ -117,10 +126,12 @@ pub fn section(raw: &Value) -> Section {
     );
     t.note(
         "Pace: the emulator's `slow_agent` takes whole milliseconds, so 2,000/s cannot be \
-         requested: 1 ms (nominal 1,000/s) is its fastest paced setting and `unpaced` (0 ms) \
-         sends as fast as it can (a burst). `emitted` is measured by a second reader of the same \
-         events stream in node (wire arrival), `received` from the page's dispatch times. \
-         `text complete`: the final bubble text equals `w1 … wN`.",
+         requested: 1 ms (nominal 1,000/s) is its fastest paced setting, and 0 ms (unpaced) sends \
+         as fast as it can, a burst of 20,000 deltas. Its timer sleeps round up, so the rates \
+         achieved are below nominal; they are what the table shows: `emitted` is measured by a \
+         second reader of the same events stream in node (wire arrival), `received` from the \
+         page's dispatch times. Each run streams nominal-rate × 10 s deltas. `text complete`: \
+         the final bubble text equals `w1 … wN`.",
     );
     let panel = Panel {
         title: "Streaming: delta arrival → paint latency".into(),
@@ -159,12 +170,12 @@ mod tests {
     #[test]
     fn runs_of_one_pace_are_grouped_with_medians_over_runs() {
         let raw = json!([
-            run("500/s", &[1.0, 2.0, 30.0], true),
-            run("500/s", &[3.0, 4.0, 5.0], false)
+            run("nominal 500/s", &[1.0, 2.0, 30.0], true),
+            run("nominal 500/s", &[3.0, 4.0, 5.0], false)
         ]);
         let s = section(&raw);
         let row = &s.tables[0].rows[0];
-        assert_eq!(row[0], "500/s (2 ms)");
+        assert_eq!(row[0], "2 ms (nominal 500/s)");
         assert_eq!(row[8], "1/2");
         assert_eq!(s.json[0]["runs"], 2);
         assert!(s.tables[0].notes[0].contains("500 deltas/s"));
