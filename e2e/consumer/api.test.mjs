@@ -297,3 +297,39 @@ test('colorScheme forces the dark or light palette whatever the OS prefers', asy
     }
   }
 });
+
+test('a callback may call back into the widget (send from onMessage, destroy from onStateChange)', async () => {
+  await withPage(async (page) => {
+    await page.evaluate(() => {
+      const div = document.createElement('div');
+      div.id = 'chat';
+      document.body.append(div);
+      window.seen = { messages: [] };
+      window.chat = window.oc.mount(div, {
+        sessionEndpoint: '/operator/session',
+        inline: true,
+        onMessage: (m) => {
+          window.seen.messages.push(m);
+          if (m.role === 'agent' && m.text === 'first') window.chat.send('/echo second');
+        },
+      });
+      window.chat.send('/echo first');
+    });
+    await waitForAgentText(page, 'second');
+    await page.evaluate(() => {
+      const div = document.createElement('div');
+      document.body.append(div);
+      window.ended = [];
+      const handle = window.oc.mount(div, {
+        sessionEndpoint: '/operator/session',
+        inline: true,
+        onStateChange: (s) => {
+          window.ended.push(s.state);
+          if (s.state === 'open') handle.destroy();
+        },
+      });
+    });
+    await page.waitForFunction(() => window.ended.includes('open'), null, { timeout: 20_000 });
+    await page.waitForTimeout(300);
+  });
+});

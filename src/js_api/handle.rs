@@ -27,15 +27,14 @@ fn js_err(message: impl AsRef<str>) -> JsError {
 }
 
 /// A host callback as a Leptos `Callback`. The JS function lives in the component's arena
-/// (local storage), so the callback is `Send` as Leptos wants and is dropped on unmount.
+/// (local storage), so the callback is `Send` as Leptos wants and is dropped on unmount. It is
+/// cloned out before the call, so the host may call back into the widget from inside it.
 fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsValue) -> Callback<T> {
     let stored = StoredValue::new_local(f);
     Callback::new(move |value: T| {
-        stored.try_with_value(|f| {
-            if let Some(f) = f {
-                call_host(f, &to_js(&value));
-            }
-        });
+        if let Some(f) = stored.try_get_value().flatten() {
+            call_host(&f, &to_js(&value));
+        }
     })
 }
 
