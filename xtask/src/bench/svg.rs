@@ -195,8 +195,8 @@ fn draw_panel(out: &mut String, p: &Panel, y0: f64) {
         let _ = writeln!(
             out,
             "<line x1=\"{x_min}\" y1=\"{y:.1}\" x2=\"{x_max}\" y2=\"{y:.1}\" stroke=\"#6b7280\" stroke-dasharray=\"6 4\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#6b7280\">{}</text>",
-            x_max - 4.0,
+             <text x=\"{:.1}\" y=\"{:.1}\" fill=\"#6b7280\">{}</text>",
+            x_min + 6.0,
             y - 4.0,
             escape(label)
         );
