@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 use leptos::prelude::*;
 
 use super::clock::{client_prefix, now_ms, MathRandom};
-use super::execute::Note;
+use super::notes::Note;
 use super::persist::Persist;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
 use super::view_model::ViewModel;
@@ -162,7 +162,7 @@ impl Driver {
         self.notify(notes);
     }
 
-    fn notify(&self, notes: Vec<Note>) {
+    pub(crate) fn notify(&self, notes: Vec<Note>) {
         let Ok(inner) = self.0.try_borrow() else {
             return;
         };
@@ -186,46 +186,6 @@ impl Driver {
             Err(_) => return,
         };
         self.notify(notes);
-    }
-
-    /// A frame from the session socket. The transcript is rendered from the events stream only
-    /// (after a reconnect the socket's live events can overtake the stream's replay, which would
-    /// both reorder deltas and move the resume cursor past unseen events), so the socket's
-    /// events are only checked for `server.error`, which may concern a message we sent.
-    pub(crate) fn socket_frame(&self, text: &str) {
-        let Ok(event) = crate::protocol::Event::from_json(text) else {
-            return;
-        };
-        if let crate::protocol::EventPayload::ServerError { message, code } = event.payload {
-            leptos::logging::warn!("operator-chat: server error on the session socket: {message}");
-            self.notify(vec![Note::Error(ChatError::Server { message, code })]);
-        }
-    }
-
-    /// The session socket of connection `id` closed normally. The service does that after
-    /// `conversation.ended`, which the events stream may not have delivered yet: report the
-    /// close only if the conversation has not ended after `grace_ms` (or a send needs it).
-    pub(crate) fn socket_closed_normally(&self, id: ConnectionId, grace_ms: u64) {
-        if let Ok(mut inner) = self.0.try_borrow_mut() {
-            if inner.connection != Some(id) {
-                return;
-            }
-            inner.socket_closed = true;
-        }
-        let weak = self.weak();
-        super::clock::set_timeout(
-            move || {
-                weak.with(|d| {
-                    let pending =
-                        d.0.try_borrow()
-                            .is_ok_and(|i| i.socket_closed && i.connection == Some(id));
-                    if pending {
-                        d.input(Input::Closed(id, crate::connection::Channel::Session));
-                    }
-                })
-            },
-            grace_ms,
-        );
     }
 
     /// Connects if not yet connected (first open, or mount in inline mode).

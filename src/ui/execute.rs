@@ -6,51 +6,12 @@ use std::collections::VecDeque;
 use leptos::prelude::*;
 
 use super::clock::set_timeout;
-use super::driver::{Callbacks, Inner, WeakDriver};
-use super::types::{ChatError, ChatMessage, MessageRole};
-use crate::connection::{
-    Channel, Command, ConnectionId, ConnectionState, Input, Rejection, Update,
-};
-use crate::protocol::{Event, EventPayload};
+use super::driver::{Inner, WeakDriver};
+use super::notes::{local_end_event, message_note, Note};
+use super::types::ChatError;
+use crate::connection::{Channel, Command, ConnectionState, Input, Update};
+use crate::protocol::Event;
 use crate::transcript::Change;
-use crate::transport::{probe_status, EventStream, SessionSocket, SocketHandlers, StreamHandlers};
-
-/// WebSocket close code for "policy violation": the token expired or was replaced while open.
-const CLOSE_POLICY_VIOLATION: u16 = 1008;
-/// WebSocket close code for a normal closure (the service closes the socket after the end).
-const CLOSE_NORMAL: u16 = 1000;
-/// How long a normal socket close waits for the events stream to deliver `conversation.ended`
-/// before it counts as a drop.
-const NORMAL_CLOSE_GRACE_MS: u64 = 3_000;
-
-/// A host callback to run once the driver is no longer borrowed.
-pub(crate) enum Note {
-    State(ConnectionState),
-    Error(ChatError),
-    Message(ChatMessage),
-}
-
-impl Note {
-    pub(crate) fn fire(self, callbacks: &Callbacks) {
-        match self {
-            Note::State(s) => {
-                if let Some(cb) = callbacks.on_state_change {
-                    cb.run(s);
-                }
-            }
-            Note::Error(e) => {
-                if let Some(cb) = callbacks.on_error {
-                    cb.run(e);
-                }
-            }
-            Note::Message(m) => {
-                if let Some(cb) = callbacks.on_message {
-                    cb.run(m);
-                }
-            }
-        }
-    }
-}
 
 impl Inner {
     /// Carries out `update`'s commands in order (and any they lead to) and marks its rows dirty.
@@ -175,99 +136,6 @@ impl Inner {
         update
     }
 
-    fn connect(
-        &mut self,
-        id: ConnectionId,
-        events_url: &str,
-        session_url: &str,
-        weak: &WeakDriver,
-    ) -> Result<(), ChatError> {
-        self.retire_transports();
-        self.connection = Some(id);
-        self.socket_closed = false;
-        let (w1, w2, w3, w4, w5, w6) = (
-            weak.clone(),
-            weak.clone(),
-            weak.clone(),
-            weak.clone(),
-            weak.clone(),
-            weak.clone(),
-        );
-        let probe_url = events_url.to_owned();
-        let events = EventStream::open(
-            events_url,
-            StreamHandlers {
-                on_open: Box::new(move || w1.with(|d| d.input(Input::Opened(id, Channel::Events)))),
-                on_message: Box::new(move |data, _last_id| {
-                    w2.with(|d| d.step(|inner, _| inner.receive(&data)));
-                }),
-                on_error: Box::new(move |refused| {
-                    if !refused {
-                        return w3.with(|d| d.input(Input::Closed(id, Channel::Events)));
-                    }
-                    // Refused at the HTTP level: ask once with fetch to learn the status.
-                    let weak = w3.clone();
-                    let url = probe_url.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let input = match probe_status(&url).await {
-                            Some(rejection) => Input::Rejected(id, rejection),
-                            None => Input::Closed(id, Channel::Events),
-                        };
-                        weak.with(|d| d.input(input));
-                    });
-                }),
-            },
-        )?;
-        self.events = Some(events);
-        let socket = SessionSocket::open(
-            session_url,
-            SocketHandlers {
-                on_open: Box::new(move || {
-                    w4.with(|d| d.input(Input::Opened(id, Channel::Session)))
-                }),
-                on_message: Box::new(move |text| w5.with(|d| d.socket_frame(&text))),
-                on_close: Box::new(move |code, reason| {
-                    if code == CLOSE_NORMAL {
-                        return w6.with(|d| d.socket_closed_normally(id, NORMAL_CLOSE_GRACE_MS));
-                    }
-                    let input = if code == CLOSE_POLICY_VIOLATION {
-                        let code = if reason.is_empty() {
-                            "token_revoked".into()
-                        } else {
-                            reason
-                        };
-                        Input::Rejected(id, Rejection::unauthorized(code))
-                    } else {
-                        Input::Closed(id, Channel::Session)
-                    };
-                    w6.with(|d| d.input(input));
-                }),
-            },
-        )?;
-        self.socket = Some(socket);
-        Ok(())
-    }
-
-    /// Closes both transports now; frees them after the current browser callback returns (a
-    /// transport may be closed from inside its own handler).
-    pub(crate) fn retire_transports(&mut self) {
-        let events = self.events.take();
-        let socket = self.socket.take();
-        if let Some(e) = &events {
-            e.close();
-        }
-        if let Some(s) = &socket {
-            s.close();
-        }
-        self.connection = None;
-        if events.is_some() || socket.is_some() {
-            wasm_bindgen_futures::spawn_local(async move {
-                drop(events);
-                drop(socket);
-            });
-        }
-    }
-
     /// One frame of the events stream: into the transcript (idempotent), then `on_message`.
     pub(crate) fn receive(&mut self, data: &str) -> Update {
         let event = match Event::from_json(data) {
@@ -323,43 +191,6 @@ impl Inner {
     }
 }
 
-/// A `conversation.ended` for a conversation the service no longer serves.
-fn local_end_event(previous: Option<&crate::token::Credentials>) -> Event {
-    Event {
-        id: "local_conversation_replaced".into(),
-        created_at: String::new(),
-        agent_id: String::new(),
-        livemode: true,
-        conversation_id: previous
-            .map(|c| c.conversation_id.clone())
-            .unwrap_or_default(),
-        experimental: false,
-        payload: EventPayload::ConversationEnded {
-            reason: Some("replaced".into()),
-        },
-    }
-}
-
-fn message_note(event: &Event) -> Option<Note> {
-    let at_ms = event.created_at_millis().unwrap_or_default();
-    let (role, text) = match &event.payload {
-        EventPayload::AgentMessageCompleted { text, .. } => (MessageRole::Agent, text),
-        EventPayload::UserMessageReceived { text, .. } => (MessageRole::User, text),
-        EventPayload::ServerError { message, code } => {
-            return Some(Note::Error(ChatError::Server {
-                message: message.clone(),
-                code: code.clone(),
-            }))
-        }
-        _ => return None,
-    };
-    Some(Note::Message(ChatMessage {
-        role,
-        text: text.clone(),
-        at_ms,
-    }))
-}
-
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     super::clock::now_ms()
 }

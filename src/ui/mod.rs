@@ -1,8 +1,9 @@
 //! The Leptos component and the driver that runs the pure core in the browser.
 //!
 //! - [`OperatorChat`]: the component (launcher + panel, or inline).
-//! - `driver`: owns the [`crate::Conversation`], carries out its commands with the transports,
-//!   and batches transcript updates into the view once per animation frame.
+//! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; `execute`
+//!   carries out its commands (`transports` opens the streams, `notes` holds host callbacks)
+//!   and batches transcript updates into the view once per animation frame (`view_model`).
 //! - the view pieces (`rows`, `composer`, `header`) only render signals.
 
 mod clock;
@@ -11,9 +12,11 @@ mod composer;
 mod driver;
 mod execute;
 mod header;
+mod notes;
 mod persist;
 mod rows;
 mod styles;
+mod transports;
 mod types;
 mod view_model;
 

@@ -1,0 +1,152 @@
+//! Opening and closing the transports of one connect attempt, wired to the driver.
+
+use super::driver::{Driver, Inner, WeakDriver};
+use super::notes::Note;
+use super::types::ChatError;
+use crate::connection::{Channel, ConnectionId, Input, Rejection};
+use crate::transport::{probe_status, EventStream, SessionSocket, SocketHandlers, StreamHandlers};
+
+/// WebSocket close code for "policy violation": the token expired or was replaced while open.
+const CLOSE_POLICY_VIOLATION: u16 = 1008;
+/// WebSocket close code for a normal closure (the service closes the socket after the end).
+const CLOSE_NORMAL: u16 = 1000;
+/// How long a normal socket close waits for the events stream to deliver `conversation.ended`
+/// before it counts as a drop.
+const NORMAL_CLOSE_GRACE_MS: u64 = 3_000;
+
+impl Inner {
+    pub(crate) fn connect(
+        &mut self,
+        id: ConnectionId,
+        events_url: &str,
+        session_url: &str,
+        weak: &WeakDriver,
+    ) -> Result<(), ChatError> {
+        self.retire_transports();
+        self.connection = Some(id);
+        self.socket_closed = false;
+        let (w1, w2, w3, w4, w5, w6) = (
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+        );
+        let probe_url = events_url.to_owned();
+        let events = EventStream::open(
+            events_url,
+            StreamHandlers {
+                on_open: Box::new(move || w1.with(|d| d.input(Input::Opened(id, Channel::Events)))),
+                on_message: Box::new(move |data, _last_id| {
+                    w2.with(|d| d.step(|inner, _| inner.receive(&data)));
+                }),
+                on_error: Box::new(move |refused| {
+                    if !refused {
+                        return w3.with(|d| d.input(Input::Closed(id, Channel::Events)));
+                    }
+                    // Refused at the HTTP level: ask once with fetch to learn the status.
+                    let weak = w3.clone();
+                    let url = probe_url.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let input = match probe_status(&url).await {
+                            Some(rejection) => Input::Rejected(id, rejection),
+                            None => Input::Closed(id, Channel::Events),
+                        };
+                        weak.with(|d| d.input(input));
+                    });
+                }),
+            },
+        )?;
+        self.events = Some(events);
+        let socket = SessionSocket::open(
+            session_url,
+            SocketHandlers {
+                on_open: Box::new(move || {
+                    w4.with(|d| d.input(Input::Opened(id, Channel::Session)))
+                }),
+                on_message: Box::new(move |text| w5.with(|d| d.socket_frame(&text))),
+                on_close: Box::new(move |code, reason| {
+                    if code == CLOSE_NORMAL {
+                        return w6.with(|d| d.socket_closed_normally(id, NORMAL_CLOSE_GRACE_MS));
+                    }
+                    let input = if code == CLOSE_POLICY_VIOLATION {
+                        let code = if reason.is_empty() {
+                            "token_revoked".into()
+                        } else {
+                            reason
+                        };
+                        Input::Rejected(id, Rejection::unauthorized(code))
+                    } else {
+                        Input::Closed(id, Channel::Session)
+                    };
+                    w6.with(|d| d.input(input));
+                }),
+            },
+        )?;
+        self.socket = Some(socket);
+        Ok(())
+    }
+
+    /// Closes both transports now; frees them after the current browser callback returns (a
+    /// transport may be closed from inside its own handler).
+    pub(crate) fn retire_transports(&mut self) {
+        let events = self.events.take();
+        let socket = self.socket.take();
+        if let Some(e) = &events {
+            e.close();
+        }
+        if let Some(s) = &socket {
+            s.close();
+        }
+        self.connection = None;
+        if events.is_some() || socket.is_some() {
+            wasm_bindgen_futures::spawn_local(async move {
+                drop(events);
+                drop(socket);
+            });
+        }
+    }
+}
+
+impl Driver {
+    /// A frame from the session socket. The transcript is rendered from the events stream only
+    /// (after a reconnect the socket's live events can overtake the stream's replay, which would
+    /// both reorder deltas and move the resume cursor past unseen events), so the socket's
+    /// events are only checked for `server.error`, which may concern a message we sent.
+    pub(crate) fn socket_frame(&self, text: &str) {
+        let Ok(event) = crate::protocol::Event::from_json(text) else {
+            return;
+        };
+        if let crate::protocol::EventPayload::ServerError { message, code } = event.payload {
+            leptos::logging::warn!("operator-chat: server error on the session socket: {message}");
+            self.notify(vec![Note::Error(ChatError::Server { message, code })]);
+        }
+    }
+
+    /// The session socket of connection `id` closed normally. The service does that after
+    /// `conversation.ended`, which the events stream may not have delivered yet: report the
+    /// close only if the conversation has not ended after `grace_ms` (or a send needs it).
+    pub(crate) fn socket_closed_normally(&self, id: ConnectionId, grace_ms: u64) {
+        if let Ok(mut inner) = self.0.try_borrow_mut() {
+            if inner.connection != Some(id) {
+                return;
+            }
+            inner.socket_closed = true;
+        }
+        let weak = self.weak();
+        super::clock::set_timeout(
+            move || {
+                weak.with(|d| {
+                    let pending =
+                        d.0.try_borrow()
+                            .is_ok_and(|i| i.socket_closed && i.connection == Some(id));
+                    if pending {
+                        d.input(Input::Closed(id, crate::connection::Channel::Session));
+                    }
+                })
+            },
+            grace_ms,
+        );
+    }
+}
