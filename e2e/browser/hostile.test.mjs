@@ -122,7 +122,7 @@ test('a 1 MB message from the visitor gets a clear error and the widget stays us
   const told = await Promise.race([
     chat.error.waitFor({ state: 'visible', timeout: 15_000 }).then(async () => `error line: ${(await chat.error.textContent()).trim()}`),
     page.locator('[data-testid=message][data-role=user][data-status=failed]').waitFor({ timeout: 15_000 }).then(() => 'the message is marked "Not delivered"'),
-    page.locator('[data-testid=message][data-role=error]').waitFor({ timeout: 15_000 }).then(async () => `error row: ${(await page.locator('[data-testid=message][data-role=error]').last().textContent()).trim()}`),
+    page.locator('[data-testid=message][data-role=error]').waitFor({ timeout: 15_000 }).then(async () => `error row "${(await page.locator('[data-testid=message][data-role=error] .oc-notice').last().textContent()).trim()}"`),
   ]).catch(() => null);
   const users = (await domRows(page)).filter((r) => r.role === 'user');
   assert.ok(
@@ -136,7 +136,8 @@ test('a 1 MB message from the visitor gets a clear error and the widget stays us
   await chat.send('/echo after the big one');
   await chat.waitAgentText(/^after the big one$/, 30_000);
   assert.deepEqual(fired, []);
-  console.log(`hostile: 1 MB user message -> ${told}; widget usable after`);
+  const bigRow = (await domRows(page)).find((r) => r.role === 'user' && r.text.length > 1_000_000);
+  console.log(`hostile: 1 MB user message -> ${told}; its row is shown as ${bigRow?.status}; widget usable after`);
   void grants;
   await context.close();
 });
