@@ -566,3 +566,33 @@ async fn a_persisted_conversation_continues_after_a_reload_without_restarting() 
         "an ended conversation is forgotten"
     );
 }
+
+#[wasm_bindgen_test]
+async fn start_new_chat_after_the_end_opens_a_fresh_conversation() {
+    let chat = open_chat().await;
+    chat.send("/echo first conversation");
+    chat.completed_reply("first conversation").await;
+    let first = chat.conversation_id();
+    let root = chat.root.clone();
+    click(&expect_testid(&root, "end"));
+    let ended = expect_testid(&root, "ended");
+    wait_for_or(
+        "the ended state",
+        END_MS,
+        || !is_hidden(&ended),
+        || chat.context(),
+    )
+    .await;
+
+    click(&expect_testid(&root, "new-chat"));
+    chat.wait_open().await;
+    chat.completed_reply("Hi").await;
+    assert_ne!(chat.conversation_id(), first, "a new conversation");
+    assert!(
+        chat.agent_rows("first conversation").is_empty(),
+        "the old transcript is gone\n{}",
+        chat.context()
+    );
+    assert!(is_hidden(&ended), "the ended banner is gone");
+    chat.end().await;
+}
