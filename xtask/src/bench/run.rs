@@ -83,11 +83,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
 
     println!("\n== bench: transfer size");
     let file = raw.join("size.json");
-    let cmd = node(
-        ws,
-        "size.mjs",
-        &[ws.pkg_dir().as_os_str(), file.as_os_str()],
-    );
+    let cmd = node(ws, "size.mjs", &[pkg.as_os_str(), file.as_os_str()]);
     parts.push(Part {
         name: "size",
         outcome: measure(cmd, &file, size::section),
