@@ -11,7 +11,12 @@ use crate::token::Credentials;
 pub struct PolicyConfig {
     /// Retry delays. Default: 500 ms base, ×2, 30 s cap, full jitter.
     pub backoff: Backoff,
-    /// A connection open this long resets the backoff attempt counter. Default 10 s.
+    /// The backoff attempt counter goes back to zero once a connection has proved the server
+    /// healthy: as soon as it delivers a new event while open, or, for a quiet conversation,
+    /// when it closes after staying open at least this long. A connection that drops before
+    /// either keeps the counter, so a flapping server still sees growing waits. Default 2 s
+    /// (long enough to outlast a handshake that the server accepts and then cuts at once,
+    /// short enough that the next unrelated drop is retried within the first backoff step).
     pub stable_after_ms: u64,
     /// After this many connect attempts in a row that close before opening, fetch a new token
     /// (the browser cannot see a 401 on a WebSocket or EventSource). Default 2.
@@ -29,7 +34,7 @@ impl Default for PolicyConfig {
     fn default() -> Self {
         PolicyConfig {
             backoff: Backoff::default(),
-            stable_after_ms: 10_000,
+            stable_after_ms: 2_000,
             refresh_after_failed_connects: 2,
             max_auth_refreshes: 2,
             auto_start: true,

@@ -6,11 +6,16 @@ use crate::protocol::{ClientMessage, Event, EventPayload};
 
 impl Policy {
     /// Records an event the transcript applied for the first time (never a duplicate, or the
-    /// cursor could move backwards). Returns commands: after `conversation.ended`, `Close`, a
+    /// cursor could move backwards). While connected, it also resets the backoff attempt
+    /// counter (see [`super::PolicyConfig::stable_after_ms`]). Returns commands: after `conversation.ended`, `Close`, a
     /// `Discard` for each message still queued, and the `Ended` state.
     pub fn on_event(&mut self, event: &Event) -> Vec<Command> {
         let mut out = Vec::new();
         self.cursor = Some(event.id.clone());
+        if self.live {
+            // A new event over an open connection: the server is healthy again.
+            self.attempt = 0;
+        }
         match &event.payload {
             EventPayload::ConversationStarted => self.started_seen = true,
             EventPayload::UserMessageReceived {

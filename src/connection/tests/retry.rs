@@ -188,3 +188,63 @@ fn user_retry_skips_the_backoff_wait_and_a_tick_runs_an_overdue_retry() {
         "overdue retry runs: {cmds:?}"
     );
 }
+
+/// Drops `n` connections in a row, each reopened right away; returns the last connection.
+fn drop_and_reopen(p: &mut Policy, mut id: ConnectionId, n: u32, now: i64) -> ConnectionId {
+    for step in 0..n {
+        let at = now + i64::from(step) * 10;
+        let (retry, _) = timer(
+            &p.handle(Input::Closed(id, Channel::Events), at),
+            TimerKind::Retry,
+        );
+        id = connection(&p.handle(Input::TimerFired(retry), at + 1));
+        open_both(p, id, at + 2);
+    }
+    id
+}
+
+#[test]
+fn a_new_event_on_a_reopened_connection_resets_the_backoff_at_once() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let id = drop_and_reopen(&mut p, id, 4, 100);
+    p.on_event(&event(
+        "ev_9",
+        serde_json::json!({"type": "conversation.started"}),
+    ));
+    p.handle(Input::Closed(id, Channel::Events), 500);
+    assert_eq!(
+        p.state(),
+        &ConnectionState::Reconnecting {
+            attempt: 1,
+            delay_ms: 250
+        },
+        "an event proved the server healthy: the next drop waits the first step again"
+    );
+}
+
+#[test]
+fn a_quiet_connection_open_for_two_seconds_resets_the_backoff() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let id = drop_and_reopen(&mut p, id, 4, 100);
+    p.handle(Input::Closed(id, Channel::Events), 100 + 40 + 2_000);
+    assert!(
+        matches!(p.state(), ConnectionState::Reconnecting { attempt: 1, .. }),
+        "open 2 s without events counts as stable: {:?}",
+        p.state()
+    );
+}
+
+#[test]
+fn reopened_connections_that_drop_before_any_event_keep_backing_off() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let id = drop_and_reopen(&mut p, id, 4, 100);
+    p.handle(Input::Closed(id, Channel::Events), 500);
+    assert!(
+        matches!(p.state(), ConnectionState::Reconnecting { attempt: 5, .. }),
+        "flapping without events keeps growing: {:?}",
+        p.state()
+    );
+}
