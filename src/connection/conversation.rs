@@ -7,6 +7,13 @@ use super::{Command, Input, Policy};
 use crate::protocol::{ClientMessage, ClientPayload, Event, ProtocolError};
 use crate::transcript::{Change, Transcript};
 
+/// The largest client message (its JSON frame, in bytes) the session socket accepts: the
+/// service refuses larger ones with `server.error`, so the widget refuses them before sending.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// The error code of the row shown for a message refused by [`MAX_MESSAGE_BYTES`].
+pub const MESSAGE_TOO_LARGE: &str = "message_too_large";
+
 /// What one call produced: rows to re-render and commands to carry out, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Update {
@@ -69,12 +76,30 @@ impl Conversation {
         self.track(vec![change], commands)
     }
 
-    /// The user sends `text`: shown at once as pending, sent now or when connected.
+    /// The user sends `text`: shown at once as pending, sent now or when connected. A message
+    /// whose frame would exceed [`MAX_MESSAGE_BYTES`] is never sent: its row is marked failed
+    /// and an error row (code [`MESSAGE_TOO_LARGE`]) says why.
     pub fn send_text(&mut self, text: &str, now_ms: i64) -> Update {
         let id = self.next_id();
-        let change = self.transcript.add_pending_user(&id, text, now_ms);
-        let commands = self.policy.send(ClientMessage::user_message(id, text));
-        self.track(vec![change], commands)
+        let added = self.transcript.add_pending_user(&id, text, now_ms);
+        let message = ClientMessage::user_message(id.clone(), text);
+        let size = message.to_json().map_or(text.len(), |json| json.len());
+        if size > MAX_MESSAGE_BYTES {
+            let failed = self.transcript.mark_failed(&id);
+            let error = self.transcript.add_local_error(
+                &format!(
+                    "This message is too long to send ({} KiB; the limit is {} KiB). \
+                     Please shorten it.",
+                    size.div_ceil(1024),
+                    MAX_MESSAGE_BYTES / 1024
+                ),
+                MESSAGE_TOO_LARGE,
+                now_ms,
+            );
+            return self.track(vec![added, failed, error], Vec::new());
+        }
+        let commands = self.policy.send(message);
+        self.track(vec![added], commands)
     }
 
     /// Asks the agent to merge `context` into the conversation context.

@@ -16,7 +16,7 @@ mod types;
 mod tests;
 
 pub use backoff::{Backoff, RandomSource, SplitMix64};
-pub use conversation::{Conversation, Update};
+pub use conversation::{Conversation, Update, MAX_MESSAGE_BYTES, MESSAGE_TOO_LARGE};
 pub use policy::{Policy, PolicyConfig};
 pub use rejection::Rejection;
 pub use types::{

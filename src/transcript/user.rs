@@ -38,6 +38,18 @@ impl Transcript {
         self.set_status(client_id, unconfirmed, UserStatus::Failed)
     }
 
+    /// Shows an error row that did not come from the server (e.g. a message refused before
+    /// sending because it is too large).
+    pub fn add_local_error(&mut self, message: &str, code: &str, now_ms: i64) -> Change {
+        self.push(
+            EntryKind::Error {
+                message: message.to_owned(),
+                code: Some(code.to_owned()),
+            },
+            now_ms,
+        )
+    }
+
     fn set_status(
         &mut self,
         id: &str,

@@ -165,3 +165,38 @@ fn the_emulator_fixture_events_build_a_full_transcript() {
     );
     assert_eq!(c.policy().resume_cursor(), Some("ev_fixture10"));
 }
+
+#[test]
+fn a_message_over_the_socket_limit_is_marked_failed_with_an_error_row_and_never_sent() {
+    let mut c = conversation();
+    c.handle(Input::Start, 0);
+    let id = connection(&c.handle(Input::TokenFetched(creds("t", None)), 1).commands);
+    c.handle(Input::Opened(id, Channel::Events), 2);
+    c.handle(Input::Opened(id, Channel::Session), 2);
+    let big = "x".repeat(MAX_MESSAGE_BYTES);
+    let refused = c.send_text(&big, 3);
+    assert!(
+        sent_ids(&refused.commands).is_empty(),
+        "too large: nothing goes to the socket ({:?})",
+        refused.commands
+    );
+    assert_eq!(user_status(&c, 0), UserStatus::Failed);
+    match &c.transcript().entries()[1].kind {
+        EntryKind::Error { message, code } => {
+            assert_eq!(code.as_deref(), Some(MESSAGE_TOO_LARGE));
+            assert!(message.contains("too long"), "a clear reason: {message}");
+        }
+        other => panic!("an error row follows the refused message, got {other:?}"),
+    }
+    assert!(
+        refused.changes.contains(&Change::Added(1)),
+        "the error row renders"
+    );
+    assert_eq!(c.policy().queued_messages().count(), 0, "not queued either");
+    let fits = c.send_text(&"y".repeat(MAX_MESSAGE_BYTES - 200), 4);
+    assert_eq!(
+        sent_ids(&fits.commands),
+        ["c_tab_2"],
+        "a message under the limit is sent"
+    );
+}
