@@ -127,11 +127,12 @@ pub fn section(raw: &Value) -> Section {
     t.note(
         "Pace: the emulator's `slow_agent` takes whole milliseconds, so 2,000/s cannot be \
          requested: 1 ms (nominal 1,000/s) is its fastest paced setting, and 0 ms (unpaced) sends \
-         as fast as it can, a burst of 20,000 deltas. Its timer sleeps round up, so the rates \
-         achieved are below nominal; they are what the table shows: `emitted` is measured by a \
-         second reader of the same events stream in node (wire arrival), `received` from the \
-         page's dispatch times. Each run streams nominal-rate × 10 s deltas. `text complete`: \
-         the final bubble text equals `w1 … wN`.",
+         as fast as it can (a burst). Its timer sleeps round up, so the rates achieved are below \
+         nominal; they are what the table shows: `emitted` is measured by a second reader of the \
+         same events stream in node (wire arrival), `received` from the page's dispatch times. \
+         Each run streams nominal rate × 10 s deltas, at most the emulator's 10,000 per reply \
+         (so the 1 ms and unpaced runs stream 10,000). `text complete`: the final bubble text \
+         equals `w1 … wN`.",
     );
     let panel = Panel {
         title: "Streaming: delta arrival → paint latency".into(),
