@@ -4,6 +4,7 @@
 
 mod backoff;
 mod conversation;
+mod drops;
 mod outbox;
 mod policy;
 mod recovery;

@@ -22,6 +22,7 @@ impl Policy {
         if id != self.connection || !relevant {
             return;
         }
+        self.probing = false;
         self.close_transports(out);
         match r.verdict() {
             Verdict::Refresh => {

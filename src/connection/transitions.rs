@@ -1,4 +1,4 @@
-//! The forward path: token, connect, open, and what happens when a connection drops.
+//! The forward path: token, connect and open (drops are in `drops.rs`).
 
 use super::policy::{Policy, RetryAction};
 use super::types::{Channel, Command, ConnectionError, ConnectionId, ConnectionState, TimerKind};
@@ -47,6 +47,7 @@ impl Policy {
         let session_url = creds.session_url_with_token();
         self.close_transports(out);
         self.retry = None;
+        self.probing = false;
         self.connection = ConnectionId(self.connection.0 + 1);
         self.active = true;
         out.push(Command::Connect {
@@ -148,52 +149,5 @@ impl Policy {
         if self.refresh_due(now) {
             self.start_refresh(out);
         }
-    }
-
-    pub(super) fn on_closed(
-        &mut self,
-        id: ConnectionId,
-        ch: Channel,
-        now: i64,
-        out: &mut Vec<Command>,
-    ) {
-        if id != self.connection {
-            return;
-        }
-        match self.state {
-            ConnectionState::Connecting | ConnectionState::Open => {}
-            ConnectionState::RefreshingToken if self.live => {
-                // The new token will reconnect; nothing else to do now.
-                return self.close_transports(out);
-            }
-            _ => {
-                match ch {
-                    Channel::Events => self.events_open = false,
-                    Channel::Session => self.session_open = false,
-                }
-                return;
-            }
-        }
-        let was_open = self.live;
-        self.close_transports(out);
-        if was_open {
-            let stable = self
-                .opened_at
-                .is_some_and(|t| now - t >= self.config.stable_after_ms as i64);
-            if stable {
-                self.attempt = 0;
-            }
-        } else {
-            self.failed_connects += 1;
-        }
-        let action = if self.refresh_due(now)
-            || self.failed_connects >= self.config.refresh_after_failed_connects
-        {
-            self.failed_connects = 0;
-            RetryAction::FetchToken
-        } else {
-            RetryAction::Connect
-        };
-        self.schedule_retry(action, None, now, out);
     }
 }

@@ -107,6 +107,9 @@ pub enum Input {
     Closed(ConnectionId, Channel),
     /// A connect attempt was answered with an HTTP error (status, code, Retry-After).
     Rejected(ConnectionId, Rejection),
+    /// The probe asked for by [`Command::Probe`] saw no HTTP error (or could not tell, e.g. the
+    /// network failed or it timed out): the failure counts as a plain drop.
+    ProbePassed(ConnectionId),
     /// A timer scheduled by [`Command::ScheduleTimer`] fired.
     TimerFired(TimerId),
     /// A clock tick (e.g. on tab visibility change): checks refresh and retry deadlines even if
@@ -132,6 +135,16 @@ pub enum Command {
         events_url: String,
         /// Session WebSocket URL.
         session_url: String,
+    },
+    /// A transport of this attempt failed before it opened, and browsers hide the HTTP status
+    /// of a refused WebSocket or EventSource: request `events_url` once (e.g. with `fetch`,
+    /// independent of the transports, so closing them does not cancel it) and report
+    /// [`Input::Rejected`] for an HTTP error answer, else [`Input::ProbePassed`].
+    Probe {
+        /// Echo this back.
+        connection: ConnectionId,
+        /// The events URL of the attempt (with its token).
+        events_url: String,
     },
     /// Close both transports.
     Close,

@@ -35,6 +35,10 @@ impl Inner {
                         self.absorb(update, &mut queue, weak);
                     }
                 }
+                Command::Probe {
+                    connection,
+                    events_url,
+                } => self.probe(connection, &events_url, weak),
                 Command::Close => self.retire_transports(),
                 Command::Send(message) => {
                     let sent = match (&self.socket, message.to_json()) {

@@ -13,6 +13,8 @@ const CLOSE_NORMAL: u16 = 1000;
 /// How long a normal socket close waits for the events stream to deliver `conversation.ended`
 /// before it counts as a drop.
 const NORMAL_CLOSE_GRACE_MS: u64 = 3_000;
+/// How long a probe may take before the failure counts as a plain drop.
+const PROBE_TIMEOUT_MS: u64 = 5_000;
 
 impl Inner {
     pub(crate) fn connect(
@@ -33,7 +35,6 @@ impl Inner {
             weak.clone(),
             weak.clone(),
         );
-        let probe_url = events_url.to_owned();
         let events = EventStream::open(
             events_url,
             StreamHandlers {
@@ -41,20 +42,9 @@ impl Inner {
                 on_message: Box::new(move |data, _last_id| {
                     w2.with(|d| d.step(|inner, _| inner.receive(&data)));
                 }),
-                on_error: Box::new(move |refused| {
-                    if !refused {
-                        return w3.with(|d| d.input(Input::Closed(id, Channel::Events)));
-                    }
-                    // Refused at the HTTP level: ask once with fetch to learn the status.
-                    let weak = w3.clone();
-                    let url = probe_url.clone();
-                    wasm_bindgen_futures::spawn_local(async move {
-                        let input = match probe_status(&url).await {
-                            Some(rejection) => Input::Rejected(id, rejection),
-                            None => Input::Closed(id, Channel::Events),
-                        };
-                        weak.with(|d| d.input(input));
-                    });
+                // The policy asks for a probe (`Command::Probe`) when this happens before open.
+                on_error: Box::new(move |_refused| {
+                    w3.with(|d| d.input(Input::Closed(id, Channel::Events)))
                 }),
             },
         )?;
@@ -86,6 +76,25 @@ impl Inner {
         )?;
         self.socket = Some(socket);
         Ok(())
+    }
+
+    /// Asks the events URL once with `fetch` (its own request: retiring the transports does not
+    /// cancel it) and reports the answer; a probe that hangs counts as passed after a while.
+    pub(crate) fn probe(&self, id: ConnectionId, events_url: &str, weak: &WeakDriver) {
+        let url = events_url.to_owned();
+        let answer = weak.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let input = match probe_status(&url).await {
+                Some(rejection) => Input::Rejected(id, rejection),
+                None => Input::ProbePassed(id),
+            };
+            answer.with(|d| d.input(input));
+        });
+        let late = weak.clone();
+        super::clock::set_timeout(
+            move || late.with(|d| d.input(Input::ProbePassed(id))),
+            PROBE_TIMEOUT_MS,
+        );
     }
 
     /// Closes both transports now; frees them after the current browser callback returns (a

@@ -113,3 +113,16 @@ pub fn rejection(status: u16, code: &str, retry_after_ms: Option<u64>) -> Reject
         retry_after_ms,
     }
 }
+
+/// A transport of attempt `id` fails before opening and the probe finds no HTTP error: returns
+/// the commands of both steps.
+pub fn fail_before_open(p: &mut Policy, id: ConnectionId, ch: Channel, now: i64) -> Vec<Command> {
+    let mut out = p.handle(Input::Closed(id, ch), now);
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Probe { connection, .. } if *connection == id)),
+        "a failure before opening is probed first: {out:?}"
+    );
+    out.extend(p.handle(Input::ProbePassed(id), now));
+    out
+}

@@ -158,3 +158,74 @@ fn a_drop_after_the_refresh_point_fetches_a_token_before_reconnecting() {
     let cmds = p.handle(Input::TimerFired(retry), 3 * HOUR + 300);
     assert_eq!(cmds.last(), Some(&Command::FetchToken));
 }
+
+#[test]
+fn a_socket_refused_before_opening_is_probed_and_a_401_refreshes_the_token_at_once() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let (retry, _) = timer(
+        &p.handle(Input::Closed(id, Channel::Session), 100),
+        TimerKind::Retry,
+    );
+    let id = connection(&p.handle(Input::TimerFired(retry), 400));
+    let cmds = p.handle(Input::Closed(id, Channel::Session), 450);
+    let probe = cmds.iter().find_map(|c| match c {
+        Command::Probe {
+            connection,
+            events_url,
+        } => Some((*connection, events_url.clone())),
+        _ => None,
+    });
+    let (probed, url) = probe.expect("a refused handshake is probed before any retry");
+    assert_eq!(probed, id);
+    assert!(
+        url.contains("token=tok_1"),
+        "the probe asks with the same token: {url}"
+    );
+    assert!(
+        cmds.contains(&Command::Close),
+        "the other transport closes meanwhile"
+    );
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::ScheduleTimer { .. })),
+        "no retry with the dead token is scheduled while the probe is out: {cmds:?}"
+    );
+    let cmds = p.handle(
+        Input::Rejected(id, rejection(401, "token_expired", None)),
+        500,
+    );
+    assert!(
+        cmds.contains(&Command::FetchToken),
+        "refreshes at once: {cmds:?}"
+    );
+    assert_eq!(p.state(), &ConnectionState::RefreshingToken);
+}
+
+#[test]
+fn a_probe_that_sees_no_error_counts_as_a_plain_failed_connect() {
+    let mut p = policy();
+    let (id, _) = open_policy(&mut p, 0);
+    let (retry, _) = timer(
+        &p.handle(Input::Closed(id, Channel::Events), 0),
+        TimerKind::Retry,
+    );
+    let id = connection(&p.handle(Input::TimerFired(retry), 300));
+    p.handle(Input::Closed(id, Channel::Events), 310);
+    assert!(
+        p.handle(Input::Closed(id, Channel::Session), 311)
+            .is_empty(),
+        "the second transport's failure waits for the same probe"
+    );
+    let cmds = p.handle(Input::ProbePassed(id), 320);
+    timer(&cmds, TimerKind::Retry);
+    assert!(matches!(
+        p.state(),
+        ConnectionState::Reconnecting { attempt: 2, .. }
+    ));
+    assert!(
+        p.handle(Input::ProbePassed(id), 330).is_empty(),
+        "a late second answer is ignored"
+    );
+}

@@ -42,7 +42,11 @@ fn backoff_ceiling_doubles_per_failed_attempt_up_to_the_cap() {
     let (mut id, _) = open_policy(&mut p, 0);
     let mut delays = Vec::new();
     for step in 0..9 {
-        let cmds = p.handle(Input::Closed(id, Channel::Events), step);
+        let cmds = if step == 0 {
+            p.handle(Input::Closed(id, Channel::Events), step)
+        } else {
+            fail_before_open(&mut p, id, Channel::Events, step)
+        };
         let (retry, delay) = timer(&cmds, TimerKind::Retry);
         delays.push(delay);
         id = connection(&p.handle(Input::TimerFired(retry), step));
@@ -87,12 +91,12 @@ fn connects_that_keep_failing_before_opening_fetch_a_new_token() {
     );
     let id = connection(&p.handle(Input::TimerFired(retry), 1));
     let (retry, _) = timer(
-        &p.handle(Input::Closed(id, Channel::Events), 2),
+        &fail_before_open(&mut p, id, Channel::Events, 2),
         TimerKind::Retry,
     );
     let id = connection(&p.handle(Input::TimerFired(retry), 3));
     let (retry, _) = timer(
-        &p.handle(Input::Closed(id, Channel::Events), 4),
+        &fail_before_open(&mut p, id, Channel::Events, 4),
         TimerKind::Retry,
     );
     let cmds = p.handle(Input::TimerFired(retry), 5);
@@ -177,7 +181,7 @@ fn user_retry_skips_the_backoff_wait_and_a_tick_runs_an_overdue_retry() {
         matches!(cmds[..], [Command::Connect { .. }, _]),
         "connects at once: {cmds:?}"
     );
-    p.handle(Input::Closed(connection(&cmds), Channel::Events), 10);
+    fail_before_open(&mut p, connection(&cmds), Channel::Events, 10);
     assert!(
         p.handle(Input::Tick, 11).is_empty(),
         "the retry is not due yet"
