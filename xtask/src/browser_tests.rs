@@ -95,6 +95,7 @@ pub fn wasm_command(
             format!("127.0.0.1:{page_port}"),
         )
         .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", caps)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
         .envs(servers.wasm_env());
     Ok(cmd)
 }
