@@ -60,4 +60,4 @@ pub const END_REASON_AGENT: &str = "agent_ended";
 pub const DEFAULT_RETRY_AFTER_S: u64 = 1;
 
 /// Largest N accepted by the scripted agent's `/stream <N>` command.
-pub const MAX_STREAM_DELTAS: usize = 10_000;
+pub const MAX_STREAM_DELTAS: usize = 50_000;

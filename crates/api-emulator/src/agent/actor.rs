@@ -6,12 +6,27 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 
 use super::script::{plan_reply, Reply, Step};
 use super::split::split_deltas;
 use crate::assumptions::{END_REASON_AGENT, END_REASON_USER, GREETING, RECORDING_NOTICE};
 use crate::ids;
 use crate::state::{AppState, EventLog, Status};
+
+/// How far behind its schedule the pace may fall and still catch up with a burst.
+const CATCH_UP: Duration = Duration::from_millis(5);
+
+/// When the next delta of a reply goes out, given the previous one's slot. Slots are kept on a
+/// schedule (previous slot + pace), not as a sleep after each delta, so timer rounding does not
+/// slow the pace down and sub-millisecond paces keep their average rate. Far behind schedule
+/// (the pace just changed, or the machine stalled) it starts afresh from `now`.
+fn next_slot(previous: Option<Instant>, now: Instant, pace: Duration) -> Instant {
+    match previous {
+        Some(slot) if slot + (pace * 4).max(CATCH_UP) >= now => slot + pace,
+        _ => now + pace,
+    }
+}
 
 /// What a client asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -139,17 +154,22 @@ impl Actor {
         }
     }
 
-    async fn pause(&self) {
+    /// Waits for the next delta's slot (see [`next_slot`]).
+    async fn pause(&self, next: &mut Option<Instant>) {
         let pace = self.state.delta_interval(&self.id);
-        if pace > Duration::ZERO {
-            tokio::time::sleep(pace).await;
-        } else {
+        if pace == Duration::ZERO {
+            *next = None;
             tokio::task::yield_now().await;
+            return;
         }
+        let slot = next_slot(*next, Instant::now(), pace);
+        *next = Some(slot);
+        tokio::time::sleep_until(slot).await;
     }
 
     async fn say(&self, reply: &Reply) {
         let generation_id = ids::generation_id();
+        let mut next = None;
         for step in &reply.steps {
             match step {
                 Step::Notice(text) => {
@@ -158,7 +178,7 @@ impl Actor {
                 }
                 Step::Say(parts) => {
                     for part in parts {
-                        self.pause().await;
+                        self.pause(&mut next).await;
                         self.log.append(json!({
                             "type": "agent.message.delta",
                             "text_delta": part,
@@ -176,7 +196,7 @@ impl Actor {
                         "type": "agent.tool_call.created",
                         "call_id": call_id, "name": name, "arguments": arguments,
                     }));
-                    self.pause().await;
+                    self.pause(&mut next).await;
                     self.log.append(json!({
                         "type": "agent.tool_call.returned",
                         "call_id": call_id, "name": name, "arguments": arguments,
@@ -210,5 +230,32 @@ impl Actor {
             self.log
                 .append(json!({ "type": "conversation.ended", "reason": reason }));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_follow_the_schedule_even_when_each_wait_overshoots() {
+        let pace = Duration::from_micros(500);
+        let start = Instant::now();
+        let mut slot = next_slot(None, start, pace);
+        assert_eq!(slot, start + pace);
+        // The timer woke each slot 0.9 ms late: the schedule still advances by the pace, so
+        // 100 deltas take 50 ms on average, not 140 ms.
+        for _ in 0..99 {
+            slot = next_slot(Some(slot), slot + Duration::from_micros(900), pace);
+        }
+        assert_eq!(slot, start + pace * 100);
+    }
+
+    #[test]
+    fn far_behind_the_schedule_starts_afresh() {
+        let pace = Duration::from_millis(2);
+        let start = Instant::now();
+        let late = start + Duration::from_secs(1);
+        assert_eq!(next_slot(Some(start), late, pace), late + pace);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Rules, checked on the text (case-insensitive for keywords):
 //! - `/echo <text>`: reply exactly `<text>`;
-//! - `/stream <N>` (1 ≤ N ≤ 10 000): reply with N deltas `w1 `, `w2 `, …, `wN`;
+//! - `/stream <N> [<P>]` (1 ≤ N ≤ 50 000): reply with N deltas `w1 `, `w2 `, …, `wN`; with P, every
+//!   P-th word ends its paragraph (`wK\n\n` instead of `wK `), like the paragraphs of a long answer;
 //! - contains "notice": an `agent.notice.sent` first;
 //! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
 //!   "Your order `<ID>` has shipped and will arrive in 2 business days." (`<ID>` = the first word
@@ -76,13 +77,15 @@ fn order_id(text: &str) -> String {
         .unwrap_or_else(|| "A-1001".to_string())
 }
 
-fn stream_reply(n: usize) -> Reply {
+fn stream_reply(n: usize, paragraph: Option<usize>) -> Reply {
     let parts = (1..=n)
         .map(|i| {
-            if i < n {
-                format!("w{i} ")
-            } else {
+            if i == n {
                 format!("w{i}")
+            } else if paragraph.is_some_and(|p| i % p == 0) {
+                format!("w{i}\n\n")
+            } else {
+                format!("w{i} ")
             }
         })
         .collect();
@@ -90,6 +93,18 @@ fn stream_reply(n: usize) -> Reply {
         steps: vec![Step::Say(parts)],
         ends: false,
     }
+}
+
+/// `<N> [<P>]` of a `/stream` command, when valid.
+fn stream_args(rest: &str) -> Option<(usize, Option<usize>)> {
+    let mut words = rest.split_whitespace();
+    let n = words.next()?.parse::<usize>().ok()?;
+    let paragraph = match words.next() {
+        Some(p) => Some(p.parse::<usize>().ok().filter(|p| *p > 0)?),
+        None => None,
+    };
+    let valid = words.next().is_none() && (1..=MAX_STREAM_DELTAS).contains(&n);
+    valid.then_some((n, paragraph))
 }
 
 /// Plans the reply to a user message.
@@ -103,12 +118,8 @@ pub fn plan_reply(text: &str) -> Reply {
             };
         }
     }
-    if let Some(rest) = text.strip_prefix("/stream ") {
-        if let Ok(n) = rest.trim().parse::<usize>() {
-            if (1..=MAX_STREAM_DELTAS).contains(&n) {
-                return stream_reply(n);
-            }
-        }
+    if let Some((n, paragraph)) = text.strip_prefix("/stream ").and_then(stream_args) {
+        return stream_reply(n, paragraph);
     }
     let lower = text.to_lowercase();
     let mut steps = Vec::new();
@@ -166,6 +177,26 @@ mod tests {
             ])]
         );
         assert_eq!(r.text(), "w1 w2 w3 w4 w5");
+    }
+
+    #[test]
+    fn stream_with_a_paragraph_length_ends_every_pth_word_with_a_blank_line() {
+        let r = plan_reply("/stream 5 2");
+        assert_eq!(r.text(), "w1 w2\n\nw3 w4\n\nw5");
+        assert_eq!(plan_reply("/stream 2 5").text(), "w1 w2");
+    }
+
+    #[test]
+    fn stream_arguments_out_of_range_are_plain_text() {
+        for bad in [
+            "/stream 5 0",
+            "/stream 5 x",
+            "/stream 5 2 9",
+            "/stream 50001",
+        ] {
+            assert!(!plan_reply(bad).text().starts_with('w'), "{bad}");
+        }
+        assert!(plan_reply("/stream 50000").text().ends_with("w50000"));
     }
 
     #[test]

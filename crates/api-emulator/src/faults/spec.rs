@@ -13,7 +13,7 @@ pub enum Transport {
 }
 
 /// One fault, tagged by `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultSpec {
     /// End the next SSE stream (of the conversation, or any) after N more events.
@@ -57,8 +57,8 @@ pub enum FaultSpec {
     },
     /// Change the pause between agent deltas (until faults are cleared).
     SlowAgent {
-        /// Pause in milliseconds.
-        delta_interval_ms: u64,
+        /// Pause in milliseconds; fractions allowed (0.5 = 2,000 deltas/s), at most 60 000.
+        delta_interval_ms: f64,
         /// Limit to one conversation.
         #[serde(default)]
         conversation_id: Option<String>,

@@ -13,6 +13,9 @@ use crate::faults::{FaultSpec, Transport};
 use crate::ids;
 use crate::state::AppState;
 
+/// The slowest agent pace `slow_agent` accepts.
+const MAX_PACE: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Header carrying the admin key.
 pub const ADMIN_HEADER: &str = "x-emulator-admin-key";
 
@@ -99,7 +102,15 @@ pub async fn post_fault(
             delta_interval_ms,
             conversation_id,
         } => {
-            let pace = std::time::Duration::from_millis(*delta_interval_ms);
+            let pace = std::time::Duration::try_from_secs_f64(delta_interval_ms / 1000.0)
+                .ok()
+                .filter(|pace| *pace <= MAX_PACE)
+                .ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "Invalid fault: delta_interval_ms must be between 0 and {} (got {delta_interval_ms}).",
+                        MAX_PACE.as_millis()
+                    ))
+                })?;
             state.faults().set_slow(conversation_id.clone(), pace);
         }
         FaultSpec::MalformedFrame {

@@ -192,3 +192,22 @@ async fn the_record_holds_events_and_a_transcript() {
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn slow_agent_takes_fractional_milliseconds_and_refuses_impossible_paces() {
+    let app = app();
+    for ok in [json!(0.5), json!(0), json!(20), json!(60_000)] {
+        let fault = json!({"kind": "slow_agent", "delta_interval_ms": ok});
+        let r = send(&app, admin(Method::POST, "/_emulator/faults", Some(fault))).await;
+        assert_eq!(r.status, StatusCode::OK, "{ok}: {}", r.text);
+    }
+    for bad in [json!(-1), json!(60_001), json!(1e300)] {
+        let fault = json!({"kind": "slow_agent", "delta_interval_ms": bad});
+        let r = send(&app, admin(Method::POST, "/_emulator/faults", Some(fault))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.text);
+        assert!(r.text.contains("delta_interval_ms"), "{bad}: {}", r.text);
+    }
+    let fault = json!({"kind": "slow_agent", "delta_interval_ms": "fast"});
+    let r = send(&app, admin(Method::POST, "/_emulator/faults", Some(fault))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+}
