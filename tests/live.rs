@@ -440,6 +440,25 @@ async fn hostile_agent_text_stays_text() {
 }
 
 #[wasm_bindgen_test]
+async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() {
+    let chat = open_chat().await;
+    chat.send("/stream 12 5");
+    let text = chat.completed_reply("w1 w2").await;
+    assert_eq!(text, "w1 w2 w3 w4 w5\n\nw6 w7 w8 w9 w10\n\nw11 w12");
+    let row = chat.agent_rows("w1 w2").pop().expect("the reply row");
+    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-para")
+        .iter()
+        .map(|p| p.dyn_ref::<web_sys::HtmlElement>().unwrap().inner_text())
+        .collect();
+    assert_eq!(
+        paragraphs,
+        ["w1 w2 w3 w4 w5", "w6 w7 w8 w9 w10", "w11 w12"],
+        "one paragraph per blank-line block, the blank lines hidden from layout"
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
 async fn tool_calls_and_notices_get_their_own_rows() {
     let chat = open_chat().await;
     chat.send("Please send a notice about order A-1001");

@@ -46,7 +46,13 @@ async function layout(page, chat) {
     return {
       logOverflowX: log.scrollWidth - log.clientWidth,
       pageOverflowX: document.documentElement.scrollWidth - window.innerWidth,
-      elementsInBubbles: bubbles.reduce((n, b) => n + b.children.length, 0),
+      // Bubbles hold text only: agent text in the widget's own paragraphs (`p.oc-para`, each but
+      // the last ending in a hidden `span.oc-break` holding the blank line), nothing else.
+      elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => !(
+        (e.matches('p.oc-para') && e.parentElement === b)
+        || (e.matches('span.oc-break') && e.parentElement.parentElement === b
+          && e.textContent === '\n\n' && !e.firstElementChild && e === e.parentElement.lastChild)
+      )).length, 0),
       foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,a,form,input,meta,base,math,details,body,textarea')].map((e) => e.tagName),
       foreignInShadow: root === document ? 0 : root.querySelectorAll('script,iframe,object,embed,meta,base').length,
       foreignInDocument: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv]').length,

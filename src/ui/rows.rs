@@ -1,9 +1,11 @@
 //! One transcript row. The row's kind never changes, so it is read once; only its text and
 //! status are reactive. All text is rendered as text nodes, never parsed as HTML.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::clock::{clock_time, iso_time};
+use super::stream_text::stream_text;
 use crate::transcript::{Entry, EntryKind, ToolCallStatus, UserStatus};
 
 fn timestamp(entry: RwSignal<Entry>) -> impl IntoView {
@@ -65,11 +67,14 @@ fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
 }
 
 fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
-    let text = move || match &entry.read().kind {
-        EntryKind::Agent(m) => m.text.clone(),
-        _ => String::new(),
-    };
     let done = move || matches!(&entry.read().kind, EntryKind::Agent(m) if m.done);
+    let bubble = NodeRef::<html::Div>::new();
+    stream_text(bubble, move |f| {
+        entry.with(|e| match &e.kind {
+            EntryKind::Agent(m) => f(&m.text),
+            _ => f(""),
+        })
+    });
     view! {
         <div
             class="oc-row oc-row-agent"
@@ -78,7 +83,7 @@ fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
             data-done=move || if done() { "true" } else { "false" }
             aria-busy=move || if done() { "false" } else { "true" }
         >
-            <div class="oc-bubble">{text}</div>
+            <div class="oc-bubble" node_ref=bubble></div>
             <div class="oc-meta">{timestamp(entry)}</div>
         </div>
     }
