@@ -124,6 +124,10 @@ impl Driver {
     /// both reorder deltas and move the resume cursor past unseen events), so the socket's
     /// events are only checked for `server.error`, which may concern a message we sent.
     pub(crate) fn socket_frame(&self, text: &str) {
+        // Every delta comes this way too: skip parsing the frames that cannot be an error.
+        if !text.contains("server.error") {
+            return;
+        }
         let Ok(event) = crate::protocol::Event::from_json(text) else {
             return;
         };
