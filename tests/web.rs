@@ -415,3 +415,42 @@ async fn without_persist_nothing_is_stored() {
         "sessionStorage stays empty unless persist is set"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_long_transcript_comes_in_chunks_and_stays_scrolled_to_the_newest_row() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    // The inline panel fills its root; give the root a height, as a page would.
+    let chat = expect_testid(&root, "operator-chat");
+    let chat: &web_sys::HtmlElement = chat.unchecked_ref();
+    chat.style().set_property("height", "400px").unwrap();
+    let composer = expect_testid(&root, "composer");
+    for i in 1..=40 {
+        type_text(&composer, &format!("message {i}"));
+        key_down(&composer, "Enter", false);
+    }
+    settle().await;
+    let users = rows(&root, "user");
+    assert_eq!(users.len(), 40, "every message has its row");
+    assert_eq!(row_text(&users[39]), "message 40", "in order");
+    let chunks: Vec<usize> = all(&root, ".oc-chunk")
+        .iter()
+        .map(|c| c.child_element_count() as usize)
+        .collect();
+    assert_eq!(chunks, [32, 8], "rows are grouped in chunks of 32");
+    let log = expect_testid(&root, "transcript");
+    assert!(
+        log.scroll_height() > log.client_height(),
+        "the transcript overflows"
+    );
+    assert!(
+        log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
+        "the newest row is in view: top {} + height {} < {}",
+        log.scroll_top(),
+        log.client_height(),
+        log.scroll_height()
+    );
+}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::clock::client_prefix;
 use super::composer::Composer;
 use super::driver::{Callbacks, Driver};
+use super::follow::Follow;
 use super::header::Header;
 use super::persist::Persist;
 use super::rows::Row;
@@ -15,9 +16,6 @@ use super::view_model::ViewModel;
 use crate::connection::{ConnectionState, Input};
 use crate::token::{TokenError, TokenFuture};
 use crate::transport::SessionEndpoint;
-
-/// How close to the bottom (px) the transcript counts as "following" new messages.
-const PINNED_SLACK_PX: i32 = 48;
 
 /// Retries after which a dropped connection is shown in the error line (with Retry).
 const SHOW_RECONNECTING_AFTER: u32 = 3;
@@ -128,7 +126,7 @@ pub fn OperatorChat(
     let launcher_ref = NodeRef::<html::Button>::new();
     let textarea_ref = NodeRef::<html::Textarea>::new();
     let log_ref = NodeRef::<html::Div>::new();
-    let pinned = RwSignal::new(true);
+    let follow = Follow::new(log_ref);
     let panel_id = format!("oc-panel-{}", client_prefix());
 
     Effect::new(move |_| {
@@ -142,16 +140,15 @@ pub fn OperatorChat(
     });
     // Follow new rows and streaming text while the reader is at the bottom.
     Effect::new(move |_| {
-        vm.rows
-            .with(|rows| rows.last().map(|row| row.entry.track()));
+        vm.chunks.with(|chunks| {
+            chunks.last().map(|chunk| {
+                chunk
+                    .rows
+                    .with(|rows| rows.last().map(|row| row.entry.track()))
+            })
+        });
         vm.busy.track();
-        if pinned.get_untracked() {
-            request_animation_frame(move || {
-                if let Some(log) = log_ref.try_get_untracked().flatten() {
-                    log.set_scroll_top(log.scroll_height());
-                }
-            });
-        }
+        follow.content_changed();
     });
 
     // Timers may have been throttled in a background tab; going online again skips the wait.
@@ -193,7 +190,7 @@ pub fn OperatorChat(
     let error_text =
         Signal::derive(move || error_message(vm.error.get().as_ref(), &vm.state.read()));
     let on_send = Callback::new(move |text: String| {
-        pinned.set(true);
+        follow.pin();
         driver.with_value(|d| d.send_text(&text));
     });
     let on_close = (!inline).then(|| Callback::new(move |()| set_open(false)));
@@ -267,15 +264,14 @@ pub fn OperatorChat(
                     aria-label="Conversation"
                     tabindex="0"
                     node_ref=log_ref
-                    on:scroll=move |_| {
-                        if let Some(log) = log_ref.get_untracked() {
-                            let bottom = log.scroll_top() + log.client_height();
-                            pinned.set(bottom >= log.scroll_height() - PINNED_SLACK_PX);
-                        }
-                    }
+                    on:scroll=move |_| follow.on_scroll()
                 >
-                    <For each=move || vm.rows.get() key=|row| row.key let:row>
-                        <Row entry=row.entry />
+                    <For each=move || vm.chunks.get() key=|chunk| chunk.key let:chunk>
+                        <div class="oc-chunk">
+                            <For each=move || chunk.rows.get() key=|row| row.key let:row>
+                                <Row entry=row.entry />
+                            </For>
+                        </div>
                     </For>
                     <div
                         class="oc-typing"

@@ -7,6 +7,10 @@ use crate::transcript::{ConversationStatus, Entry, Transcript};
 
 use super::types::ChatError;
 
+/// Rows per chunk. The transcript is rendered as chunks of rows, so appending a row diffs one
+/// chunk's rows, and the browser checks and lays out a few chunks, not every row, per frame.
+pub(crate) const CHUNK_ROWS: usize = 32;
+
 /// One rendered transcript row: a stable key for `<For>` and the row's own signal, so an update
 /// re-renders only that row.
 #[derive(Debug, Clone, Copy)]
@@ -17,11 +21,22 @@ pub(crate) struct RowHandle {
     pub entry: RwSignal<Entry>,
 }
 
+/// Up to [`CHUNK_ROWS`] consecutive rows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChunkHandle {
+    /// Unique across "new chat" restarts: `epoch << 32 | chunk index`.
+    pub key: u64,
+    /// The chunk's rows, oldest first; only the last chunk grows.
+    pub rows: RwSignal<Vec<RowHandle>>,
+}
+
 /// Everything the view reads. All handles are `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ViewModel {
-    /// The rows, oldest first; only grows (new rows are appended) until a restart.
-    pub rows: RwSignal<Vec<RowHandle>>,
+    /// The rows in chunks, oldest first; only grows (rows are appended) until a restart.
+    pub chunks: RwSignal<Vec<ChunkHandle>>,
+    /// How many rows the chunks hold.
+    rendered: StoredValue<usize>,
     /// The connection state.
     pub state: RwSignal<ConnectionState>,
     /// Whether the agent is answering (typing indicator).
@@ -35,7 +50,8 @@ pub(crate) struct ViewModel {
 impl ViewModel {
     pub(crate) fn new() -> Self {
         ViewModel {
-            rows: RwSignal::new(Vec::new()),
+            chunks: RwSignal::new(Vec::new()),
+            rendered: StoredValue::new(0),
             state: RwSignal::new(ConnectionState::Idle),
             busy: RwSignal::new(false),
             ended: RwSignal::new(false),
@@ -44,27 +60,46 @@ impl ViewModel {
     }
 
     /// Brings the signals up to date with `transcript`: re-sets the rows in `dirty` that are
-    /// already rendered and appends the new ones in one update.
+    /// already rendered and appends the new ones, one update per chunk touched.
     pub(crate) fn sync(&self, transcript: &Transcript, dirty: &[usize], epoch: u32) {
         let entries = transcript.entries();
-        let rendered = self.rows.with_untracked(Vec::len);
-        self.rows.with_untracked(|rows| {
-            for &index in dirty {
-                if let (Some(row), Some(entry)) = (rows.get(index), entries.get(index)) {
+        let rendered = self.rendered.get_value();
+        self.chunks.with_untracked(|chunks| {
+            for &index in dirty.iter().filter(|&&i| i < rendered) {
+                let row = chunks.get(index / CHUNK_ROWS).and_then(|chunk| {
+                    chunk
+                        .rows
+                        .with_untracked(|rows| rows.get(index % CHUNK_ROWS).copied())
+                });
+                if let (Some(row), Some(entry)) = (row, entries.get(index)) {
                     row.entry.set(entry.clone());
                 }
             }
         });
-        if entries.len() > rendered {
-            self.rows.update(|rows| {
-                for (index, entry) in entries.iter().enumerate().skip(rendered) {
-                    rows.push(RowHandle {
-                        key: (u64::from(epoch) << 32) | index as u64,
-                        entry: RwSignal::new(entry.clone()),
-                    });
+        let mut index = rendered;
+        while index < entries.len() {
+            let chunk = index / CHUNK_ROWS;
+            let end = entries.len().min((chunk + 1) * CHUNK_ROWS);
+            let new_rows = entries[index..end]
+                .iter()
+                .zip(index..)
+                .map(|(entry, i)| RowHandle {
+                    key: (u64::from(epoch) << 32) | i as u64,
+                    entry: RwSignal::new(entry.clone()),
+                });
+            match self.chunks.with_untracked(|c| c.get(chunk).copied()) {
+                Some(handle) => handle.rows.update(|rows| rows.extend(new_rows)),
+                None => {
+                    let handle = ChunkHandle {
+                        key: (u64::from(epoch) << 32) | chunk as u64,
+                        rows: RwSignal::new(new_rows.collect()),
+                    };
+                    self.chunks.update(|chunks| chunks.push(handle));
                 }
-            });
+            }
+            index = end;
         }
+        self.rendered.set_value(entries.len());
         let busy = transcript.agent_streaming() || transcript.awaiting_agent();
         if self.busy.get_untracked() != busy {
             self.busy.set(busy);
@@ -77,7 +112,8 @@ impl ViewModel {
 
     /// Forgets every row (for "Start new chat").
     pub(crate) fn reset(&self) {
-        self.rows.set(Vec::new());
+        self.chunks.set(Vec::new());
+        self.rendered.set_value(0);
         self.busy.set(false);
         self.ended.set(false);
         self.error.set(None);
