@@ -15,18 +15,26 @@ const servers = {
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
 
-/** Agent paces. The emulator takes whole milliseconds, so 1 ms (1,000/s) is the fastest paced
- * setting and 0 means unpaced (as fast as the emulator produces them, a burst); it streams at
- * most 10,000 deltas per reply. Each run asks for nominal rate × SECONDS deltas. */
-const MAX_DELTAS = 10_000;
+/** Agent paces: nominal rate × SECONDS deltas each. The emulator keeps deltas on a schedule
+ * (fractional milliseconds allowed), so 0.5 ms is 2,000/s on average; 0 means unpaced (a burst, as
+ * fast as it produces them). Replies are words `wK` in paragraphs of PARAGRAPH words, like a long
+ * answer; one row streams a single unbroken paragraph for comparison. */
+const PARAGRAPH = 50;
 const RATES = [
-  { label: 'nominal 50/s', interval_ms: 20, deltas: Math.min(MAX_DELTAS, 50 * SECONDS) },
-  { label: 'nominal 500/s', interval_ms: 2, deltas: Math.min(MAX_DELTAS, 500 * SECONDS) },
-  { label: 'nominal 1,000/s', interval_ms: 1, deltas: Math.min(MAX_DELTAS, 1000 * SECONDS) },
-  { label: 'unpaced burst', interval_ms: 0, deltas: Math.min(MAX_DELTAS, 2000 * SECONDS) },
+  { label: 'nominal 50/s', interval_ms: 20, deltas: 50 * SECONDS, paragraph: PARAGRAPH },
+  { label: 'nominal 500/s', interval_ms: 2, deltas: 500 * SECONDS, paragraph: PARAGRAPH },
+  { label: 'nominal 500/s, one paragraph', interval_ms: 2, deltas: 500 * SECONDS, paragraph: null },
+  { label: 'nominal 2,000/s', interval_ms: 0.5, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
+  { label: 'unpaced burst', interval_ms: 0, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
 ];
 
-const expectedText = (n) => Array.from({ length: n }, (_, i) => `w${i + 1}`).join(' ');
+/** The text `/stream n [paragraph]` replies with (see the emulator's script.rs). */
+const expectedText = (n, paragraph) =>
+  Array.from({ length: n }, (_, i) => {
+    const k = i + 1;
+    if (k === n) return `w${k}`;
+    return paragraph && k % paragraph === 0 ? `w${k}\n\n` : `w${k} `;
+  }).join('');
 
 async function streamRun(browser, rate) {
   const context = await browser.newContext();
@@ -42,20 +50,25 @@ async function streamRun(browser, rate) {
     const limitMs = Math.max(60_000, n * Math.max(rate.interval_ms, 1) * 4);
     const timedOut = await page
       .evaluate(
-        async ({ n, limitMs }) => {
+        async ({ n, limitMs, paragraph }) => {
           const B = window.__bench;
           B.resetStream(n);
-          B.handle.send(`/stream ${n}`);
+          B.handle.send(paragraph ? `/stream ${n} ${paragraph}` : `/stream ${n}`);
           const limit = new Promise((r) => setTimeout(() => r(true), limitMs));
           return Promise.race([B.untilPainted(n).then(() => false), limit]);
         },
-        { n, limitMs },
+        { n, limitMs, paragraph: rate.paragraph },
       );
     if (!timedOut) await agentIdle(page);
     const r = await page.evaluate((n) => {
       const B = window.__bench;
       B.stopTicking();
       const latencies = [];
+      // Frames to paint: rendering steps (rAF callbacks, stamped when they ran) after the
+      // delta's arrival up to its paint; 1 = painted in the first frame after it arrived.
+      const frameRuns = B.frameRuns;
+      const framesToPaint = [];
+      let f = 0;
       let missing = 0;
       let unpainted = 0;
       let first = Infinity;
@@ -69,7 +82,13 @@ async function streamRun(browser, rate) {
           last = Math.max(last, a);
         }
         if (p === 0) unpainted += 1;
-        if (a > 0 && p > 0) latencies.push(p - a);
+        if (a > 0 && p > 0) {
+          latencies.push(p - a);
+          while (f < frameRuns.length && frameRuns[f] <= a) f += 1;
+          let g = f;
+          while (g < frameRuns.length && frameRuns[g] <= p) g += 1;
+          framesToPaint.push(g - f);
+        }
       }
       const lastPaint = Math.max(...B.painted);
       const longtasks = B.longtasks.filter(([s, d]) => s + d >= first && s <= lastPaint);
@@ -78,6 +97,7 @@ async function streamRun(browser, rate) {
       return {
         text: B.lastAgentText(),
         latencies_ms: latencies,
+        frames_to_paint: framesToPaint,
         missing,
         unpainted,
         arrival_span_ms: last - first,
@@ -87,7 +107,7 @@ async function streamRun(browser, rate) {
         frame_intervals_ms: intervals,
       };
     }, n);
-    const textOk = r.text.trim() === expectedText(n);
+    const textOk = r.text === expectedText(n, rate.paragraph);
     const achieved = r.arrival_span_ms > 0 ? ((n - r.missing - 1) / r.arrival_span_ms) * 1000 : null;
     watcher.stop();
     const wire = await watcher.done;

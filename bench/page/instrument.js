@@ -6,6 +6,8 @@
     eventsUrls: [],
     longtasks: [],
     frames: [],
+    /** When each frame's rAF callbacks ran (performance.now(), unlike the frame's timestamp). */
+    frameRuns: [],
     /** Stream deltas `wK`: arrival time by K, paint time by K. */
     arrivals: new Float64Array(0),
     painted: new Float64Array(0),
@@ -19,7 +21,7 @@
   };
   window.__bench = B;
 
-  const DELTA = /"text_delta":"w(\d+) ?"/;
+  const DELTA = /"text_delta":"w(\d+)(?: |\\n\\n)?"/;
   const TYPE = /"type":"([a-z_.]+)"/;
   function onFrame(data, t) {
     const m = DELTA.exec(data);
@@ -54,11 +56,14 @@
     B.longtasksUnsupported = true;
   }
 
-  /** The last transcript row, in O(1): rows are the transcript's children, before the typing
-   * indicator (a query over all rows would make this instrument cost more with more rows). */
+  /** The last transcript row, in O(1): rows are in chunks (the transcript's children), the
+   * last chunk just before the typing indicator (a query over all rows would make this
+   * instrument cost more with more rows). */
   function lastRow() {
     if (!B.typing?.isConnected) B.typing = B.root?.querySelector('[data-testid="typing"]');
-    return B.typing?.previousElementSibling ?? null;
+    let chunk = B.typing?.previousElementSibling ?? null;
+    while (chunk && !chunk.lastElementChild) chunk = chunk.previousElementSibling;
+    return chunk?.lastElementChild ?? null;
   }
   function lastAgentBubble() {
     const row = lastRow();
@@ -110,9 +115,11 @@
     B.rowBefore = lastRow();
     B.longtasks.length = 0;
     B.frames.length = 0;
+    B.frameRuns = [];
     B.ticking = true;
     const tick = (t) => {
       B.frames.push(t);
+      B.frameRuns.push(performance.now());
       if (B.ticking) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);

@@ -13,6 +13,21 @@ pub const FRAME_MS: f64 = 1000.0 / 60.0;
 /// The rate at which the p99 target applies (deltas per second).
 const TARGET_RATE: f64 = 500.0;
 
+/// A pace's figures the target is judged on.
+struct Judged {
+    label: String,
+    rate: f64,
+    p99_ms: f64,
+    p99_frames: f64,
+}
+
+/// The share of a run's deltas painted in the first frame after they arrived.
+fn next_frame_share(run: &Value) -> Option<f64> {
+    let frames = nums(run, "frames_to_paint");
+    let n = frames.len();
+    (n > 0).then(|| frames.into_iter().filter(|f| *f <= 1.0).count() as f64 / n as f64)
+}
+
 struct Pace<'a> {
     label: String,
     interval_ms: f64,
@@ -54,6 +69,8 @@ pub fn section(raw: &Value) -> Section {
             "received deltas/s",
             "p50 ms",
             "p99 ms",
+            "painted in next frame",
+            "p99 frames",
             "long tasks / run",
             "longest task ms",
             "frame interval ms",
@@ -62,12 +79,16 @@ pub fn section(raw: &Value) -> Section {
     );
     let mut json_rows = Vec::new();
     let (mut p50_series, mut p99_series) = (Vec::new(), Vec::new());
-    let mut judged: Vec<(f64, f64, String)> = Vec::new();
+    let mut judged: Vec<Judged> = Vec::new();
     for p in by_pace(raw) {
         let emitted = spread(&p.runs, |r| num(r, "emitted_per_s"));
         let received = spread(&p.runs, |r| num(r, "achieved_per_s"));
         let p50 = spread(&p.runs, |r| latency(r, |s| s.p50));
         let p99 = spread(&p.runs, |r| latency(r, |s| s.p99));
+        let next_frame = spread(&p.runs, next_frame_share);
+        let p99_frames = spread(&p.runs, |r| {
+            Summary::of(nums(r, "frames_to_paint")).map(|s| s.p99)
+        });
         let long = spread(&p.runs, |r| num(r, "longtask_count"));
         let longest = spread(&p.runs, |r| num(r, "longtask_max_ms"));
         let frames = Summary::of(p.runs.iter().flat_map(|r| nums(r, "frame_intervals_ms")));
@@ -83,6 +104,8 @@ pub fn section(raw: &Value) -> Section {
             show(received, 0),
             show(p50, 1),
             show(p99, 1),
+            next_frame.map_or_else(|| "–".into(), |s| format!("{:.2} %", s.median * 100.0)),
+            show(p99_frames, 0),
             show(long, 0),
             show(longest, 0),
             frames.map_or_else(|| "–".into(), |f| format!("{:.1}", f.p50)),
@@ -98,24 +121,37 @@ pub fn section(raw: &Value) -> Section {
             "pace": p.label, "interval_ms": p.interval_ms, "runs": p.runs.len(),
             "emitted_per_s": s(emitted), "received_per_s": s(received),
             "latency_p50_ms": s(p50), "latency_p99_ms": s(p99),
+            "painted_in_next_frame": s(next_frame), "frames_to_paint_p99": s(p99_frames),
             "longtasks_per_run": s(long), "longest_task_ms": s(longest),
             "frame_interval_p50_ms": frames.map(|f| f.p50),
             "text_complete_runs": complete, "deltas_not_received": missing,
         }));
-        if let (Some(e), Some(p99)) = (emitted, p99) {
-            judged.push((e.median, p99.median, p.label.clone()));
+        if let (Some(e), Some(p99), Some(frames)) = (emitted, p99, p99_frames) {
+            judged.push(Judged {
+                label: p.label.clone(),
+                rate: e.median,
+                p99_ms: p99.median,
+                p99_frames: frames.median,
+            });
         }
     }
-    // The target is judged on the pace whose emitted rate came closest to 500/s, by name.
-    if let Some((rate, p99, label)) = judged.iter().min_by(|a, b| {
-        (a.0 - TARGET_RATE)
+    // The target is judged on the pace whose emitted rate came closest to 500/s.
+    if let Some(j) = judged.iter().min_by(|a, b| {
+        (a.rate - TARGET_RATE)
             .abs()
-            .total_cmp(&(b.0 - TARGET_RATE).abs())
+            .total_cmp(&(b.rate - TARGET_RATE).abs())
     }) {
         t.note(format!(
-            "Target p99 ≤ one frame ({FRAME_MS:.1} ms) at {TARGET_RATE:.0} deltas/s, judged on the \
-             pace that came closest ({label}, {rate:.0} deltas/s emitted): p99 {p99:.1} ms, {}.",
-            if *p99 <= FRAME_MS { "met" } else { "not met" },
+            "Target p99 within one frame at {TARGET_RATE:.0} deltas/s, judged on the pace that came \
+             closest ({}, {:.0} deltas/s emitted): p99 {:.0} frame(s) from arrival to paint, {}. \
+             In milliseconds its p99 is {:.1} ms: that includes the wait for the next frame (up \
+             to {FRAME_MS:.1} ms at 60 Hz, more when the machine skips a frame), so no renderer \
+             that paints on frames can stay under {FRAME_MS:.1} ms at p99.",
+            j.label,
+            j.rate,
+            j.p99_frames,
+            if j.p99_frames <= 1.0 { "met" } else { "not met" },
+            j.p99_ms,
         ));
     }
     t.note(
@@ -125,14 +161,18 @@ pub fn section(raw: &Value) -> Section {
          Per run p50/p99 over every delta; cells are the median over runs (min–max).",
     );
     t.note(
-        "Pace: the emulator's `slow_agent` takes whole milliseconds, so 2,000/s cannot be \
-         requested: 1 ms (nominal 1,000/s) is its fastest paced setting, and 0 ms (unpaced) sends \
-         as fast as it can (a burst). Its timer sleeps round up, so the rates achieved are below \
-         nominal; they are what the table shows: `emitted` is measured by a second reader of the \
-         same events stream in node (wire arrival), `received` from the page's dispatch times. \
-         Each run streams nominal rate × 10 s deltas, at most the emulator's 10,000 per reply \
-         (so the 1 ms and unpaced runs stream 10,000). `text complete`: the final bubble text \
-         equals `w1 … wN`.",
+        "Frames: the rendering steps (animation-frame callbacks, stamped when they ran) after a \
+         delta's arrival up to and including the one that painted it; 1 = painted in the first \
+         frame after it arrived. `painted in next frame`: the share of deltas with 1.",
+    );
+    t.note(
+        "Pace: the emulator keeps deltas on a schedule (`slow_agent` in fractional ms), so 0.5 ms \
+         is 2,000/s on average even though its timer wakes once a millisecond; 0 ms (unpaced) \
+         sends as fast as it can (a burst). `emitted` is measured by a second reader of the same \
+         events stream in node (wire arrival), `received` from the page's dispatch times. Each \
+         run streams nominal rate × 10 s deltas as words `wK` in paragraphs of 50 words (an \
+         agent's long answer); `one paragraph` streams the same words with no paragraph break. \
+         `text complete`: the final bubble text equals the reply's text exactly.",
     );
     let panel = Panel {
         title: "Streaming: delta arrival → paint latency".into(),
@@ -163,9 +203,14 @@ mod tests {
     use super::*;
 
     fn run(label: &str, lat: &[f64], ok: bool) -> Value {
+        let frames: Vec<f64> = lat
+            .iter()
+            .map(|l| if *l > 20.0 { 2.0 } else { 1.0 })
+            .collect();
         json!({"label": label, "interval_ms": 2, "latencies_ms": lat, "text_ok": ok,
                "emitted_per_s": 480.0, "achieved_per_s": 470.0, "longtask_count": 0,
-               "longtask_max_ms": 0, "frame_intervals_ms": [16.6, 16.8], "missing": 0})
+               "longtask_max_ms": 0, "frame_intervals_ms": [16.6, 16.8], "missing": 0,
+               "frames_to_paint": frames})
     }
 
     #[test]
@@ -177,7 +222,11 @@ mod tests {
         let s = section(&raw);
         let row = &s.tables[0].rows[0];
         assert_eq!(row[0], "2 ms (nominal 500/s)");
-        assert_eq!(row[8], "1/2");
+        assert_eq!(row[10], "1/2");
+        assert_eq!(
+            row[5], "83.33 %",
+            "median of 2/3 and 3/3 painted in the next frame"
+        );
         assert_eq!(s.json[0]["runs"], 2);
         assert!(s.tables[0].notes[0].contains("500 deltas/s"));
         assert_eq!(s.panels[0].series[0].points.len(), 1);
