@@ -12,6 +12,7 @@ mod composer;
 mod driver;
 mod execute;
 mod header;
+mod locale;
 mod notes;
 mod persist;
 mod rows;
