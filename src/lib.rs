@@ -119,8 +119,14 @@ pub mod transcript;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod ui;
+// The texts live beside the view code but are pure, so they are compiled (and tested) natively.
+#[path = "ui/strings.rs"]
+mod strings;
 
 pub use connection::{Command, Conversation, Input};
+/// Every user-visible text of the widget (English by default), for the `strings` prop of
+/// `OperatorChat` and the JS API's `options.locale`.
+pub use strings::Strings;
 #[cfg(target_arch = "wasm32")]
 pub use ui::{
     adopt_styles, ChatError, ChatMessage, MessageRole, OperatorChat, TokenSourceFn, STYLE_CSS,

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use leptos::prelude::*;
 use operator_chat::connection::ConnectionState;
 use operator_chat::token::{TokenError, TokenFuture};
-use operator_chat::{OperatorChat, TokenSourceFn};
+use operator_chat::{OperatorChat, Strings, TokenSourceFn};
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -452,5 +452,121 @@ async fn a_long_transcript_comes_in_chunks_and_stays_scrolled_to_the_newest_row(
         log.scroll_top(),
         log.client_height(),
         log.scroll_height()
+    );
+}
+
+fn french() -> Strings {
+    Strings {
+        open_chat: "Ouvrir la discussion".into(),
+        title: "Discutons".into(),
+        send: "Envoyer".into(),
+        retry: "Réessayer".into(),
+        status_offline: "Hors ligne".into(),
+        error_token_source: "Impossible de démarrer : {message}".into(),
+        ..Strings::default()
+    }
+}
+
+#[wasm_bindgen_test]
+async fn overridden_strings_render_and_the_others_stay_english() {
+    let calls = Rc::new(Cell::new(0));
+    let root = fresh_container();
+    let source = refuses(Rc::clone(&calls));
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <OperatorChat token_source=source strings=french() /> }
+    });
+    settle().await;
+    let launcher = expect_testid(&root, "launcher");
+    assert_eq!(
+        launcher.get_attribute("aria-label").as_deref(),
+        Some("Ouvrir la discussion")
+    );
+    click(&launcher);
+    settle().await;
+    assert_eq!(
+        launcher.get_attribute("aria-label").as_deref(),
+        Some("Close chat"),
+        "a text not overridden stays English"
+    );
+    let panel = expect_testid(&root, "panel");
+    assert_eq!(
+        panel.get_attribute("aria-label").as_deref(),
+        Some("Discutons")
+    );
+    assert_eq!(
+        expect_testid(&root, "send")
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Envoyer")
+    );
+    assert_eq!(
+        expect_testid(&root, "composer")
+            .get_attribute("placeholder")
+            .as_deref(),
+        Some("Write a message…"),
+        "the placeholder stays English"
+    );
+    assert_eq!(
+        expect_testid(&root, "transcript")
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Conversation")
+    );
+
+    let error = expect_testid(&root, "error");
+    wait_for("the error line", 2000.0, || !is_hidden(&error)).await;
+    let message = error
+        .query_selector(".oc-error-text")
+        .unwrap()
+        .expect("the error text");
+    assert_eq!(
+        message.text_content().as_deref(),
+        Some("Impossible de démarrer : chat is closed for this account (forbidden)"),
+        "the translated error, with the token source's message filled in"
+    );
+    assert_eq!(
+        expect_testid(&root, "retry").text_content().as_deref(),
+        Some("Réessayer")
+    );
+    assert_eq!(
+        expect_testid(&root, "status").text_content().as_deref(),
+        Some("Hors ligne")
+    );
+    assert_eq!(
+        expect_testid(&root, "new-chat").text_content().as_deref(),
+        Some("Start new chat")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_title_and_placeholder_props_win_over_the_strings() {
+    let root = fresh_container();
+    let strings = Strings {
+        placeholder: "Écrivez…".into(),
+        ..french()
+    };
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=never_answers()
+                inline=true
+                title="Acme"
+                placeholder="Votre question"
+                strings=strings
+            />
+        }
+    });
+    settle().await;
+    assert_eq!(
+        expect_testid(&root, "panel")
+            .get_attribute("aria-label")
+            .as_deref(),
+        Some("Acme")
+    );
+    assert_eq!(
+        expect_testid(&root, "composer")
+            .get_attribute("placeholder")
+            .as_deref(),
+        Some("Votre question")
     );
 }

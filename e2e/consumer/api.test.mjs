@@ -73,6 +73,9 @@ test('bad options throw Errors that name the option, before touching the element
         ['unknown theme key', { sessionEndpoint: ok, theme: { colour: 'red' } }],
         ['injected theme value', { sessionEndpoint: ok, theme: { accent: 'red; } * { display: none' } }],
         ['unknown locale key', { sessionEndpoint: ok, locale: { greeting: 'hi' } }],
+        ['locale typo', { sessionEndpoint: ok, locale: { retry: 'Réessayer', retyr: 'Réessayer' } }],
+        ['locale text: 3', { sessionEndpoint: ok, locale: { retry: 3 } }],
+        ['locale: string', { sessionEndpoint: ok, locale: 'fr' }],
         ['onMessage: string', { sessionEndpoint: ok, onMessage: 'alert(1)' }],
         ['colorScheme: sepia', { sessionEndpoint: ok, colorScheme: 'sepia' }],
         ['options: array', [ok]],
@@ -103,7 +106,10 @@ test('bad options throw Errors that name the option, before touching the element
       'theme: string': /options\.theme must be an object/,
       'unknown theme key': /options\.theme\.colour is not a theme property/,
       'injected theme value': /options\.theme\.accent must be a single CSS value/,
-      'unknown locale key': /options\.locale\.greeting is not a known option/,
+      'unknown locale key': /options\.locale\.greeting is not a known string \(known: lang, openChat, /,
+      'locale typo': /options\.locale\.retyr is not a known string \(known: .*\bretry\b/,
+      'locale text: 3': /options\.locale\.retry must be a string/,
+      'locale: string': /options\.locale must be an object/,
       'onMessage: string': /options\.onMessage must be a function/,
       'colorScheme: sepia': /options\.colorScheme must be "light", "dark" or "auto"/,
       'options: array': /options must be an object/,
@@ -331,5 +337,82 @@ test('a callback may call back into the widget (send from onMessage, destroy fro
     });
     await page.waitForFunction(() => window.ended.includes('open'), null, { timeout: 20_000 });
     await page.waitForTimeout(300);
+  });
+});
+
+test('locale overrides just the texts it names, placeholders filled as text; the rest stays English', async () => {
+  await withPage(async (page) => {
+    await mountRecorded(page, {
+      sessionEndpoint: '/operator/session',
+      inline: true,
+      locale: {
+        lang: 'fr',
+        title: 'Discutons',
+        placeholder: 'Écrivez un message…',
+        send: 'Envoyer',
+        retry: 'Réessayer',
+        transcriptLabel: 'Conversation en cours',
+        toolDone: '<b>{name}</b> utilisé',
+      },
+    });
+    const chat = page.locator('#chat');
+    await chat.locator('[data-testid="panel"]').waitFor({ state: 'visible' });
+    assert.equal(await chat.locator('.oc-mount').getAttribute('lang'), 'fr', 'locale.lang is the lang of the widget');
+    assert.equal(await chat.locator('.oc-title').textContent(), 'Discutons', 'locale.title');
+    assert.equal(await chat.locator('[data-testid="composer"]').getAttribute('placeholder'), 'Écrivez un message…', 'locale.placeholder');
+    assert.equal(await chat.locator('[data-testid="send"]').getAttribute('aria-label'), 'Envoyer', 'locale.send');
+    assert.equal(await chat.locator('[data-testid="retry"]').textContent(), 'Réessayer', 'locale.retry');
+    assert.equal(await chat.locator('[data-testid="transcript"]').getAttribute('aria-label'), 'Conversation en cours', 'locale.transcriptLabel');
+    assert.equal(await chat.locator('[data-testid="new-chat"]').textContent(), 'Start new chat', 'a text not overridden stays English');
+    assert.equal(await chat.locator('[data-testid="composer"]').getAttribute('aria-label'), 'Message', 'another one too');
+
+    // "order" makes the emulator's agent call the lookup_order tool before it answers.
+    await page.evaluate(() => window.chat.send('Where is my order?'));
+    const tool = chat.locator('[data-role="tool"][data-state="returned"] .oc-tool-label');
+    await tool.waitFor({ timeout: 20_000 });
+    assert.equal(await tool.textContent(), '<b>lookup_order</b> utilisé', 'the tool name is filled in, the markup stays text');
+    assert.equal(await chat.locator('[data-role="tool"] b').count(), 0, 'no element was made from the template');
+    await page.evaluate(() => window.chat.destroy());
+
+    await mountRecorded(page, { sessionEndpoint: '/operator/session', inline: true, title: 'Option title', locale: { title: 'Locale title' } }, 'second');
+    assert.equal(await page.locator('#second .oc-title').textContent(), 'Option title', 'options.title wins over locale.title');
+  });
+});
+
+test('<operator-chat locale=\'{…}\' lang> maps to options.locale; bad JSON is a chat-error', async () => {
+  await withPage(async (page) => {
+    await page.evaluate(() => {
+      window.elementErrors = [];
+      document.addEventListener('chat-error', (e) => window.elementErrors.push(String(e.detail?.message ?? e.detail)));
+      const el = document.createElement('operator-chat');
+      el.id = 'element';
+      el.setAttribute('session-endpoint', '/operator/session');
+      el.setAttribute('inline', '');
+      el.setAttribute('lang', 'fr');
+      el.setAttribute('locale', JSON.stringify({ newChat: 'Nouvelle discussion', endChat: 'Terminer' }));
+      document.body.append(el);
+    });
+    const el = page.locator('#element');
+    await el.locator('[data-testid="panel"]').waitFor({ state: 'visible' });
+    assert.equal(await el.locator('.oc-mount').getAttribute('lang'), 'fr', 'the lang attribute is kept');
+    assert.equal(await el.locator('[data-testid="new-chat"]').textContent(), 'Nouvelle discussion', 'locale attribute text');
+    assert.equal(await el.locator('[data-testid="end"]').textContent(), 'Terminer', 'another one');
+    assert.equal(await el.locator('[data-testid="retry"]').textContent(), 'Retry', 'the rest stays English');
+
+    await page.evaluate(() => document.querySelector('#element').setAttribute('locale', '{"retry": "Encore"}'));
+    await el.locator('[data-testid="retry"]', { hasText: 'Encore' }).waitFor({ state: 'attached' });
+    assert.equal(await el.locator('[data-testid="new-chat"]').textContent(), 'Start new chat', 'changing the attribute remounts with the new texts');
+
+    const errors = await page.evaluate(() => {
+      document.querySelector('#element').setAttribute('locale', '{retry: nope}');
+      const typo = document.createElement('operator-chat');
+      typo.setAttribute('session-endpoint', '/operator/session');
+      typo.setAttribute('locale', '{"retyr": "Encore"}');
+      document.body.append(typo);
+      return window.elementErrors;
+    });
+    assert.equal(errors.length, 2, `two chat-error events: ${errors.join(' | ')}`);
+    assert.match(errors[0], /locale attribute must be a JSON object/, 'invalid JSON is named');
+    assert.match(errors[1], /options\.locale\.retyr is not a known string/, 'an unknown key is named');
   });
 });

@@ -8,6 +8,7 @@ import init, {
   type ChatMessage,
   type ChatState,
   type MountOptions,
+  type OperatorChatLocale,
   type SessionGrant,
 } from 'operator-chat';
 import 'operator-chat/element';
@@ -23,7 +24,7 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
     persist: true,
     theme: { accent: '#0f766e', radius: '10px', zIndex: 40, '--oc-panel-width': '420px' },
     colorScheme: 'dark',
-    locale: { lang: 'en' },
+    locale: { lang: 'en', retry: 'Try again', toolRunning: 'Looking up {name}…' },
     onMessage: (message: ChatMessage) => console.log(message.role, message.text, message.at.toFixed()),
     onError: (error: ChatError) => console.warn(error.code ?? 'unknown', error.transient, error.message),
     onStateChange: (state: ChatState) => {
@@ -36,6 +37,17 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
   chat.setContext({ plan: 'pro', seats: 3 });
   chat.close();
   return chat;
+}
+
+export function inFrench(host: HTMLElement): ChatHandle {
+  const locale: OperatorChatLocale = {
+    lang: 'fr',
+    title: 'Discutons',
+    openChat: 'Ouvrir la discussion',
+    send: 'Envoyer',
+    newChat: 'Nouvelle discussion',
+  };
+  return mount(host, { sessionEndpoint: '/operator/session', locale });
 }
 
 export function withTokenSource(host: HTMLElement): ChatHandle {
@@ -64,6 +76,10 @@ export function mistakes(host: HTMLElement, chat: ChatHandle): void {
   mount(host, { sessionEndpoint: '/s', getToken: async () => ({}) as SessionGrant });
   // @ts-expect-error unknown theme key
   mount(host, { sessionEndpoint: '/s', theme: { colour: 'red' } });
+  // @ts-expect-error unknown locale key
+  mount(host, { sessionEndpoint: '/s', locale: { retyr: 'Réessayer' } });
+  // @ts-expect-error locale texts are strings
+  mount(host, { sessionEndpoint: '/s', locale: { retry: 3 } });
   // @ts-expect-error getToken must return a promise of a grant
   mount(host, { getToken: () => 'token' });
   // @ts-expect-error only light, dark or auto

@@ -50,15 +50,80 @@ export interface Theme {
   [property: `--oc-${string}`]: string | number | undefined;
 }
 
-/** Texts and language of the widget. */
-export interface Locale {
-  /** `lang` of the widget's content, e.g. `"fr"`. */
+/**
+ * Texts and language of the widget (`options.locale`). Every key is optional: a partial object
+ * overrides just those texts and the others stay English. `{name}`, `{message}`, `{code}` and
+ * `{status}` are placeholders, replaced as plain text (never as HTML).
+ */
+export interface OperatorChatLocale {
+  /** `lang` of the widget's content, e.g. `"fr"` (not a text; no default). */
   lang?: string;
-  /** Panel title (same as `options.title`, which wins). */
+  /** Launcher button label while the panel is closed. Default: "Open chat". */
+  openChat?: string;
+  /** Launcher label while the panel is open, and the panel's close button. Default: "Close chat". */
+  closeChat?: string;
+  /** Panel title (`options.title` wins). Default: "Chat with us". */
   title?: string;
-  /** Composer placeholder (same as `options.placeholder`, which wins). */
+  /** Header button that ends the conversation. Default: "End chat". */
+  endChat?: string;
+  /** Status line while fetching a token or connecting. Default: "Connecting…". */
+  statusConnecting?: string;
+  /** Status line while connected. Default: "Online". */
+  statusOnline?: string;
+  /** Status line while reconnecting. Default: "Reconnecting…". */
+  statusReconnecting?: string;
+  /** Status line once the conversation ended. Default: "Ended". */
+  statusEnded?: string;
+  /** Status line after the connection gave up. Default: "Offline". */
+  statusOffline?: string;
+  /** Accessible name of the transcript. Default: "Conversation". */
+  transcriptLabel?: string;
+  /** Accessible name of the typing indicator. Default: "The assistant is typing". */
+  typing?: string;
+  /** Under a user message not yet sent. Default: "Sending…". */
+  sending?: string;
+  /** Under a user message that could not be delivered. Default: "Not delivered". */
+  notDelivered?: string;
+  /** A running tool call; `{name}` is the tool. Default: "Using {name}…". */
+  toolRunning?: string;
+  /** A failed tool call; `{name}` is the tool. Default: "{name} failed". */
+  toolFailed?: string;
+  /** A finished tool call; `{name}` is the tool. Default: "Used {name}". */
+  toolDone?: string;
+  /** A transcript row for an error event; `{message}` is the service's message. Default: "Something went wrong: {message}". */
+  rowError?: string;
+  /** The transcript row when the conversation ends. Default: "The conversation has ended.". */
+  rowEnded?: string;
+  /** Error line while reconnecting has taken a while. Default: "The connection dropped. Trying again…". */
+  reconnectingNotice?: string;
+  /** Error line button that tries again at once. Default: "Retry". */
+  retry?: string;
+  /** The bar shown instead of the composer once the conversation ended. Default: "This conversation has ended.". */
+  ended?: string;
+  /** Button in that bar that starts a new conversation. Default: "Start new chat". */
+  newChat?: string;
+  /** Composer placeholder (`options.placeholder` wins). Default: "Write a message…". */
   placeholder?: string;
+  /** Accessible name of the composer's text field. Default: "Message". */
+  messageLabel?: string;
+  /** Accessible name of the send button. Default: "Send message". */
+  send?: string;
+  /** Error line when the token source failed; `{message}` is its message and code. Default: "Could not start the chat: {message}". */
+  errorTokenSource?: string;
+  /** Error line when the service kept rejecting fresh tokens; `{code}` is its error code. Default: "The chat service did not accept this session ({code}).". */
+  errorUnauthorized?: string;
+  /** Error line when the service forbids this session. Default: "This chat is not available here (forbidden).". */
+  errorForbidden?: string;
+  /** Error line for another refusal; `{status}` is the HTTP status. Default: "The chat service refused the connection (HTTP {status}).". */
+  errorRejected?: string;
+  /** Error line for a `server.error`; `{message}` is the service's message. Default: "The assistant reported a problem: {message}". */
+  errorServer?: string;
+  /** Error line when a browser API failed; `{message}` is the detail. Default: "Connection problem: {message}". */
+  errorTransport?: string;
 }
+
+/** @deprecated Use {@link OperatorChatLocale}. */
+export type Locale = OperatorChatLocale;
 
 /** A finished message: an agent message once completed, a user message once acknowledged. */
 export interface ChatMessage {
@@ -117,8 +182,8 @@ interface CommonOptions {
   theme?: Theme;
   /** Force the light or dark palette; `"auto"` (default) follows `prefers-color-scheme`. */
   colorScheme?: 'light' | 'dark' | 'auto';
-  /** Language and texts. */
-  locale?: Locale;
+  /** Language and texts (a partial object overrides just those keys). */
+  locale?: OperatorChatLocale;
   /** Each finished message. */
   onMessage?: (message: ChatMessage) => void;
   /** Something went wrong. */

@@ -3,7 +3,10 @@
 //
 //   <operator-chat session-endpoint="/operator/session" title="Ask Acme"
 //                  placeholder="Type your question…" open inline persist lang="en"
-//                  color-scheme="dark"></operator-chat>
+//                  color-scheme="dark" locale='{"retry": "Réessayer"}'></operator-chat>
+//
+// `locale` is a JSON object of texts (the keys of `options.locale`); `lang` is merged into it
+// (a `lang` inside the JSON wins). Invalid JSON or an unknown key is a `chat-error`.
 //
 // `chat-title` is the same as `title` without the browser tooltip a `title` attribute shows over
 // the whole widget (it wins when both are set).
@@ -12,7 +15,25 @@
 // the JS API's callbacks receive in `event.detail`. `element.handle` is the mount handle
 // (open, close, send, setContext); toggling the `open` attribute opens or closes the panel.
 
-const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang', 'color-scheme'];
+const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang', 'locale', 'color-scheme'];
+
+/** `options.locale` from the `locale` (JSON) and `lang` attributes, or undefined. */
+function localeFrom(el) {
+  const json = el.getAttribute('locale');
+  const lang = el.getAttribute('lang');
+  let texts = {};
+  if (json !== null && json.trim() !== '') {
+    try {
+      texts = JSON.parse(json);
+    } catch (error) {
+      throw new Error(`<operator-chat>: the locale attribute must be a JSON object of texts, e.g. locale='{"retry": "Réessayer"}' (${error.message})`);
+    }
+    // Not an object: passed on as it is, so mount() names the problem (options.locale).
+    if (texts === null || typeof texts !== 'object' || Array.isArray(texts)) return texts;
+  }
+  const locale = lang ? { lang, ...texts } : texts;
+  return Object.keys(locale).length > 0 ? locale : undefined;
+}
 
 function optionsFrom(el) {
   const endpoint = el.getAttribute('session-endpoint');
@@ -35,8 +56,8 @@ function optionsFrom(el) {
   if (placeholder !== null) options.placeholder = placeholder;
   const scheme = el.getAttribute('color-scheme');
   if (scheme) options.colorScheme = scheme;
-  const lang = el.getAttribute('lang');
-  if (lang) options.locale = { lang };
+  const locale = localeFrom(el);
+  if (locale !== undefined) options.locale = locale;
   return options;
 }
 

@@ -40,8 +40,8 @@ fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsVal
 
 /// Mounts the chat widget into `element`, inside an open shadow root with the widget's styles
 /// adopted. `options`: `sessionEndpoint` or `getToken`, and optionally `title`, `placeholder`,
-/// `open`, `inline`, `persist`, `persistToken`, `theme`, `locale`, `onMessage`, `onError`,
-/// `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
+/// `open`, `inline`, `persist`, `persistToken`, `theme`, `locale` (`lang` and the widget's
+/// texts, see `Strings`), `onMessage`, `onError`, `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
 #[wasm_bindgen]
 pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
     let options = MountOptions::from_js(&options).map_err(js_err)?;
@@ -96,6 +96,7 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
             token_source=source
             title=options.title
             placeholder=options.placeholder
+            strings=options.strings
             initially_open=options.open
             inline=options.inline
             persist=options.persist

@@ -5,6 +5,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::theme::Theme;
+use crate::strings::Strings;
 
 /// Where the widget gets its credentials from.
 #[derive(Debug, Clone)]
@@ -50,6 +51,8 @@ pub struct MountOptions {
     pub color_scheme: Option<&'static str>,
     /// `lang` of the widget's text (from `locale.lang`).
     pub lang: Option<String>,
+    /// The widget's texts: English, with the other keys of `locale` over it.
+    pub strings: Strings,
     /// Callbacks.
     pub callbacks: JsCallbacks,
 }
@@ -72,9 +75,6 @@ pub const KNOWN_OPTIONS: [&str; 15] = [
     "onError",
     "onStateChange",
 ];
-
-/// Keys of `options.locale`.
-pub const LOCALE_KEYS: [&str; 3] = ["lang", "title", "placeholder"];
 
 /// A message for a bad option: `operator-chat: options.<name> <problem>`.
 pub fn option_error(name: &str, problem: &str) -> String {
@@ -160,6 +160,33 @@ fn token_origin(obj: &JsValue) -> Result<TokenOrigin, String> {
     }
 }
 
+/// `options.locale`: `lang` and any of the texts of [`Strings::KEYS`] (the others stay
+/// English). An unknown key or a non-string value is an error naming it.
+fn locale(locale: &JsValue) -> Result<(Option<String>, Strings), String> {
+    let mut strings = Strings::default();
+    if is_absent(locale) {
+        return Ok((None, strings));
+    }
+    let obj = plain_object(locale, "options.locale")?;
+    for key in Object::keys(&obj).iter().filter_map(|k| k.as_string()) {
+        if key != "lang" && strings.get(&key).is_none() {
+            return Err(option_error(
+                &format!("locale.{key}"),
+                &format!(
+                    "is not a known string (known: lang, {})",
+                    Strings::KEYS.join(", ")
+                ),
+            ));
+        }
+    }
+    for key in Strings::KEYS {
+        if let Some(text) = string(locale, key, &format!("locale.{key}"))? {
+            strings.set(key, text);
+        }
+    }
+    Ok((string(locale, "lang", "locale.lang")?, strings))
+}
+
 impl MountOptions {
     /// Reads and checks `options`; the error message names the offending option.
     pub fn from_js(options: &JsValue) -> Result<MountOptions, String> {
@@ -176,17 +203,7 @@ impl MountOptions {
             Some(b) => b,
             None => boolean(options, "initiallyOpen")?.unwrap_or(false),
         };
-        let mut lang = None;
-        let mut title = string(options, "title", "title")?;
-        let mut placeholder = string(options, "placeholder", "placeholder")?;
-        let locale = get(options, "locale");
-        if !is_absent(&locale) {
-            let locale_obj = plain_object(&locale, "options.locale")?;
-            reject_unknown(&locale_obj, &LOCALE_KEYS, "locale.")?;
-            lang = string(&locale, "lang", "locale.lang")?;
-            title = title.or(string(&locale, "title", "locale.title")?);
-            placeholder = placeholder.or(string(&locale, "placeholder", "locale.placeholder")?);
-        }
+        let (lang, strings) = locale(&get(options, "locale"))?;
         let theme_value = get(options, "theme");
         let theme = if is_absent(&theme_value) {
             Theme::default()
@@ -207,14 +224,15 @@ impl MountOptions {
         Ok(MountOptions {
             token,
             color_scheme,
-            title,
-            placeholder,
+            title: string(options, "title", "title")?,
+            placeholder: string(options, "placeholder", "placeholder")?,
             open,
             inline: boolean(options, "inline")?.unwrap_or(false),
             persist: boolean(options, "persist")?.unwrap_or(false),
             persist_token: boolean(options, "persistToken")?.unwrap_or(false),
             theme,
             lang,
+            strings,
             callbacks: JsCallbacks {
                 on_message: function(options, "onMessage")?,
                 on_error: function(options, "onError")?,

@@ -8,12 +8,14 @@ use super::composer::Composer;
 use super::driver::{Callbacks, Driver};
 use super::follow::Follow;
 use super::header::Header;
+use super::locale::{chat_error_text, UiStrings};
 use super::persist::Persist;
 use super::rows::Row;
 use super::styles::adopt_styles;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
 use super::view_model::ViewModel;
 use crate::connection::{ConnectionState, Input};
+use crate::strings::Strings;
 use crate::token::{TokenError, TokenFuture};
 use crate::transport::SessionEndpoint;
 
@@ -21,13 +23,17 @@ use crate::transport::SessionEndpoint;
 const SHOW_RECONNECTING_AFTER: u32 = 3;
 
 /// The error line's text: the error, or a notice once reconnecting has taken a while.
-fn error_message(error: Option<&ChatError>, state: &ConnectionState) -> Option<String> {
+fn error_message(
+    strings: &Strings,
+    error: Option<&ChatError>,
+    state: &ConnectionState,
+) -> Option<String> {
     if let Some(error) = error {
-        return Some(error.to_string());
+        return Some(chat_error_text(strings, error));
     }
     match state {
         ConnectionState::Reconnecting { attempt, .. } if *attempt >= SHOW_RECONNECTING_AFTER => {
-            Some("The connection dropped. Trying again…".to_owned())
+            Some(strings.reconnecting_notice.clone())
         }
         _ => None,
     }
@@ -65,12 +71,16 @@ pub fn OperatorChat(
     /// both are given). Called at start, before the token expires and after it is rejected.
     #[prop(optional, into)]
     token_source: Option<TokenSourceFn>,
-    /// Panel title. Default: "Chat with us".
+    /// Panel title. Default: `strings.title` ("Chat with us").
     #[prop(optional, into)]
     title: MaybeProp<String>,
-    /// Composer placeholder. Default: "Write a message…".
+    /// Composer placeholder. Default: `strings.placeholder` ("Write a message…").
     #[prop(optional, into)]
     placeholder: MaybeProp<String>,
+    /// Every user-visible text, for another language. Default: English. `title` and
+    /// `placeholder` win over `strings.title` and `strings.placeholder`.
+    #[prop(optional, into)]
+    strings: Option<Strings>,
     /// Whether the panel starts open (launcher mode). Default `false`: the conversation starts
     /// when the visitor first opens the panel.
     #[prop(optional)]
@@ -106,6 +116,7 @@ pub fn OperatorChat(
     let source = token_source
         .or_else(|| session_endpoint.map(|url| TokenSourceFn::new(SessionEndpoint::new(url))))
         .unwrap_or_else(not_configured);
+    let strings = UiStrings::provide(strings.unwrap_or_default());
     let vm = ViewModel::new();
     let callbacks = Callbacks {
         on_message,
@@ -180,15 +191,16 @@ pub fn OperatorChat(
             }
         });
     };
-    let title = Signal::derive(move || title.get().unwrap_or_else(|| "Chat with us".into()));
+    let title = Signal::derive(move || title.get().unwrap_or_else(|| strings.text(|s| &s.title)));
     let placeholder = Signal::derive(move || {
         placeholder
             .get()
-            .unwrap_or_else(|| "Write a message…".into())
+            .unwrap_or_else(|| strings.text(|s| &s.placeholder))
     });
     let ended = Signal::derive(move || vm.ended.get());
-    let error_text =
-        Signal::derive(move || error_message(vm.error.get().as_ref(), &vm.state.read()));
+    let error_text = Signal::derive(move || {
+        strings.with(|s| error_message(s, vm.error.get().as_ref(), &vm.state.read()))
+    });
     let on_send = Callback::new(move |text: String| {
         follow.pin();
         driver.with_value(|d| d.send_text(&text));
@@ -224,7 +236,9 @@ pub fn OperatorChat(
                             class="oc-launcher"
                             data-testid="launcher"
                             node_ref=launcher_ref
-                            aria-label=move || if open.get() { "Close chat" } else { "Open chat" }
+                            aria-label=move || {
+                                strings.text(|s| if open.get() { &s.close_chat } else { &s.open_chat })
+                            }
                             aria-expanded=move || if open.get() { "true" } else { "false" }
                             aria-controls=panel_id.clone()
                             on:click=move |_| set_open(!open.get_untracked())
@@ -261,7 +275,7 @@ pub fn OperatorChat(
                     data-testid="transcript"
                     role="log"
                     aria-live="polite"
-                    aria-label="Conversation"
+                    aria-label=strings.text(|s| &s.transcript_label)
                     tabindex="0"
                     node_ref=log_ref
                     on:scroll=move |_| follow.on_scroll()
@@ -277,7 +291,7 @@ pub fn OperatorChat(
                         class="oc-typing"
                         data-testid="typing"
                         role="status"
-                        aria-label="The assistant is typing"
+                        aria-label=strings.text(|s| &s.typing)
                         hidden=move || !vm.busy.get()
                     >
                         <span></span>
@@ -298,18 +312,18 @@ pub fn OperatorChat(
                         data-testid="retry"
                         on:click=move |_| driver.with_value(Driver::retry)
                     >
-                        "Retry"
+                        {strings.text(|s| &s.retry)}
                     </button>
                 </div>
                 <div class="oc-ended" data-testid="ended" hidden=move || !vm.ended.get()>
-                    <span>"This conversation has ended."</span>
+                    <span>{strings.text(|s| &s.ended)}</span>
                     <button
                         type="button"
                         class="oc-new-chat"
                         data-testid="new-chat"
                         on:click=move |_| driver.with_value(Driver::restart)
                     >
-                        "Start new chat"
+                        {strings.text(|s| &s.new_chat)}
                     </button>
                 </div>
                 <div class="oc-composer-wrap" data-testid="composer-wrap" hidden=move || vm.ended.get()>

@@ -5,6 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
+use super::locale::UiStrings;
+
 /// Whether this keydown should send the message (Enter without Shift, not while an input method
 /// is composing).
 pub(crate) fn is_send_key(event: &KeyboardEvent) -> bool {
@@ -20,6 +22,7 @@ pub(crate) fn Composer(
     textarea: NodeRef<html::Textarea>,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
+    let strings = UiStrings::used();
     let submit = move || {
         let text = draft.get_untracked();
         if disabled.get_untracked() || text.trim().is_empty() {
@@ -40,7 +43,7 @@ pub(crate) fn Composer(
                 class="oc-input"
                 data-testid="composer"
                 rows="1"
-                aria-label="Message"
+                aria-label=strings.text(|s| &s.message_label)
                 node_ref=textarea
                 placeholder=move || placeholder.get()
                 disabled=move || disabled.get()
@@ -57,7 +60,7 @@ pub(crate) fn Composer(
                 type="submit"
                 class="oc-send"
                 data-testid="send"
-                aria-label="Send message"
+                aria-label=strings.text(|s| &s.send)
                 disabled=move || disabled.get() || draft.with(|d| d.trim().is_empty())
             >
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

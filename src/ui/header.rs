@@ -2,18 +2,20 @@
 
 use leptos::prelude::*;
 
+use super::locale::UiStrings;
 use crate::connection::ConnectionState;
+use crate::strings::Strings;
 
 /// Short words for the status line.
-pub(crate) fn state_label(state: &ConnectionState) -> &'static str {
+pub(crate) fn state_label<'a>(strings: &'a Strings, state: &ConnectionState) -> &'a str {
     match state {
         ConnectionState::Idle => "",
-        ConnectionState::FetchingToken | ConnectionState::Connecting => "Connecting…",
-        ConnectionState::Open => "Online",
-        ConnectionState::Reconnecting { .. } => "Reconnecting…",
-        ConnectionState::RefreshingToken => "Reconnecting…",
-        ConnectionState::Ended => "Ended",
-        ConnectionState::Failed { .. } => "Offline",
+        ConnectionState::FetchingToken | ConnectionState::Connecting => &strings.status_connecting,
+        ConnectionState::Open => &strings.status_online,
+        ConnectionState::Reconnecting { .. } => &strings.status_reconnecting,
+        ConnectionState::RefreshingToken => &strings.status_reconnecting,
+        ConnectionState::Ended => &strings.status_ended,
+        ConnectionState::Failed { .. } => &strings.status_offline,
     }
 }
 
@@ -40,6 +42,7 @@ pub(crate) fn Header(
     on_end: Callback<()>,
 ) -> impl IntoView {
     let can_end = move || *state.read() == ConnectionState::Open;
+    let strings = UiStrings::used();
     view! {
         <header class="oc-header">
             <div class="oc-heading">
@@ -49,7 +52,7 @@ pub(crate) fn Header(
                     data-testid="status"
                     data-state=move || state_key(&state.read())
                 >
-                    {move || state_label(&state.read())}
+                    {move || strings.with(|s| state_label(s, &state.read()).to_owned())}
                 </span>
             </div>
             <button
@@ -59,7 +62,7 @@ pub(crate) fn Header(
                 hidden=move || !can_end()
                 on:click=move |_| on_end.run(())
             >
-                "End chat"
+                {strings.text(|s| &s.end_chat)}
             </button>
             {on_close
                 .map(|cb| {
@@ -68,7 +71,7 @@ pub(crate) fn Header(
                             type="button"
                             class="oc-close"
                             data-testid="close"
-                            aria-label="Close chat"
+                            aria-label=strings.text(|s| &s.close_chat)
                             on:click=move |_| cb.run(())
                         >
                             <span aria-hidden="true">"×"</span>

@@ -13,6 +13,7 @@ mod driver;
 mod execute;
 mod follow;
 mod header;
+mod locale;
 mod notes;
 mod persist;
 mod rows;

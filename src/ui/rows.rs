@@ -49,6 +49,7 @@ fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
         _ => (String::new(), "confirmed"),
     };
     let status = move || message().1;
+    let strings = super::locale::UiStrings::used();
     view! {
         <div class="oc-row oc-row-user" data-testid="message" data-role="user" data-status=status>
             <div class="oc-bubble">{move || message().0}</div>
@@ -56,9 +57,9 @@ fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
                 {timestamp(entry)}
                 <span class="oc-delivery">
                     {move || match status() {
-                        "pending" => "Sending…",
-                        "failed" => "Not delivered",
-                        _ => "",
+                        "pending" => strings.text(|s| &s.sending),
+                        "failed" => strings.text(|s| &s.not_delivered),
+                        _ => String::new(),
                     }}
                 </span>
             </div>
@@ -94,10 +95,15 @@ fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
         EntryKind::ToolCall(c) => Some(c.clone()),
         _ => None,
     };
+    let strings = super::locale::UiStrings::used();
     let label = move || match call() {
-        Some(c) if c.status == ToolCallStatus::Running => format!("Using {}…", c.name),
-        Some(c) if c.error.is_some() => format!("{} failed", c.name),
-        Some(c) => format!("Used {}", c.name),
+        Some(c) => strings.with(|s| {
+            s.tool_label(
+                &c.name,
+                c.status == ToolCallStatus::Running,
+                c.error.is_some(),
+            )
+        }),
         None => String::new(),
     };
     let state = move || match call() {
@@ -114,10 +120,13 @@ fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
 }
 
 fn notice_row(entry: RwSignal<Entry>, role: &'static str) -> impl IntoView {
+    let strings = super::locale::UiStrings::used();
     let text = move || match &entry.read().kind {
         EntryKind::Notice { text } => text.clone(),
-        EntryKind::Error { message, .. } => format!("Something went wrong: {message}"),
-        EntryKind::Ended { .. } => "The conversation has ended.".to_owned(),
+        EntryKind::Error { message, .. } => {
+            strings.with(|s| crate::strings::fill(&s.row_error, "message", message))
+        }
+        EntryKind::Ended { .. } => strings.text(|s| &s.row_ended),
         _ => String::new(),
     };
     view! {
