@@ -83,6 +83,12 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   const asked = all.findIndex((r) => r.role === 'user' && r.text === order);
   const toolAt = all.findIndex((r) => r.role === 'tool');
   assert.ok(asked >= 0 && toolAt > asked, `the tool row follows the question (rows: ${all.map((r) => r.role).join(', ')})`);
+  // What the agent said before the call is above it, the answer below it.
+  assert.deepEqual(
+    all.slice(toolAt - 1, toolAt + 2).map((r) => [r.role, r.text.trim()]),
+    [['agent', 'Let me look that order up.'], ['tool', tools[0].text.trim()], ['agent', 'Your order B-2002 has shipped and will arrive in 2 business days.']],
+    `the tool row sits between the agent's words before and after the call (rows: ${all.map((r) => `${r.role}:${r.text.slice(0, 20)}`).join(' | ')})`,
+  );
 
   // "notice" makes the agent send a notice first.
   const notice = 'Please give me a notice about delays';

@@ -138,7 +138,12 @@ impl Conversation {
             };
             changes.push(change);
         }
-        changes.retain(|c| matches!(c, Change::Added(_) | Change::Updated(_) | Change::Status));
+        changes.retain(|c| {
+            matches!(
+                c,
+                Change::Added(_) | Change::Updated(_) | Change::Continued { .. } | Change::Status
+            )
+        });
         Update { changes, commands }
     }
 }

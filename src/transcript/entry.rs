@@ -33,12 +33,16 @@ pub struct AgentMessage {
     pub generation_id: String,
     /// The text so far; the final text once `done`.
     pub text: String,
-    /// Whether `agent.message.completed` arrived.
+    /// Whether this row is finished: `agent.message.completed` arrived, or a tool call came
+    /// after it and the generation went on in a new row.
     pub done: bool,
     /// Whether the message was cut short.
     pub interrupted: bool,
     /// Whether this generation made tool calls.
     pub has_tool_calls: bool,
+    /// The row with this generation's text from before a tool call: this row continues it, so
+    /// the tool call's row sits between what the agent said before and after it.
+    pub continues: Option<usize>,
 }
 
 /// Whether a tool call is still running.

@@ -99,16 +99,23 @@ proptest! {
     }
 
     #[test]
-    fn every_generation_gets_exactly_one_row(events in stream()) {
+    fn a_generation_is_one_row_or_rows_split_only_by_tool_calls(events in stream()) {
         let t = fold(&events);
-        let mut gens: Vec<&str> = t.entries().iter().filter_map(|e| match &e.kind {
-            EntryKind::Agent(m) => Some(m.generation_id.as_str()),
-            _ => None,
-        }).collect();
-        let total = gens.len();
-        gens.sort_unstable();
-        gens.dedup();
-        prop_assert_eq!(gens.len(), total);
+        let rows = t.entries();
+        let mut last_row: std::collections::HashMap<&str, usize> = Default::default();
+        for (i, entry) in rows.iter().enumerate() {
+            let EntryKind::Agent(m) = &entry.kind else { continue };
+            let previous = last_row.insert(m.generation_id.as_str(), i);
+            prop_assert_eq!(m.continues, previous, "row {} continues its generation's last row", i);
+            if let Some(p) = previous {
+                prop_assert!(
+                    rows[p + 1..i].iter().any(|e| matches!(e.kind, EntryKind::ToolCall(_))),
+                    "rows {} and {} of one generation have a tool call between them", p, i
+                );
+                let EntryKind::Agent(before) = &rows[p].kind else { panic!("agent row") };
+                prop_assert!(before.done, "a continued row is finished");
+            }
+        }
     }
 }
 

@@ -16,6 +16,14 @@ pub enum Change {
     Status,
     /// A new row was appended at this index.
     Added(usize),
+    /// A tool call interrupted an agent message: its row `closed` is finished and the message
+    /// goes on in the new row `added`.
+    Continued {
+        /// The finished row.
+        closed: usize,
+        /// The new row (appended).
+        added: usize,
+    },
     /// The row at this index changed in place.
     Updated(usize),
 }
@@ -27,6 +35,8 @@ pub struct Transcript {
     seen: HashSet<String>,
     pub(super) generations: HashMap<String, usize>,
     pub(super) calls: HashMap<String, usize>,
+    /// The row of the latest tool call.
+    pub(super) last_call_row: Option<usize>,
     pub(super) by_client_id: HashMap<String, usize>,
     pub(super) open_generations: usize,
     last_event_id: Option<String>,

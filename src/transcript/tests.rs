@@ -137,3 +137,63 @@ fn lifecycle_notices_errors_and_context_each_get_a_row() {
         "unknown events still move the cursor"
     );
 }
+
+fn tool_call(id: &str, call: &str) -> Event {
+    event(
+        id,
+        json!({"type": "agent.tool_call.created", "call_id": call, "name": "lookup_order",
+        "arguments": "{}"}),
+    )
+}
+
+#[test]
+fn text_after_a_tool_call_goes_on_in_a_row_below_the_call() {
+    let mut t = Transcript::new();
+    t.apply(&delta("e1", "g", "Let me look. "));
+    assert_eq!(t.apply(&tool_call("e2", "call_1")), Change::Added(1));
+    assert_eq!(
+        t.apply(&delta("e3", "g", "Your order")),
+        Change::Continued {
+            closed: 0,
+            added: 2
+        }
+    );
+    assert!(agent(&t, 0).done, "the part before the call is finished");
+    assert_eq!(agent(&t, 2).continues, Some(0));
+    assert!(t.agent_streaming(), "the generation goes on");
+    assert_eq!(t.apply(&delta("e4", "g", " shipped.")), Change::Updated(2));
+    assert_eq!(
+        t.apply(&completed("e5", "g", "Let me look. Your order shipped!")),
+        Change::Updated(2)
+    );
+    assert_eq!(agent(&t, 0).text, "Let me look. ");
+    assert_eq!(
+        agent(&t, 2).text,
+        "Your order shipped!",
+        "the rest of the final text"
+    );
+    assert!(agent(&t, 2).done && !t.agent_streaming());
+}
+
+#[test]
+fn a_final_text_that_does_not_extend_the_parts_goes_whole_into_the_last_row() {
+    let mut t = Transcript::new();
+    t.apply(&delta("e1", "g", "Before. "));
+    t.apply(&tool_call("e2", "call_1"));
+    t.apply(&delta("e3", "g", "After."));
+    t.apply(&completed("e4", "g", "Something else."));
+    assert_eq!(agent(&t, 0).text, "Before. ");
+    assert_eq!(
+        agent(&t, 2).text,
+        "Something else.",
+        "nothing of the final text is lost"
+    );
+}
+
+#[test]
+fn a_tool_call_before_the_first_delta_needs_no_split() {
+    let mut t = Transcript::new();
+    t.apply(&tool_call("e1", "call_1"));
+    assert_eq!(t.apply(&delta("e2", "g", "Done.")), Change::Added(1));
+    assert_eq!(agent(&t, 1).continues, None);
+}

@@ -74,8 +74,14 @@ impl Inner {
 
     fn absorb(&mut self, update: Update, queue: &mut VecDeque<Command>, _weak: &WeakDriver) {
         for change in update.changes {
-            if let Change::Added(i) | Change::Updated(i) = change {
-                self.dirty.insert(i);
+            match change {
+                Change::Added(i) | Change::Updated(i) => {
+                    self.dirty.insert(i);
+                }
+                Change::Continued { closed, added } => {
+                    self.dirty.extend([closed, added]);
+                }
+                Change::Duplicate | Change::None | Change::Status => {}
             }
         }
         queue.extend(update.commands);

@@ -69,6 +69,9 @@ fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
 
 fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
     let done = move || matches!(&entry.read().kind, EntryKind::Agent(m) if m.done);
+    // Set once: whether this row goes on with a message from above a tool call.
+    let continues =
+        entry.with_untracked(|e| matches!(&e.kind, EntryKind::Agent(m) if m.continues.is_some()));
     let bubble = NodeRef::<html::Div>::new();
     stream_text(bubble, move |f| {
         entry.with(|e| match &e.kind {
@@ -81,6 +84,7 @@ fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
             class="oc-row oc-row-agent"
             data-testid="message"
             data-role="agent"
+            data-continues=continues.then_some("true")
             data-done=move || if done() { "true" } else { "false" }
             aria-busy=move || if done() { "false" } else { "true" }
         >

@@ -2,7 +2,7 @@
 // rest, then compare, and explain the first difference precisely when they are not equal.
 import assert from 'node:assert/strict';
 import { conversationRecord, recordIsQuiet } from './emulator.mjs';
-import { domRows } from './widget.mjs';
+import { domRows, messagesOf } from './widget.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -69,7 +69,7 @@ export async function expectWidgetMatchesRecord(page, conversationId, { timeout 
   let stableHits = 0;
   while (Date.now() < deadline) {
     [record, rows] = await Promise.all([conversationRecord(conversationId), domRows(page)]);
-    dom = rows.filter((r) => r.role === 'user' || r.role === 'agent').map(({ role, text }) => ({ role, text }));
+    dom = messagesOf(rows);
     quiet = recordIsQuiet(record);
     streaming = rows.some((r) => r.role === 'agent' && r.done !== 'true');
     const same = sameTranscript(dom, record.transcript, { queued });

@@ -11,6 +11,7 @@ export async function domRows(page) {
         role: row.dataset.role,
         text: (bubble ?? row).textContent,
         done: row.dataset.done,
+        continues: row.dataset.continues === 'true',
         status: row.dataset.status,
         state: row.dataset.state,
       };
@@ -18,11 +19,23 @@ export async function domRows(page) {
   );
 }
 
+/**
+ * User and agent messages of `rows` in the record's shape `[{role, text}]`: an agent row that
+ * continues its message below a tool call (`data-continues`) is joined to the part before it.
+ */
+export function messagesOf(rows) {
+  const out = [];
+  const lastAgent = () => out.findLast((m) => m.role === 'agent');
+  for (const { role, text, continues } of rows) {
+    if (role === 'agent' && continues && lastAgent()) lastAgent().text += text;
+    else if (role === 'user' || role === 'agent') out.push({ role, text });
+  }
+  return out;
+}
+
 /** The widget's user and agent messages, in the record's shape `[{role, text}]`. */
 export async function domTranscript(page) {
-  return (await domRows(page))
-    .filter((r) => r.role === 'user' || r.role === 'agent')
-    .map(({ role, text }) => ({ role, text }));
+  return messagesOf(await domRows(page));
 }
 
 /** One widget on a page, found by its `data-testid`s. */

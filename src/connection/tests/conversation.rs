@@ -200,3 +200,29 @@ fn a_message_over_the_socket_limit_is_marked_failed_with_an_error_row_and_never_
         "a message under the limit is sent"
     );
 }
+
+#[test]
+fn text_after_a_tool_call_reports_both_rows_to_render() {
+    let mut c = conversation();
+    let delta = |id: &str, text: &str| {
+        frame(
+            id,
+            json!({"type": "agent.message.delta", "text_delta": text, "generation_id": "g"}),
+        )
+    };
+    c.receive_frame(&delta("ev_1", "Let me look. "))
+        .expect("valid frame");
+    let call = json!({"type": "agent.tool_call.created", "call_id": "call_1",
+        "name": "lookup_order", "arguments": "{}"});
+    c.receive_frame(&frame("ev_2", call)).expect("valid frame");
+    let after = c
+        .receive_frame(&delta("ev_3", "Shipped."))
+        .expect("valid frame");
+    assert_eq!(
+        after.changes,
+        [Change::Continued {
+            closed: 0,
+            added: 2
+        }]
+    );
+}
