@@ -7,6 +7,7 @@
 mod client;
 mod error;
 mod event;
+mod fields;
 mod payload;
 mod session;
 mod time;
