@@ -399,6 +399,58 @@ async fn persistence_keeps_the_conversation_and_the_token_only_when_asked() {
 }
 
 #[wasm_bindgen_test]
+async fn a_saved_unexpired_token_is_reused_without_asking_the_token_source() {
+    let key = "operator-chat:token-source";
+    let storage = web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .unwrap();
+    let saved = serde_json::json!({
+        "conversation_id": "conv_saved",
+        "last_event_id": "ev_7",
+        "token": {
+            "token": "tok_saved",
+            "expires_at_ms": 32_503_680_000_000_i64,
+            "events_url": "http://127.0.0.1:9/conversations/conv_saved/events",
+            "session_url": "ws://127.0.0.1:9/conversations/conv_saved/session",
+        },
+    });
+    storage.set_item(key, &saved.to_string()).unwrap();
+    let calls = Rc::new(Cell::new(0));
+    let states = Arc::new(Mutex::new(Vec::<ConnectionState>::new()));
+    let seen = Arc::clone(&states);
+    let root = fresh_container();
+    let source = unreachable_grant(Rc::clone(&calls));
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                persist=true
+                persist_token=true
+                on_state_change=move |s| seen.lock().unwrap().push(s)
+            />
+        }
+    });
+    wait_for("a connect attempt", 5_000.0, || {
+        states
+            .lock()
+            .unwrap()
+            .contains(&ConnectionState::Connecting)
+    })
+    .await;
+    let states = states.lock().unwrap().clone();
+    let first_connect = states
+        .iter()
+        .position(|s| *s == ConnectionState::Connecting)
+        .unwrap();
+    assert!(
+        !states[..first_connect].contains(&ConnectionState::FetchingToken),
+        "the saved token was used for the first connect: {states:?}"
+    );
+    clear_saved(key);
+}
+
+#[wasm_bindgen_test]
 async fn without_persist_nothing_is_stored() {
     let key = "operator-chat:token-source";
     clear_saved(key);

@@ -75,6 +75,18 @@ impl Fields {
         }
     }
 
+    /// An integer that may be absent or `null` (read by the wasm-only persistence).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn opt_i64(&mut self, name: &str) -> Result<Option<i64>, String> {
+        match self.0.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => match value.as_i64() {
+                Some(n) => Ok(Some(n)),
+                None => Err(wrong_type(name, &value, "an integer")),
+            },
+        }
+    }
+
     /// A value of any JSON type that may be absent or `null` (`None` for both).
     pub(crate) fn opt_value(&mut self, name: &str) -> Option<Value> {
         match self.0.remove(name) {
@@ -156,6 +168,16 @@ mod tests {
         assert_eq!(f.opt_value("o"), Some(json!({"k": 2})));
         assert_eq!(f.opt_value("absent"), None);
         assert_eq!(f.value_or_null("absent"), Value::Null);
+    }
+
+    #[test]
+    fn optional_integers_reject_fractions_and_strings() {
+        let mut f = fields(json!({"i": -5, "n": null, "f": 1.5, "s": "1"}));
+        assert_eq!(f.opt_i64("i"), Ok(Some(-5)));
+        assert_eq!(f.opt_i64("n"), Ok(None));
+        assert_eq!(f.opt_i64("absent"), Ok(None));
+        assert!(f.opt_i64("f").unwrap_err().contains("expected an integer"));
+        assert!(f.opt_i64("s").unwrap_err().contains("string"));
     }
 
     #[test]
