@@ -467,3 +467,29 @@ async fn without_persist_nothing_is_stored() {
         "sessionStorage stays empty unless persist is set"
     );
 }
+
+#[wasm_bindgen_test]
+fn numeric_theme_values_are_set_as_javascript_writes_the_number() {
+    let host = fresh_container();
+    let options = js_sys::JSON::parse(
+        r#"{"sessionEndpoint":"http://127.0.0.1:9/operator/session",
+            "theme":{"zIndex":1000,"panelWidth":22.5,"radius":"4px"}}"#,
+    )
+    .unwrap();
+    let handle = operator_chat::js_api::mount(&host, options).unwrap();
+    let chat_root: web_sys::HtmlElement = host
+        .shadow_root()
+        .unwrap()
+        .query_selector(".oc-root")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let style = chat_root.style();
+    assert_eq!(style.get_property_value("--oc-z").unwrap(), "1000");
+    assert_eq!(
+        style.get_property_value("--oc-panel-width").unwrap(),
+        "22.5"
+    );
+    assert_eq!(style.get_property_value("--oc-radius").unwrap(), "4px");
+    handle.destroy();
+}
