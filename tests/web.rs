@@ -13,7 +13,7 @@ use operator_chat::connection::ConnectionState;
 use operator_chat::token::{TokenError, TokenFuture};
 use operator_chat::{OperatorChat, TokenSourceFn};
 use support::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -492,4 +492,26 @@ fn numeric_theme_values_are_set_as_javascript_writes_the_number() {
     );
     assert_eq!(style.get_property_value("--oc-radius").unwrap(), "4px");
     handle.destroy();
+}
+
+#[wasm_bindgen_test]
+fn mounting_into_an_element_without_shadow_dom_names_it_in_lowercase() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let input = document.create_element("INPUT").unwrap();
+    document.body().unwrap().append_child(&input).unwrap();
+    let options =
+        js_sys::JSON::parse(r#"{"sessionEndpoint":"http://127.0.0.1:9/operator/session"}"#)
+            .unwrap();
+    let Err(err) = operator_chat::js_api::mount(&input, options) else {
+        panic!("an <input> cannot host a shadow root");
+    };
+    let message = js_sys::Reflect::get(&JsValue::from(err), &JsValue::from_str("message"))
+        .unwrap()
+        .as_string()
+        .unwrap_or_default();
+    assert!(
+        message.contains("a <input> cannot host a shadow root"),
+        "{message}"
+    );
+    input.remove();
 }

@@ -36,7 +36,7 @@ pub fn shadow_root(element: &Element) -> Result<ShadowRoot, String> {
     element.attach_shadow(&init).map_err(|_| {
         format!(
             "operator-chat: mount(element): a <{}> cannot host a shadow root; mount into a <div> or another container element",
-            element.tag_name().to_lowercase()
+            element.local_name()
         )
     })
 }
