@@ -8,9 +8,13 @@ use crate::error::{Error, Result};
 use crate::proc;
 use crate::workspace::Workspace;
 
-/// Flags for wasm-opt: smallest size, with the features rustc's wasm32 output uses.
-pub const WASM_OPT_FLAGS: [&str; 3] = [
+/// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking; drops the
+/// debug and producers sections), with the features rustc's wasm32 output uses.
+pub const WASM_OPT_FLAGS: [&str; 6] = [
     "-Oz",
+    "--converge",
+    "--strip-debug",
+    "--strip-producers",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
 ];
