@@ -120,6 +120,11 @@ pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod ui;
 
+/// The build script's CSS minifier, compiled here only for its tests.
+#[cfg(test)]
+#[path = "../build/minify_css.rs"]
+mod minify_css;
+
 pub use connection::{Command, Conversation, Input};
 #[cfg(target_arch = "wasm32")]
 pub use ui::{
