@@ -10,7 +10,15 @@ use crate::workspace::Workspace;
 
 /// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking; drops the
 /// debug and producers sections), with the features rustc's wasm32 output uses.
-pub const WASM_OPT_FLAGS: [&str; 6] = [
+///
+/// First it removes the exports of wasm-streams' `IntoUnderlying{Source,ByteSource,Sink}`:
+/// leptos always enables server_fn's `browser` feature, which links wasm-streams, whose
+/// `#[wasm_bindgen]` classes are exported from every build. The widget has no server
+/// functions and nothing in it creates those objects (their JS classes have no constructor),
+/// so the exports are dead; without them `-Oz` drops their code.
+pub const WASM_OPT_FLAGS: [&str; 8] = [
+    "--remove-exports",
+    "--pass-arg=remove-exports@*intounderlying*",
     "-Oz",
     "--converge",
     "--strip-debug",
