@@ -123,6 +123,11 @@ mod ui;
 #[path = "ui/strings.rs"]
 mod strings;
 
+/// The build script's CSS minifier, compiled here only for its tests.
+#[cfg(test)]
+#[path = "../build/minify_css.rs"]
+mod minify_css;
+
 pub use connection::{Command, Conversation, Input};
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.

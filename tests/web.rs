@@ -13,7 +13,7 @@ use operator_chat::connection::ConnectionState;
 use operator_chat::token::{TokenError, TokenFuture};
 use operator_chat::{OperatorChat, Strings, TokenSourceFn};
 use support::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -399,6 +399,58 @@ async fn persistence_keeps_the_conversation_and_the_token_only_when_asked() {
 }
 
 #[wasm_bindgen_test]
+async fn a_saved_unexpired_token_is_reused_without_asking_the_token_source() {
+    let key = "operator-chat:token-source";
+    let storage = web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .unwrap();
+    let saved = serde_json::json!({
+        "conversation_id": "conv_saved",
+        "last_event_id": "ev_7",
+        "token": {
+            "token": "tok_saved",
+            "expires_at_ms": 32_503_680_000_000_i64,
+            "events_url": "http://127.0.0.1:9/conversations/conv_saved/events",
+            "session_url": "ws://127.0.0.1:9/conversations/conv_saved/session",
+        },
+    });
+    storage.set_item(key, &saved.to_string()).unwrap();
+    let calls = Rc::new(Cell::new(0));
+    let states = Arc::new(Mutex::new(Vec::<ConnectionState>::new()));
+    let seen = Arc::clone(&states);
+    let root = fresh_container();
+    let source = unreachable_grant(Rc::clone(&calls));
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                persist=true
+                persist_token=true
+                on_state_change=move |s| seen.lock().unwrap().push(s)
+            />
+        }
+    });
+    wait_for("a connect attempt", 5_000.0, || {
+        states
+            .lock()
+            .unwrap()
+            .contains(&ConnectionState::Connecting)
+    })
+    .await;
+    let states = states.lock().unwrap().clone();
+    let first_connect = states
+        .iter()
+        .position(|s| *s == ConnectionState::Connecting)
+        .unwrap();
+    assert!(
+        !states[..first_connect].contains(&ConnectionState::FetchingToken),
+        "the saved token was used for the first connect: {states:?}"
+    );
+    clear_saved(key);
+}
+
+#[wasm_bindgen_test]
 async fn without_persist_nothing_is_stored() {
     let key = "operator-chat:token-source";
     clear_saved(key);
@@ -569,4 +621,52 @@ async fn the_title_and_placeholder_props_win_over_the_strings() {
             .as_deref(),
         Some("Votre question")
     );
+}
+
+#[wasm_bindgen_test]
+fn numeric_theme_values_are_set_as_javascript_writes_the_number() {
+    let host = fresh_container();
+    let options = js_sys::JSON::parse(
+        r#"{"sessionEndpoint":"http://127.0.0.1:9/operator/session",
+            "theme":{"zIndex":1000,"panelWidth":22.5,"radius":"4px"}}"#,
+    )
+    .unwrap();
+    let handle = operator_chat::js_api::mount(&host, options).unwrap();
+    let chat_root: web_sys::HtmlElement = host
+        .shadow_root()
+        .unwrap()
+        .query_selector(".oc-root")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let style = chat_root.style();
+    assert_eq!(style.get_property_value("--oc-z").unwrap(), "1000");
+    assert_eq!(
+        style.get_property_value("--oc-panel-width").unwrap(),
+        "22.5"
+    );
+    assert_eq!(style.get_property_value("--oc-radius").unwrap(), "4px");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+fn mounting_into_an_element_without_shadow_dom_names_it_in_lowercase() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let input = document.create_element("INPUT").unwrap();
+    document.body().unwrap().append_child(&input).unwrap();
+    let options =
+        js_sys::JSON::parse(r#"{"sessionEndpoint":"http://127.0.0.1:9/operator/session"}"#)
+            .unwrap();
+    let Err(err) = operator_chat::js_api::mount(&input, options) else {
+        panic!("an <input> cannot host a shadow root");
+    };
+    let message = js_sys::Reflect::get(&JsValue::from(err), &JsValue::from_str("message"))
+        .unwrap()
+        .as_string()
+        .unwrap_or_default();
+    assert!(
+        message.contains("a <input> cannot host a shadow root"),
+        "{message}"
+    );
+    input.remove();
 }

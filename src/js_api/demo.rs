@@ -21,14 +21,19 @@ fn DemoApp(session_endpoint: String) -> impl IntoView {
                 " · finished messages: " <strong>{move || messages.get()}</strong>
             </p>
             <div class="leptos-demo-chat">
-                <OperatorChat
-                    session_endpoint=session_endpoint
-                    title="Leptos component"
-                    placeholder="Ask about your order…"
-                    inline=true
-                    on_state_change=move |s| state.set(state_name(&s))
-                    on_message=move |_| messages.update(|n| *n += 1)
-                />
+                // Type-erased like the JS API's view (`handle.rs`), so both share one copy of
+                // the component's rendering code instead of two monomorphised ones.
+                {view! {
+                    <OperatorChat
+                        session_endpoint=session_endpoint
+                        title="Leptos component"
+                        placeholder="Ask about your order…"
+                        inline=true
+                        on_state_change=move |s| state.set(state_name(&s))
+                        on_message=move |_| messages.update(|n| *n += 1)
+                    />
+                }
+                    .into_any()}
             </div>
         </div>
     }

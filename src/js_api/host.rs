@@ -6,8 +6,9 @@ use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// Host rules: display, inline height, right-to-left mirroring.
-pub const HOST_CSS: &str = include_str!("host.css");
+/// Host rules: display, inline height, right-to-left mirroring (`host.css`, minified at build
+/// time).
+pub const HOST_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/host.min.css"));
 
 thread_local! {
     static HOST_SHEET: RefCell<Option<CssStyleSheet>> = const { RefCell::new(None) };
@@ -36,7 +37,7 @@ pub fn shadow_root(element: &Element) -> Result<ShadowRoot, String> {
     element.attach_shadow(&init).map_err(|_| {
         format!(
             "operator-chat: mount(element): a <{}> cannot host a shadow root; mount into a <div> or another container element",
-            element.tag_name().to_lowercase()
+            element.local_name()
         )
     })
 }

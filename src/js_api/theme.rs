@@ -3,7 +3,7 @@
 //! (`--oc-accent`); values are CSS strings, set through the CSSOM (`style.setProperty`), which a
 //! strict CSP allows and which cannot inject other rules.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Number, Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
@@ -58,7 +58,12 @@ impl Theme {
             let v = Reflect::get(value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
             let text = v
                 .as_string()
-                .or_else(|| v.as_f64().map(|n| n.to_string()))
+                // A number as JS writes it (`String(n)`), so Rust's float formatting (about
+                // 15 KB of wasm) stays out of the build.
+                .or_else(|| {
+                    let n = Number::from(v.as_f64()?).to_string_with_radix(10).ok()?;
+                    Some(String::from(n))
+                })
                 .ok_or_else(|| {
                     option_error(&format!("theme.{key}"), "must be a CSS value string")
                 })?;

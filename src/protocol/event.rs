@@ -1,7 +1,6 @@
 //! The server event envelope shared by the events SSE stream and the session WebSocket.
 
-use serde::Deserialize;
-
+use super::fields::Fields;
 use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
 
 /// One server→client event (operator-api.md §3.3).
@@ -27,20 +26,6 @@ pub struct Event {
     pub payload: EventPayload,
 }
 
-#[derive(Deserialize)]
-struct RawEvent {
-    id: String,
-    created_at: String,
-    #[serde(default)]
-    agent_id: String,
-    #[serde(default)]
-    livemode: bool,
-    conversation_id: String,
-    #[serde(default)]
-    experimental: bool,
-    payload: serde_json::Value,
-}
-
 impl Event {
     /// Parses one event envelope from JSON text (an SSE `data:` line or a WebSocket frame).
     ///
@@ -54,16 +39,26 @@ impl Event {
     /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Event, ProtocolError> {
-        let raw: RawEvent =
-            serde_json::from_str(text).map_err(|e| ProtocolError::malformed("event", &e))?;
+        let malformed = |detail| ProtocolError::Malformed {
+            what: "event",
+            detail,
+        };
+        let mut f = Fields::parse(text).map_err(malformed)?;
+        let id = f.string("id").map_err(malformed)?;
+        let created_at = f.string("created_at").map_err(malformed)?;
+        let agent_id = f.string_or_default("agent_id").map_err(malformed)?;
+        let livemode = f.bool_or_default("livemode").map_err(malformed)?;
+        let conversation_id = f.string("conversation_id").map_err(malformed)?;
+        let experimental = f.bool_or_default("experimental").map_err(malformed)?;
+        let payload = f.value("payload").map_err(malformed)?;
         Ok(Event {
-            payload: EventPayload::from_value(raw.payload)?,
-            id: raw.id,
-            created_at: raw.created_at,
-            agent_id: raw.agent_id,
-            livemode: raw.livemode,
-            conversation_id: raw.conversation_id,
-            experimental: raw.experimental,
+            payload: EventPayload::from_value(payload)?,
+            id,
+            created_at,
+            agent_id,
+            livemode,
+            conversation_id,
+            experimental,
         })
     }
 

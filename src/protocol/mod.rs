@@ -7,6 +7,7 @@
 mod client;
 mod error;
 mod event;
+mod fields;
 mod payload;
 mod session;
 mod time;
@@ -20,6 +21,8 @@ mod parse_tests;
 pub use client::{ClientMessage, ClientPayload};
 pub use error::ProtocolError;
 pub use event::Event;
+#[cfg(target_arch = "wasm32")]
+pub(crate) use fields::Fields;
 pub use payload::{EventPayload, SetupChannel};
 pub use session::{ErrorBody, SessionResponse};
 pub use time::parse_rfc3339_millis;

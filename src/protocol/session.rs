@@ -1,12 +1,12 @@
 //! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
 
-use serde::Deserialize;
 use serde_json::Value;
 
+use super::fields::Fields;
 use super::{parse_rfc3339_millis, ProtocolError};
 
 /// The token server's 200 answer: everything the browser needs for one conversation.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionResponse {
     /// The conversation this token opens.
     pub conversation_id: String,
@@ -23,7 +23,20 @@ pub struct SessionResponse {
 impl SessionResponse {
     /// Parses the response body.
     pub fn from_json(text: &str) -> Result<SessionResponse, ProtocolError> {
-        serde_json::from_str(text).map_err(|e| ProtocolError::malformed("session response", &e))
+        let read = || {
+            let mut f = Fields::parse(text)?;
+            Ok(SessionResponse {
+                conversation_id: f.string("conversation_id")?,
+                token: f.string("token")?,
+                expires_at: f.string("expires_at")?,
+                events_url: f.string("events_url")?,
+                session_url: f.string("session_url")?,
+            })
+        };
+        read().map_err(|detail| ProtocolError::Malformed {
+            what: "session response",
+            detail,
+        })
     }
 
     /// `expires_at` as Unix milliseconds.
@@ -33,25 +46,34 @@ impl SessionResponse {
 }
 
 /// An error body `{code, transient, message, data?}` (operator-api.md §8.2; token server too).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `token_expired`, `rate_limited`.
     pub code: String,
     /// Whether retrying the same request later may succeed.
-    #[serde(default)]
     pub transient: bool,
     /// For humans; never parsed.
-    #[serde(default)]
     pub message: String,
     /// Optional extra detail, e.g. `{"retry_after_s": 2}`.
-    #[serde(default)]
     pub data: Option<Value>,
 }
 
 impl ErrorBody {
     /// Parses an error body.
     pub fn from_json(text: &str) -> Result<ErrorBody, ProtocolError> {
-        serde_json::from_str(text).map_err(|e| ProtocolError::malformed("error body", &e))
+        let read = || {
+            let mut f = Fields::parse(text)?;
+            Ok(ErrorBody {
+                code: f.string("code")?,
+                transient: f.bool_or_default("transient")?,
+                message: f.string_or_default("message")?,
+                data: f.opt_value("data"),
+            })
+        };
+        read().map_err(|detail| ProtocolError::Malformed {
+            what: "error body",
+            detail,
+        })
     }
 
     /// `data.retry_after_s` in milliseconds, when present and a non-negative number.

@@ -61,9 +61,30 @@ impl TokenError {
 
 /// Parses a `Retry-After` value given in seconds (`"2"`, `"1.5"`) into milliseconds. The
 /// HTTP-date form is not supported and gives `None` (the caller then uses plain backoff).
+///
+/// Read digit by digit (`digits[.digits]`, rounded up to a whole millisecond, saturating)
+/// rather than through `f64::from_str`, whose tables would add several KB to the wasm build.
 pub fn parse_retry_after(value: &str) -> Option<u64> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
+    let (whole, fraction) = match value.trim().split_once('.') {
+        Some((whole, fraction)) => (whole, fraction),
+        None => (value.trim(), ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digit = |b: u8| u64::from(b - b'0');
+    let secs = whole
+        .bytes()
+        .fold(0u64, |n, b| n.saturating_mul(10).saturating_add(digit(b)));
+    let (millis, rest) = fraction.as_bytes().split_at(fraction.len().min(3));
+    let millis = (0..3).fold(0u64, |n, i| n * 10 + millis.get(i).map_or(0, |&b| digit(b)));
+    let round_up = u64::from(rest.iter().any(|&b| b != b'0'));
+    Some(
+        secs.saturating_mul(1000)
+            .saturating_add(millis)
+            .saturating_add(round_up),
+    )
 }
 
 #[cfg(test)]
@@ -106,5 +127,23 @@ mod tests {
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("NaN"), None);
+    }
+
+    #[test]
+    fn retry_after_fractions_round_up_to_a_whole_millisecond() {
+        assert_eq!(parse_retry_after("1.5"), Some(1500));
+        assert_eq!(parse_retry_after("0.0001"), Some(1));
+        assert_eq!(parse_retry_after("2.0000"), Some(2000));
+        assert_eq!(parse_retry_after(".5"), Some(500));
+        assert_eq!(parse_retry_after("3."), Some(3000));
+        assert_eq!(parse_retry_after("0"), Some(0));
+    }
+
+    #[test]
+    fn retry_after_rejects_signs_exponents_and_empty_values_and_saturates() {
+        for bad in ["", " ", ".", "+2", "1e3", "1.2.3", "inf", "2 s", "١"] {
+            assert_eq!(parse_retry_after(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_retry_after("99999999999999999999999"), Some(u64::MAX));
     }
 }

@@ -1,27 +1,50 @@
 //! Opt-in persistence across reloads in `sessionStorage`: the conversation id and the last event
 //! id; the token only when the host opts in. Never an API key (the widget never has one).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::protocol::Fields;
 use crate::token::Credentials;
 
 /// What is kept for one widget.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub(crate) struct Saved {
     pub conversation_id: String,
-    #[serde(default)]
     pub last_event_id: Option<String>,
-    #[serde(default)]
     pub token: Option<SavedToken>,
 }
 
 /// A persisted token (only with `persist_token`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct SavedToken {
     pub token: String,
     pub expires_at_ms: Option<i64>,
     pub events_url: String,
     pub session_url: String,
+}
+
+impl Saved {
+    /// Reads what [`Persist::save`] wrote (the `Serialize` shape).
+    fn from_json(text: &str) -> Result<Saved, String> {
+        let mut f = Fields::parse(text)?;
+        let token = match f.opt_value("token") {
+            None => None,
+            Some(value) => {
+                let mut t = Fields::of(value)?;
+                Some(SavedToken {
+                    token: t.string("token")?,
+                    expires_at_ms: t.opt_i64("expires_at_ms")?,
+                    events_url: t.string("events_url")?,
+                    session_url: t.string("session_url")?,
+                })
+            }
+        };
+        Ok(Saved {
+            conversation_id: f.string("conversation_id")?,
+            last_event_id: f.opt_string("last_event_id")?,
+            token,
+        })
+    }
 }
 
 /// Reads and writes one `sessionStorage` key.
@@ -46,7 +69,7 @@ impl Persist {
     /// The saved state, if any and readable.
     pub(crate) fn load(&self) -> Option<Saved> {
         let text = Self::storage()?.get_item(&self.key).ok().flatten()?;
-        serde_json::from_str(&text).ok()
+        Saved::from_json(&text).ok()
     }
 
     /// Saved credentials, when a token was kept and has not expired.

@@ -6,9 +6,10 @@ use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Document, Node, ShadowRoot};
 
-/// The widget's CSS. Theme it with the custom properties documented at its top
-/// (`--oc-accent`, `--oc-bg`, `--oc-fg`, `--oc-radius`, `--oc-font`, ...).
-pub const STYLE_CSS: &str = include_str!("../style.css");
+/// The widget's CSS (`src/style.css`, minified at build time). Theme it with the custom
+/// properties documented at the top of that file (`--oc-accent`, `--oc-bg`, `--oc-fg`,
+/// `--oc-radius`, `--oc-font`, ...).
+pub const STYLE_CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 thread_local! {
     static SHEET: RefCell<Option<CssStyleSheet>> = const { RefCell::new(None) };

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
 
-  setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt,
+  setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt, esbuild,
           chromium + chromedriver, npm packages of the browser tests); idempotent
   demo    setup, build the widget, serve the demo page with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`

@@ -31,7 +31,11 @@ pub fn run(ws: &Workspace) -> Result<Browser> {
     item(wasm_pack());
     item(wasm_bindgen(ws));
     item(node());
-    item(npm_dir(ws, "binaryen (wasm-opt)", &ws.tools_dir()).and_then(|()| wasm_opt()));
+    item(
+        npm_dir(ws, "build tools (wasm-opt, esbuild)", &ws.tools_dir())
+            .and_then(|()| wasm_opt())
+            .and_then(|()| esbuild()),
+    );
     let browser = browser();
     item(
         browser
@@ -177,6 +181,14 @@ fn wasm_opt() -> Result<()> {
             path.display()
         ),
     );
+    Ok(())
+}
+
+fn esbuild() -> Result<()> {
+    let v = version_of("esbuild")
+        .ok_or_else(|| Error::Missing("esbuild on PATH after npm ci".into()))?;
+    let path = which("esbuild").unwrap_or_default();
+    ok("esbuild", &format!("{} at {}", v.trim(), path.display()));
     Ok(())
 }
 

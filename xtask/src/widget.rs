@@ -1,5 +1,5 @@
-//! Building the widget's npm packages (web and bundler) with wasm-pack, then `wasm-opt -Oz`
-//! and `pkg-config/apply.mjs`.
+//! Building the widget's npm packages (web and bundler) with wasm-pack, then `wasm-opt -Oz`,
+//! `esbuild --minify` on the web package's JS glue, and `pkg-config/apply.mjs`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -8,9 +8,21 @@ use crate::error::{Error, Result};
 use crate::proc;
 use crate::workspace::Workspace;
 
-/// Flags for wasm-opt: smallest size, with the features rustc's wasm32 output uses.
-pub const WASM_OPT_FLAGS: [&str; 3] = [
+/// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking; drops the
+/// debug and producers sections), with the features rustc's wasm32 output uses.
+///
+/// First it removes the exports of wasm-streams' `IntoUnderlying{Source,ByteSource,Sink}`:
+/// leptos always enables server_fn's `browser` feature, which links wasm-streams, whose
+/// `#[wasm_bindgen]` classes are exported from every build. The widget has no server
+/// functions and nothing in it creates those objects (their JS classes have no constructor),
+/// so the exports are dead; without them `-Oz` drops their code.
+pub const WASM_OPT_FLAGS: [&str; 8] = [
+    "--remove-exports",
+    "--pass-arg=remove-exports@*intounderlying*",
     "-Oz",
+    "--converge",
+    "--strip-debug",
+    "--strip-producers",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
 ];
@@ -28,7 +40,8 @@ pub fn build(ws: &Workspace) -> Result<()> {
 
 /// `wasm-pack build --target <target> --out-dir <out_dir> --profile wasm-release --no-opt`,
 /// then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting `.wasm` (run here, so the flags are
-/// ours whatever wasm-pack's defaults are), then `node pkg-config/apply.mjs <out_dir> <target>`.
+/// ours whatever wasm-pack's defaults are), then for `web` esbuild on the JS glue, then
+/// `node pkg-config/apply.mjs <out_dir> <target>`.
 fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
     let mut cmd = Command::new("wasm-pack");
     cmd.current_dir(&ws.root).args([
@@ -53,6 +66,9 @@ fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
         before,
         size(&wasm)
     );
+    if target == "web" {
+        minify_glue(&glue_js(&wasm))?;
+    }
     let apply = ws.root.join("pkg-config").join("apply.mjs");
     if apply.exists() {
         let mut node = Command::new("node");
@@ -62,6 +78,40 @@ fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
         proc::run(&mut node)?;
     }
     Ok(())
+}
+
+/// Minifies wasm-bindgen's JS glue in place with esbuild (a build tool from
+/// `xtask/node`): comments, whitespace and local names go, exports keep their names. The
+/// `web` glue is what a page loads as is; bundler users minify with their own bundler.
+fn minify_glue(js: &std::path::Path) -> Result<()> {
+    let before = size(js);
+    let mut esbuild = Command::new("esbuild");
+    esbuild
+        .arg(js)
+        .args([
+            "--minify",
+            "--format=esm",
+            "--log-level=warning",
+            "--allow-overwrite",
+        ])
+        .arg(format!("--outfile={}", js.display()));
+    proc::run(&mut esbuild)?;
+    println!(
+        "{}: {} -> {} bytes after esbuild --minify",
+        js.display(),
+        before,
+        size(js)
+    );
+    Ok(())
+}
+
+/// The JS glue beside `*_bg.wasm`: `<name>_bg.wasm` -> `<name>.js`.
+fn glue_js(wasm: &std::path::Path) -> PathBuf {
+    let name = wasm
+        .file_name()
+        .map(|n| n.to_string_lossy().replace("_bg.wasm", ".js"))
+        .unwrap_or_default();
+    wasm.with_file_name(name)
 }
 
 fn size(path: &std::path::Path) -> u64 {
