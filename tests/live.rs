@@ -462,10 +462,35 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
 async fn tool_calls_and_notices_get_their_own_rows() {
     let chat = open_chat().await;
     chat.send("Please send a notice about order A-1001");
-    let answer = chat.completed_reply("Let me look").await;
+    let answer = chat.completed_reply("Your order").await;
     assert!(answer.contains("shipped"), "the final answer: {answer}");
     let tools = rows(&chat.root, "tool");
     assert_eq!(tools.len(), 1, "one tool-call row\n{}", chat.context());
+    // What the agent said before the call sits above it, the answer below it.
+    let order: Vec<String> = all(&chat.root, "[data-testid=message]")
+        .iter()
+        .map(|r| r.get_attribute("data-role").unwrap_or_default())
+        .collect();
+    let tool_at = order.iter().position(|r| r == "tool").expect("a tool row");
+    let before = chat.agent_rows("Let me look that order up.");
+    let after = chat.agent_rows("Your order");
+    assert_eq!((before.len(), after.len()), (1, 1), "{}", chat.context());
+    assert_eq!(
+        after[0].get_attribute("data-continues").as_deref(),
+        Some("true"),
+        "the answer continues the message from above the call"
+    );
+    let index_of = |row: &Element| {
+        all(&chat.root, "[data-testid=message]")
+            .iter()
+            .position(|r| r == row)
+            .expect("row in the transcript")
+    };
+    assert_eq!(
+        (index_of(&before[0]), index_of(&after[0])),
+        (tool_at - 1, tool_at + 1),
+        "rows: {order:?}"
+    );
     assert_eq!(
         tools[0].get_attribute("data-state").as_deref(),
         Some("returned"),
