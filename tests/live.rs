@@ -640,3 +640,103 @@ async fn start_new_chat_after_the_end_opens_a_fresh_conversation() {
     assert!(is_hidden(&ended), "the ended banner is gone");
     chat.end().await;
 }
+
+/// Every value the status element's `data-state` takes from now on, in order.
+fn watch_status(root: &Element) -> (Rc<RefCell<Vec<String>>>, web_sys::MutationObserver) {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let log = Rc::clone(&seen);
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+        move |records: js_sys::Array| {
+            for record in records.iter() {
+                let record: web_sys::MutationRecord = record.unchecked_into();
+                let now = record
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|e| e.get_attribute("data-state"));
+                // Records of one batch share the final value; the old values fill the gaps.
+                if let Some(old) = record.old_value() {
+                    log.borrow_mut().push(old);
+                }
+                log.borrow_mut().extend(now);
+            }
+        },
+    );
+    let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).unwrap();
+    callback.forget();
+    let options = web_sys::MutationObserverInit::new();
+    options.set_attributes(true);
+    options.set_attribute_old_value(true);
+    options.set_attribute_filter(&js_sys::Array::of1(&"data-state".into()));
+    observer
+        .observe_with_options(&expect_testid(root, "status"), &options)
+        .unwrap();
+    (seen, observer)
+}
+
+#[wasm_bindgen_test]
+async fn a_planned_token_refresh_keeps_the_status_online() {
+    login().await;
+    let root = fresh_container();
+    let states: Log<ConnectionState> = Arc::default();
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    // The first grant claims to expire in 3 s, so the widget renews it after 1.5 s.
+    let (s, g) = (Arc::clone(&states), Rc::clone(&grants));
+    let source = TokenSourceFn::from(move || -> TokenFuture {
+        let grants = Rc::clone(&g);
+        Box::pin(async move {
+            let mut creds = fetch_session(&session_endpoint()).await?;
+            if grants.borrow().is_empty() {
+                creds.expires_at_ms = Some(js_sys::Date::now() as i64 + 3_000);
+            }
+            grants.borrow_mut().push(creds.conversation_id.clone());
+            Ok(creds)
+        })
+    });
+    let mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                on_state_change=move |state| s.lock().unwrap().push(state)
+            />
+        }
+    });
+    let chat = Chat {
+        root: root.clone().into(),
+        states,
+        messages: Arc::default(),
+        grants,
+        _mounted: Box::new(mounted),
+    };
+    chat.wait_open().await;
+    let (shown, observer) = watch_status(&chat.root);
+    let renewed = || {
+        let states = chat.states.lock().unwrap();
+        let at = states
+            .iter()
+            .position(|s| *s == ConnectionState::RefreshingToken);
+        at.is_some_and(|at| states[at..].last() == Some(&ConnectionState::Open))
+    };
+    wait_for_or("the planned refresh to finish", 8_000.0, renewed, || {
+        chat.context()
+    })
+    .await;
+    assert_eq!(chat.grants.borrow().len(), 2, "{}", chat.context());
+    assert!(
+        chat.saw_state(|s| *s == ConnectionState::Connecting),
+        "the connection was remade with the new token: {}",
+        chat.context()
+    );
+    chat.send("/echo renewed");
+    assert_eq!(chat.completed_reply("renewed").await, "renewed");
+    chat.end().await;
+    settle().await;
+    observer.disconnect();
+    // The observer saw the end, so it would have seen any other state too.
+    let shown = shown.borrow().clone();
+    assert_eq!(
+        shown,
+        ["open", "ended"],
+        "the status stayed online during the renewal"
+    );
+}

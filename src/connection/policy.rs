@@ -82,6 +82,8 @@ pub struct Policy {
     pub(super) timer_seq: u64,
     pub(super) start_sent: bool,
     pub(super) started_seen: bool,
+    /// A planned token renewal of a live connection is under way (see [`Policy::renewing`]).
+    pub(super) renewing: bool,
 }
 
 impl std::fmt::Debug for Policy {
@@ -120,6 +122,7 @@ impl Policy {
             timer_seq: 0,
             start_sent: false,
             started_seen: false,
+            renewing: false,
         }
     }
 
@@ -144,6 +147,15 @@ impl Policy {
     /// The current state.
     pub fn state(&self) -> &ConnectionState {
         &self.state
+    }
+
+    /// Whether a planned token renewal of a healthy connection is under way. The state passes
+    /// through [`ConnectionState::RefreshingToken`] and [`ConnectionState::Connecting`] while
+    /// the connection is remade with the new token, but nothing has gone wrong, so a UI can keep
+    /// showing the chat as online. False again once the new connection opens, and as soon as
+    /// anything fails (a rejection, a drop, a failed fetch).
+    pub fn renewing(&self) -> bool {
+        self.renewing
     }
 
     /// The credentials in use, if any.
@@ -182,6 +194,12 @@ impl Policy {
     }
 
     pub(super) fn set_state(&mut self, state: ConnectionState, out: &mut Vec<Command>) {
+        if !matches!(
+            state,
+            ConnectionState::RefreshingToken | ConnectionState::Connecting
+        ) {
+            self.renewing = false;
+        }
         if self.state != state {
             self.state = state.clone();
             out.push(Command::EmitState(state));

@@ -23,6 +23,7 @@ impl Policy {
             return;
         }
         self.probing = false;
+        self.renewing = false;
         self.close_transports(out);
         match r.verdict() {
             Verdict::Refresh => {
@@ -127,9 +128,11 @@ impl Policy {
             || self.creds.as_ref().is_some_and(|c| c.expired_at(now))
     }
 
+    /// A planned refresh: only ever started while open.
     pub(super) fn start_refresh(&mut self, out: &mut Vec<Command>) {
         self.refresh_timer = None;
         self.set_state(ConnectionState::RefreshingToken, out);
+        self.renewing = self.live;
         out.push(Command::FetchToken);
     }
 

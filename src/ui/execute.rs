@@ -110,7 +110,15 @@ impl Inner {
             }
             _ => {}
         }
-        self.vm.state.set(state.clone());
+        // A planned token renewal stays "online" in the view; the host still hears every state.
+        let shown = if self.conversation.policy().renewing() {
+            ConnectionState::Open
+        } else {
+            state.clone()
+        };
+        if self.vm.state.get_untracked() != shown {
+            self.vm.state.set(shown);
+        }
         notes.push(Note::State(state));
     }
 

@@ -8,4 +8,5 @@ mod lifecycle;
 #[cfg(not(target_arch = "wasm32"))]
 mod queue;
 mod refresh;
+mod renewal;
 mod retry;
