@@ -63,6 +63,12 @@ pub enum FaultSpec {
         #[serde(default)]
         conversation_id: Option<String>,
     },
+    /// Lose the conversation's next client message in transit: the session socket it arrives
+    /// on drops abruptly (no close frame) before the service reads it.
+    LoseMessage {
+        /// The conversation.
+        conversation_id: String,
+    },
     /// Send one frame that is not valid JSON on the conversation's open (or next) stream.
     MalformedFrame {
         /// The conversation.

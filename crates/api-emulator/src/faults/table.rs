@@ -36,6 +36,7 @@ pub struct Faults {
     http: Vec<HttpFault>,
     slow: Vec<SlowFault>,
     malformed: Vec<(String, Transport)>,
+    lose_message: Vec<String>,
 }
 
 fn matches(scope: &Option<String>, conversation_id: &str) -> bool {
@@ -132,6 +133,20 @@ impl Faults {
             }
             None => false,
         }
+    }
+
+    /// Arms the loss of the conversation's next client message.
+    pub fn arm_lose_message(&mut self, conversation_id: String) {
+        self.lose_message.push(conversation_id);
+    }
+
+    /// Consumes a lost-message fault for a client message of this conversation.
+    pub fn take_lose_message(&mut self, conversation_id: &str) -> bool {
+        let Some(i) = self.lose_message.iter().position(|c| c == conversation_id) else {
+            return false;
+        };
+        self.lose_message.remove(i);
+        true
     }
 
     /// Clears everything.

@@ -113,6 +113,10 @@ pub async fn post_fault(
                 })?;
             state.faults().set_slow(conversation_id.clone(), pace);
         }
+        FaultSpec::LoseMessage { conversation_id } => {
+            conversation_exists(&state, conversation_id)?;
+            state.faults().arm_lose_message(conversation_id.clone());
+        }
         FaultSpec::MalformedFrame {
             conversation_id,
             target,

@@ -117,6 +117,10 @@ async fn run(session: Session, socket: WebSocket) {
                     break;
                 }
                 None | Some(Err(_)) => break,
+                Some(Ok(Message::Text(_))) if session.state.faults().take_lose_message(&session.id) => {
+                    tracing::info!(conversation = %session.id, "client message lost, socket dropped (fault)");
+                    return; // abrupt: no close frame, the message never reaches the agent
+                }
                 Some(Ok(Message::Text(text))) => handle_text(&session, text.as_str()),
                 Some(Ok(Message::Binary(_))) => {
                     report_invalid(&session.log, "Binary frames are not supported; send JSON text frames.");

@@ -152,3 +152,60 @@ async fn slow_agent_paces_the_deltas() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn lose_message_drops_the_socket_and_the_message_never_arrives() {
+    let emu = start().await;
+    let chat = emu.create_chat().await;
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
+    emu.fault(json!({"kind": "lose_message", "conversation_id": chat.id}))
+        .await;
+    ws_send(
+        &mut ws,
+        msg(
+            "c1",
+            json!({"type": "user.message.send", "text": "/echo lost"}),
+        ),
+    )
+    .await;
+    let end = loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("in time")
+        {
+            Some(Ok(Message::Text(text))) => panic!("nothing arrives after a lost message: {text}"),
+            Some(Ok(Message::Close(frame))) => break format!("close frame {frame:?}"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => break format!("error {e}"),
+            None => break "end".to_string(),
+        }
+    };
+    assert!(!end.starts_with("close frame"), "no close frame: {end}");
+    // The fault is used up: the same message sent again arrives and is answered once.
+    let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
+    ws_send(
+        &mut ws,
+        msg(
+            "c1",
+            json!({"type": "user.message.send", "text": "/echo lost"}),
+        ),
+    )
+    .await;
+    // A first message starts the conversation: the greeting comes before the answer.
+    ws_until(&mut ws, "user.message.received").await;
+    let reply = ws_until(&mut ws, "agent.message.completed").await;
+    assert_eq!(reply.last().expect("completed")["payload"]["text"], "lost");
+    let record = emu.record(&chat.id).await;
+    let received: Vec<_> = record["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["payload"]["type"] == "user.message.received")
+        .map(|e| e["payload"]["text"].clone())
+        .collect();
+    assert_eq!(
+        received,
+        [json!("/echo lost")],
+        "the lost copy never arrived"
+    );
+}
