@@ -740,3 +740,53 @@ async fn a_planned_token_refresh_keeps_the_status_online() {
         "the status stayed online during the renewal"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_message_lost_in_a_drop_is_marked_unconfirmed_and_can_be_sent_again() {
+    let chat = open_chat().await;
+    fault(serde_json::json!({"kind": "lose_message", "conversation_id": chat.conversation_id()}))
+        .await;
+    chat.send("/echo lost once");
+    let mine = || {
+        rows(&chat.root, "user")
+            .into_iter()
+            .filter(|r| row_text(r).starts_with("/echo lost once"))
+            .collect::<Vec<_>>()
+    };
+    let status = || {
+        mine()
+            .first()
+            .and_then(|r| r.get_attribute("data-status"))
+            .unwrap_or_default()
+    };
+    // The socket dropped with the message in it; after the reconnect nobody acknowledged it.
+    wait_for_or(
+        "the message to be unconfirmed",
+        10_000.0,
+        || status() == "unconfirmed",
+        || chat.context(),
+    )
+    .await;
+    assert!(
+        chat.agent_rows("lost once").is_empty(),
+        "never answered, never resent by itself"
+    );
+    let row = mine().remove(0);
+    let resend = expect_testid(&row, "resend");
+    assert!(!is_hidden(&resend), "Send again is offered");
+    let meta = row.text_content().unwrap_or_default();
+    assert!(meta.contains("May not have been delivered"), "{meta}");
+    click(&resend);
+    assert_eq!(chat.completed_reply("lost once").await, "lost once");
+    wait_for_or(
+        "the message to be confirmed",
+        REPLY_MS,
+        || status() == "confirmed",
+        || chat.context(),
+    )
+    .await;
+    assert_eq!(mine().len(), 1, "sent again in its own row, not a copy");
+    assert_eq!(chat.agent_rows("lost once").len(), 1, "answered once");
+    assert!(is_hidden(&expect_testid(&mine()[0], "resend")));
+    chat.end().await;
+}

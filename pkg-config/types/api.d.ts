@@ -84,6 +84,13 @@ export interface OperatorChatLocale {
   sending?: string;
   /** Under a user message that could not be delivered. Default: "Not delivered". */
   notDelivered?: string;
+  /**
+   * Under a user message written just before the connection dropped and not acknowledged after
+   * the reconnect. Default: "May not have been delivered".
+   */
+  notConfirmed?: string;
+  /** Button under such a message that sends it again. Default: "Send again". */
+  sendAgain?: string;
   /** A running tool call; `{name}` is the tool. Default: "Using {name}…". */
   toolRunning?: string;
   /** A failed tool call; `{name}` is the tool. Default: "{name} failed". */

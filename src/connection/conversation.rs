@@ -116,6 +116,18 @@ impl Conversation {
         self.track(Vec::new(), commands)
     }
 
+    /// The user sends an [`crate::transcript::UserStatus::Unconfirmed`] message again, with the
+    /// same client id, so its row stays where it is. Does nothing for any other message.
+    pub fn resend(&mut self, client_id: &str) -> Update {
+        let Some((change, text)) = self.transcript.resend(client_id) else {
+            return Update::default();
+        };
+        let commands = self
+            .policy
+            .send(ClientMessage::user_message(client_id.to_owned(), text));
+        self.track(vec![change], commands)
+    }
+
     /// The socket refused a [`Command::Send`]: re-queue it and show it as pending again.
     pub fn send_failed(&mut self, client_id: &str) -> Update {
         self.policy.send_failed(client_id);
@@ -134,6 +146,9 @@ impl Conversation {
             let change = match command {
                 Command::Send(m) if is_user_text(m) => self.transcript.mark_sent(&m.id),
                 Command::Discard(m) if is_user_text(m) => self.transcript.mark_failed(&m.id),
+                Command::Unconfirmed(m) if is_user_text(m) => {
+                    self.transcript.mark_unconfirmed(&m.id)
+                }
                 _ => continue,
             };
             changes.push(change);

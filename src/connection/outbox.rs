@@ -1,18 +1,23 @@
 //! The outgoing queue: messages written while not connected are kept, in order, until sent.
+//! Sent messages are remembered with the connection that carried them until acknowledged.
 
 use std::collections::VecDeque;
 
+use super::types::ConnectionId;
 use crate::protocol::ClientMessage;
 
 /// How many already-sent messages are remembered so a failed write can be re-queued.
 const IN_FLIGHT_LIMIT: usize = 64;
+
+/// A sent message: its queue order, the connection that carried it, and the message.
+type InFlight = (u64, ConnectionId, ClientMessage);
 
 /// Queued and recently sent client messages, ordered by when they were written.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Outbox {
     next_seq: u64,
     queued: VecDeque<(u64, ClientMessage)>,
-    in_flight: VecDeque<(u64, ClientMessage)>,
+    in_flight: VecDeque<InFlight>,
 }
 
 impl Outbox {
@@ -22,11 +27,13 @@ impl Outbox {
         self.next_seq += 1;
     }
 
-    /// Takes every queued message, oldest first, and remembers them as in flight.
-    pub(super) fn drain(&mut self) -> Vec<ClientMessage> {
+    /// Takes every queued message, oldest first, and remembers them as in flight on
+    /// `connection`.
+    pub(super) fn drain(&mut self, connection: ConnectionId) -> Vec<ClientMessage> {
         let drained: Vec<_> = self.queued.drain(..).collect();
         let messages = drained.iter().map(|(_, m)| m.clone()).collect();
-        self.in_flight.extend(drained);
+        self.in_flight
+            .extend(drained.into_iter().map(|(seq, m)| (seq, connection, m)));
         while self.in_flight.len() > IN_FLIGHT_LIMIT {
             self.in_flight.pop_front();
         }
@@ -36,20 +43,40 @@ impl Outbox {
     /// Puts an in-flight message whose write failed back into the queue, in its original order.
     /// Returns whether it was found.
     pub(super) fn requeue(&mut self, client_id: &str) -> bool {
-        let Some(pos) = self.in_flight.iter().position(|(_, m)| m.id == client_id) else {
+        let Some(pos) = self
+            .in_flight
+            .iter()
+            .position(|(_, _, m)| m.id == client_id)
+        else {
             return false;
         };
-        let Some(item) = self.in_flight.remove(pos) else {
+        let Some((seq, _, message)) = self.in_flight.remove(pos) else {
             return false;
         };
-        let at = self.queued.iter().position(|(seq, _)| *seq > item.0);
-        self.queued.insert(at.unwrap_or(self.queued.len()), item);
+        let at = self.queued.iter().position(|(s, _)| *s > seq);
+        self.queued
+            .insert(at.unwrap_or(self.queued.len()), (seq, message));
         true
     }
 
     /// Forgets an in-flight message the server acknowledged.
     pub(super) fn acknowledged(&mut self, client_id: &str) {
-        self.in_flight.retain(|(_, m)| m.id != client_id);
+        self.in_flight.retain(|(_, _, m)| m.id != client_id);
+    }
+
+    /// Whether a message written over an earlier connection than `current` is still unacknowledged.
+    pub(super) fn has_sent_before(&self, current: ConnectionId) -> bool {
+        self.in_flight.iter().any(|(_, c, _)| *c != current)
+    }
+
+    /// Removes and returns the messages written over connections other than `current` that are
+    /// still unacknowledged, oldest first.
+    pub(super) fn take_sent_before(&mut self, current: ConnectionId) -> Vec<ClientMessage> {
+        let (old, kept): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.in_flight)
+            .into_iter()
+            .partition(|(_, c, _)| *c != current);
+        self.in_flight = kept;
+        old.into_iter().map(|(_, _, m)| m).collect()
     }
 
     /// The queued messages, oldest first.
@@ -60,5 +87,51 @@ impl Outbox {
     /// Removes everything queued (for discarding after the end).
     pub(super) fn take_all(&mut self) -> Vec<ClientMessage> {
         self.queued.drain(..).map(|(_, m)| m).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(id: &str) -> ClientMessage {
+        ClientMessage::user_message(id, "hi")
+    }
+
+    fn ids(messages: &[ClientMessage]) -> Vec<&str> {
+        messages.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn messages_sent_over_an_earlier_connection_are_taken_once() {
+        let mut outbox = Outbox::default();
+        outbox.push(msg("a"));
+        outbox.push(msg("b"));
+        outbox.drain(ConnectionId(1));
+        outbox.acknowledged("a");
+        outbox.push(msg("c"));
+        outbox.drain(ConnectionId(2));
+        assert!(outbox.has_sent_before(ConnectionId(2)));
+        assert_eq!(ids(&outbox.take_sent_before(ConnectionId(2))), ["b"]);
+        assert!(!outbox.has_sent_before(ConnectionId(2)), "taken once");
+        assert_eq!(
+            ids(&outbox.take_sent_before(ConnectionId(3))),
+            ["c"],
+            "the current connection's message stays until a later one"
+        );
+    }
+
+    #[test]
+    fn a_requeued_message_keeps_its_place() {
+        let mut outbox = Outbox::default();
+        outbox.push(msg("a"));
+        outbox.drain(ConnectionId(1));
+        outbox.push(msg("b"));
+        assert!(outbox.requeue("a"));
+        assert_eq!(
+            outbox.queued().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(!outbox.has_sent_before(ConnectionId(2)));
     }
 }

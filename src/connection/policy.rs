@@ -28,6 +28,10 @@ pub struct PolicyConfig {
     /// `conversation.started` seen). Default true; set false when restoring a conversation
     /// after a reload.
     pub auto_start: bool,
+    /// After a reconnect, how long messages written before the drop may take to be
+    /// acknowledged (the resumed stream replays the acknowledgement of any that arrived) before
+    /// they are reported as [`super::Command::Unconfirmed`]. Default 4 s.
+    pub confirm_within_ms: u64,
 }
 
 impl Default for PolicyConfig {
@@ -38,6 +42,7 @@ impl Default for PolicyConfig {
             refresh_after_failed_connects: 2,
             max_auth_refreshes: 2,
             auto_start: true,
+            confirm_within_ms: 4_000,
         }
     }
 }
@@ -79,6 +84,7 @@ pub struct Policy {
     pub(super) refresh_at: Option<i64>,
     pub(super) retry: Option<PendingRetry>,
     pub(super) refresh_timer: Option<TimerId>,
+    pub(super) confirm_timer: Option<TimerId>,
     pub(super) timer_seq: u64,
     pub(super) start_sent: bool,
     pub(super) started_seen: bool,
@@ -119,6 +125,7 @@ impl Policy {
             refresh_at: None,
             retry: None,
             refresh_timer: None,
+            confirm_timer: None,
             timer_seq: 0,
             start_sent: false,
             started_seen: false,

@@ -72,6 +72,7 @@ impl Policy {
                 }
                 // Otherwise `refresh_due` now holds, so the next retry or open refreshes.
             }
+            TimerKind::Confirm => self.on_confirm_timer(timer, out),
         }
     }
 

@@ -1,7 +1,7 @@
 //! What flows over an open connection: events seen (the resume cursor, the end) and messages sent.
 
 use super::policy::Policy;
-use super::types::{Command, ConnectionState};
+use super::types::{Command, ConnectionState, TimerId, TimerKind};
 use crate::protocol::{ClientMessage, Event, EventPayload};
 
 impl Policy {
@@ -51,7 +51,37 @@ impl Policy {
     }
 
     pub(super) fn flush(&mut self, out: &mut Vec<Command>) {
-        out.extend(self.outbox.drain().into_iter().map(Command::Send));
+        let connection = self.connection;
+        out.extend(self.outbox.drain(connection).into_iter().map(Command::Send));
+    }
+
+    /// After a reconnect: give messages written before the drop time to be acknowledged.
+    pub(super) fn schedule_confirm(&mut self, out: &mut Vec<Command>) {
+        if !self.outbox.has_sent_before(self.connection) {
+            return;
+        }
+        let timer = self.next_timer(TimerKind::Confirm);
+        self.confirm_timer = Some(timer);
+        out.push(Command::ScheduleTimer {
+            timer,
+            after_ms: self.config.confirm_within_ms,
+        });
+    }
+
+    /// The confirm timer fired: report what is still unacknowledged from before the drop.
+    pub(super) fn on_confirm_timer(&mut self, timer: TimerId, out: &mut Vec<Command>) {
+        if self.confirm_timer != Some(timer) || self.state != ConnectionState::Open {
+            // Dropped again meanwhile: the next open checks them.
+            return;
+        }
+        self.confirm_timer = None;
+        let connection = self.connection;
+        out.extend(
+            self.outbox
+                .take_sent_before(connection)
+                .into_iter()
+                .map(Command::Unconfirmed),
+        );
     }
 
     fn end(&mut self, out: &mut Vec<Command>) {

@@ -146,6 +146,7 @@ impl Policy {
             ))));
         }
         self.flush(out);
+        self.schedule_confirm(out);
         if self.refresh_due(now) {
             self.start_refresh(out);
         }

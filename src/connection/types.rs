@@ -26,6 +26,8 @@ pub enum TimerKind {
     Retry,
     /// Refresh the token ahead of its expiry.
     Refresh,
+    /// Check, after a reconnect, that messages written before the drop were acknowledged.
+    Confirm,
 }
 
 /// Identifies one scheduled timer. Fired timers that are no longer current are ignored, so the
@@ -152,6 +154,11 @@ pub enum Command {
     Send(ClientMessage),
     /// A queued message that can no longer be delivered (the conversation ended).
     Discard(ClientMessage),
+    /// A message written over a connection that has since dropped, and still not acknowledged
+    /// [`super::PolicyConfig::confirm_within_ms`] after the next open: it may never have
+    /// arrived. It is not sent again by itself (that could duplicate it); the transcript marks
+    /// it [`crate::transcript::UserStatus::Unconfirmed`] so the user can send it again.
+    Unconfirmed(ClientMessage),
     /// Report [`Input::TimerFired`] with this id after `after_ms` milliseconds.
     ScheduleTimer {
         /// Echo this back.

@@ -13,6 +13,10 @@ pub enum UserStatus {
     Confirmed,
     /// Could not be delivered (e.g. the conversation ended first).
     Failed,
+    /// Written over a connection that dropped, and not acknowledged after the reconnect: it may
+    /// not have arrived. The user can send it again ([`crate::Conversation::resend`]); a late
+    /// acknowledgement still confirms it.
+    Unconfirmed,
 }
 
 /// A message from the user.

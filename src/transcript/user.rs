@@ -32,6 +32,33 @@ impl Transcript {
         self.set_status(client_id, |s| s == UserStatus::Sent, UserStatus::Pending)
     }
 
+    /// Marks a sent message as possibly lost (see [`UserStatus::Unconfirmed`]).
+    pub fn mark_unconfirmed(&mut self, client_id: &str) -> Change {
+        self.set_status(
+            client_id,
+            |s| s == UserStatus::Sent,
+            UserStatus::Unconfirmed,
+        )
+    }
+
+    /// Puts an unconfirmed message back to pending to send it again; returns the change and the
+    /// message's text, or `None` if `client_id` is not an unconfirmed message.
+    pub fn resend(&mut self, client_id: &str) -> Option<(Change, String)> {
+        let change = self.set_status(
+            client_id,
+            |s| s == UserStatus::Unconfirmed,
+            UserStatus::Pending,
+        );
+        let index = match change {
+            Change::Updated(index) => index,
+            _ => return None,
+        };
+        match &self.entries.get(index)?.kind {
+            EntryKind::User(message) => Some((change, message.text.clone())),
+            _ => None,
+        }
+    }
+
     /// Marks a pending or sent message as undeliverable.
     pub fn mark_failed(&mut self, client_id: &str) -> Change {
         let unconfirmed = |s| matches!(s, UserStatus::Pending | UserStatus::Sent);
@@ -75,7 +102,8 @@ impl Transcript {
             Some(id) => self.by_client_id.get(id).copied(),
             None => self.entries.iter().position(|entry| {
                 matches!(&entry.kind, EntryKind::User(m)
-                    if m.text == text && matches!(m.status, UserStatus::Pending | UserStatus::Sent))
+                    if m.text == text && matches!(m.status,
+                        UserStatus::Pending | UserStatus::Sent | UserStatus::Unconfirmed))
             }),
         };
         if let Some(index) = index {

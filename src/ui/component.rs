@@ -138,6 +138,7 @@ pub fn OperatorChat(
     let textarea_ref = NodeRef::<html::Textarea>::new();
     let log_ref = NodeRef::<html::Div>::new();
     let follow = Follow::new(log_ref);
+    let on_resend = Callback::new(move |id: String| driver.with_value(|d| d.resend(&id)));
     let panel_id = format!("oc-panel-{}", client_prefix());
 
     Effect::new(move |_| {
@@ -283,7 +284,7 @@ pub fn OperatorChat(
                     <For each=move || vm.chunks.get() key=|chunk| chunk.key let:chunk>
                         <div class="oc-chunk">
                             <For each=move || chunk.rows.get() key=|row| row.key let:row>
-                                <Row entry=row.entry />
+                                <Row entry=row.entry on_resend=on_resend />
                             </For>
                         </div>
                     </For>

@@ -205,6 +205,11 @@ impl Driver {
         self.start();
     }
 
+    /// The user sends an unconfirmed message again (its row's "Send again").
+    pub(crate) fn resend(&self, client_id: &str) {
+        self.step(|inner, _| inner.conversation.resend(client_id));
+    }
+
     /// The user pressed Retry.
     pub(crate) fn retry(&self) {
         if let Ok(inner) = self.0.try_borrow() {

@@ -58,7 +58,8 @@ impl Inner {
                         }
                     }
                 }
-                Command::Discard(_) => {} // the transcript already shows it as failed
+                // The transcript already shows these as failed or unconfirmed.
+                Command::Discard(_) | Command::Unconfirmed(_) => {}
                 Command::ScheduleTimer { timer, after_ms } => {
                     let weak = weak.clone();
                     set_timeout(

@@ -19,12 +19,17 @@ fn user_status(status: UserStatus) -> &'static str {
         UserStatus::Sent => "sent",
         UserStatus::Confirmed => "confirmed",
         UserStatus::Failed => "failed",
+        UserStatus::Unconfirmed => "unconfirmed",
     }
 }
 
 /// Renders `entry` by its kind.
 #[component]
-pub(crate) fn Row(entry: RwSignal<Entry>) -> impl IntoView {
+pub(crate) fn Row(
+    entry: RwSignal<Entry>,
+    /// Sends an unconfirmed user message again, by client id.
+    on_resend: Callback<String>,
+) -> impl IntoView {
     let kind = entry.with_untracked(|e| match &e.kind {
         EntryKind::User(_) => "user",
         EntryKind::Agent(_) => "agent",
@@ -35,7 +40,7 @@ pub(crate) fn Row(entry: RwSignal<Entry>) -> impl IntoView {
         EntryKind::Started | EntryKind::ContextUpdated { .. } => "hidden",
     });
     match kind {
-        "user" => user_row(entry).into_any(),
+        "user" => user_row(entry, on_resend).into_any(),
         "agent" => agent_row(entry).into_any(),
         "tool" => tool_row(entry).into_any(),
         "hidden" => ().into_any(),
@@ -43,7 +48,7 @@ pub(crate) fn Row(entry: RwSignal<Entry>) -> impl IntoView {
     }
 }
 
-fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
+fn user_row(entry: RwSignal<Entry>, on_resend: Callback<String>) -> impl IntoView {
     let message = move || match &entry.read().kind {
         EntryKind::User(m) => (m.text.clone(), user_status(m.status)),
         _ => (String::new(), "confirmed"),
@@ -59,9 +64,27 @@ fn user_row(entry: RwSignal<Entry>) -> impl IntoView {
                     {move || match status() {
                         "pending" => strings.text(|s| &s.sending),
                         "failed" => strings.text(|s| &s.not_delivered),
+                        "unconfirmed" => strings.text(|s| &s.not_confirmed),
                         _ => String::new(),
                     }}
                 </span>
+                <button
+                    type="button"
+                    class="oc-resend"
+                    data-testid="resend"
+                    hidden=move || status() != "unconfirmed"
+                    on:click=move |_| {
+                        let id = entry.with_untracked(|e| match &e.kind {
+                            EntryKind::User(m) => m.client_id.clone(),
+                            _ => None,
+                        });
+                        if let Some(id) = id {
+                            on_resend.run(id);
+                        }
+                    }
+                >
+                    {strings.text(|s| &s.send_again)}
+                </button>
             </div>
         </div>
     }

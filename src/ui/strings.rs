@@ -90,6 +90,11 @@ strings! {
     sending / "sending" = "Sending…",
     /// Under a user message that could not be delivered.
     not_delivered / "notDelivered" = "Not delivered",
+    /// Under a user message written just before the connection dropped and not acknowledged
+    /// after the reconnect.
+    not_confirmed / "notConfirmed" = "May not have been delivered",
+    /// Button under such a message that sends it again.
+    send_again / "sendAgain" = "Send again",
     /// A running tool call; `{name}` is the tool.
     tool_running / "toolRunning" = "Using {name}…",
     /// A failed tool call; `{name}` is the tool.

@@ -1,5 +1,6 @@
 //! Tests of the connection policy, one file per concern.
 
+mod confirm;
 mod conversation;
 mod failure;
 mod harness;
