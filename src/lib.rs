@@ -132,7 +132,7 @@ pub use connection::{Command, Conversation, Input};
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.
 pub use strings::Strings;
+#[cfg(all(target_arch = "wasm32", feature = "leptos"))]
+pub use ui::OperatorChat;
 #[cfg(target_arch = "wasm32")]
-pub use ui::{
-    adopt_styles, ChatError, ChatMessage, MessageRole, OperatorChat, TokenSourceFn, STYLE_CSS,
-};
+pub use ui::{adopt_styles, ChatError, ChatMessage, MessageRole, TokenSourceFn, STYLE_CSS};

@@ -1,18 +1,13 @@
 //! `mount(element, options)` and the handle it returns.
 
-use leptos::mount::mount_to;
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 use super::controller::{ChatController, Control};
-use super::convert::{call_host, error_to_js, js_token_source, message_to_js, state_to_js};
 use super::host::{container, shadow_root, text_direction};
-use super::options::{plain_object, MountOptions, TokenOrigin};
+use super::options::{plain_object, MountOptions};
 use super::registry::{self, Mounted};
-use crate::connection::ConnectionState;
-use crate::transport::SessionEndpoint;
-use crate::ui::{ChatError, ChatMessage, OperatorChat, TokenSourceFn};
+use super::render::render;
 
 /// A handle to a mounted widget, returned by `mount()`. The widget lives until `destroy()`
 /// (not until this handle is garbage collected).
@@ -24,18 +19,6 @@ pub struct ChatHandle {
 
 fn js_err(message: impl AsRef<str>) -> JsError {
     JsError::new(message.as_ref())
-}
-
-/// A host callback as a Leptos `Callback`. The JS function lives in the component's arena
-/// (local storage), so the callback is `Send` as Leptos wants and is dropped on unmount. It is
-/// cloned out before the call, so the host may call back into the widget from inside it.
-fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsValue) -> Callback<T> {
-    let stored = StoredValue::new_local(f);
-    Callback::new(move |value: T| {
-        if let Some(f) = stored.try_get_value().flatten() {
-            call_host(&f, &to_js(&value));
-        }
-    })
 }
 
 /// Mounts the chat widget into `element`, inside an open shadow root with the widget's styles
@@ -57,56 +40,13 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
     let root =
         container(&shadow, dir, options.lang.as_deref(), options.color_scheme).map_err(js_err)?;
     let controller = ChatController::default();
-    let view_controller = controller.clone();
     let theme = options.theme.clone();
-    let owner = Owner::new();
-    let unmount = owner.with(|| {
-        mount_to(root.clone(), move || {
-            chat_view(options, view_controller).into_any()
-        })
-    });
-    if let Some(chat_root) = root
-        .query_selector(".oc-root")
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    {
+    let (view, chat_root) = render(&root, options, &controller);
+    if let Some(chat_root) = chat_root {
         theme.apply(&chat_root);
     }
-    let id = registry::insert(Mounted {
-        owner,
-        unmount,
-        shadow,
-    });
+    let id = registry::insert(Mounted { view, shadow });
     Ok(ChatHandle { id, controller })
-}
-
-fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView {
-    let (scope, source) = match options.token {
-        TokenOrigin::Endpoint(url) => (url.clone(), TokenSourceFn::new(SessionEndpoint::new(url))),
-        TokenOrigin::Function(f) => ("getToken".to_owned(), js_token_source(f)),
-    };
-    let cbs = options.callbacks;
-    let on_message = host_callback::<ChatMessage>(cbs.on_message, message_to_js);
-    let on_error = host_callback::<ChatError>(cbs.on_error, error_to_js);
-    let on_state_change = host_callback::<ConnectionState>(cbs.on_state_change, state_to_js);
-    view! {
-        <OperatorChat
-            session_endpoint=scope
-            token_source=source
-            title=options.title
-            placeholder=options.placeholder
-            strings=options.strings
-            initially_open=options.open
-            inline=options.inline
-            persist=options.persist
-            persist_token=options.persist_token
-            on_message=on_message
-            on_error=on_error
-            on_state_change=on_state_change
-            controller=controller
-        />
-    }
 }
 
 impl ChatHandle {
@@ -167,11 +107,7 @@ impl ChatHandle {
         mounted.shadow.set_inner_html("");
         // Unmount after the current task: `destroy()` may be called from inside one of the
         // widget's own callbacks, which must finish before its owner is disposed.
-        wasm_bindgen_futures::spawn_local(async move {
-            let Mounted { owner, unmount, .. } = mounted;
-            drop(unmount);
-            owner.cleanup();
-        });
+        wasm_bindgen_futures::spawn_local(async move { mounted.view.teardown() });
     }
 
     /// Whether `destroy()` has been called.

@@ -6,19 +6,27 @@
 //! - `convert`: callback payloads and the `getToken()` token source.
 //! - `host`: shadow root, container, host stylesheet, text direction.
 //! - `controller`: [`ChatController`], how the handle drives the component.
-//! - `handle`: `mount` and [`ChatHandle`].
+//! - `handle`: `mount` and [`ChatHandle`]; `render` draws the widget: the Leptos component
+//!   (`render_leptos.rs`, `leptos` feature) or the direct-DOM view (`render_dom.rs`).
 //! - `registry`: the live mounts (a widget lives until `destroy()`, not until GC of its handle).
 //! - `element`: the custom element (`element.js`), registered at start-up.
 //! - `demo`: `mountLeptosDemo`.
 
 mod controller;
 mod convert;
+#[cfg(feature = "leptos")]
 mod demo;
 mod element;
 mod handle;
 mod host;
 mod options;
 mod registry;
+#[cfg(feature = "leptos")]
+#[path = "render_leptos.rs"]
+mod render;
+#[cfg(not(feature = "leptos"))]
+#[path = "render_dom.rs"]
+mod render;
 mod theme;
 
 pub use controller::{ChatController, Control};

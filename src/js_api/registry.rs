@@ -5,19 +5,13 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
-use leptos::mount::UnmountHandle;
-use leptos::prelude::Owner;
-use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::JsValue;
 use web_sys::ShadowRoot;
 
 /// One mounted widget.
 pub struct Mounted {
-    /// The reactive owner the mount lives under (cleaned up explicitly on destroy, so the
-    /// component's `on_cleanup` closes the connections whatever else holds the owner).
-    pub owner: Owner,
-    /// Leptos' handle; dropping it removes the view.
-    pub unmount: UnmountHandle<AnyViewState>,
+    /// The rendered widget (torn down on destroy).
+    pub view: super::render::View,
     /// The shadow root it renders into.
     pub shadow: ShadowRoot,
 }

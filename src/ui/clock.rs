@@ -59,6 +59,25 @@ pub(crate) fn set_timeout(f: impl FnOnce() + 'static, after_ms: u64) {
         delay,
     );
     if scheduled.is_err() {
-        leptos::logging::warn!("operator-chat: setTimeout failed; a timer was lost");
+        warn("operator-chat: setTimeout failed; a timer was lost");
     }
+}
+
+/// Runs `f` before the next paint (`requestAnimationFrame`).
+pub(crate) fn next_frame(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    if window
+        .request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&callback))
+        .is_err()
+    {
+        warn("operator-chat: requestAnimationFrame failed");
+    }
+}
+
+/// A warning in the browser console.
+pub(crate) fn warn(message: &str) {
+    web_sys::console::warn_1(&message.into());
 }

@@ -5,12 +5,13 @@ use leptos::prelude::*;
 
 use super::clock::client_prefix;
 use super::composer::Composer;
-use super::driver::{Callbacks, Driver};
+use super::driver::{Callbacks, Driver, HostFn};
 use super::follow::Follow;
 use super::header::Header;
-use super::locale::{chat_error_text, UiStrings};
+use super::locale::UiStrings;
 use super::persist::Persist;
 use super::rows::Row;
+use super::status::error_message;
 use super::styles::adopt_styles;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
 use super::view_model::ViewModel;
@@ -19,24 +20,9 @@ use crate::strings::Strings;
 use crate::token::{TokenError, TokenFuture};
 use crate::transport::SessionEndpoint;
 
-/// Retries after which a dropped connection is shown in the error line (with Retry).
-const SHOW_RECONNECTING_AFTER: u32 = 3;
-
-/// The error line's text: the error, or a notice once reconnecting has taken a while.
-fn error_message(
-    strings: &Strings,
-    error: Option<&ChatError>,
-    state: &ConnectionState,
-) -> Option<String> {
-    if let Some(error) = error {
-        return Some(chat_error_text(strings, error));
-    }
-    match state {
-        ConnectionState::Reconnecting { attempt, .. } if *attempt >= SHOW_RECONNECTING_AFTER => {
-            Some(strings.reconnecting_notice.clone())
-        }
-        _ => None,
-    }
+/// A Leptos callback prop as the driver's host callback.
+fn host_fn<T: 'static>(callback: Option<Callback<T>>) -> Option<HostFn<T>> {
+    callback.map(|cb| std::rc::Rc::new(move |value: T| cb.run(value)) as HostFn<T>)
 }
 
 fn not_configured() -> TokenSourceFn {
@@ -119,9 +105,9 @@ pub fn OperatorChat(
     let strings = UiStrings::provide(strings.unwrap_or_default());
     let vm = ViewModel::new();
     let callbacks = Callbacks {
-        on_message,
-        on_error,
-        on_state_change,
+        on_message: host_fn(on_message),
+        on_error: host_fn(on_error),
+        on_state_change: host_fn(on_state_change),
     };
     let persist = persist.then(|| Persist::new(&scope, persist_token));
     let driver = StoredValue::new_local(Driver::new(source, vm, callbacks, persist));

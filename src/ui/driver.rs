@@ -6,25 +6,26 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 
-use leptos::prelude::*;
-
 use super::clock::{client_prefix, now_ms, MathRandom};
 use super::notes::Note;
 use super::persist::Persist;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
-use super::view_model::ViewModel;
+use super::ViewModel;
 use crate::connection::{
     ConnectionId, ConnectionState, Conversation, Input, Policy, PolicyConfig, Update,
 };
 use crate::token::Credentials;
 use crate::transport::{EventStream, SessionSocket};
 
+/// A host callback.
+pub(crate) type HostFn<T> = Rc<dyn Fn(T)>;
+
 /// The host's callbacks.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Callbacks {
-    pub on_message: Option<Callback<ChatMessage>>,
-    pub on_error: Option<Callback<ChatError>>,
-    pub on_state_change: Option<Callback<ConnectionState>>,
+    pub on_message: Option<HostFn<ChatMessage>>,
+    pub on_error: Option<HostFn<ChatError>>,
+    pub on_state_change: Option<HostFn<ConnectionState>>,
 }
 
 /// The driver's mutable state, behind one `RefCell`.
@@ -33,7 +34,6 @@ pub(crate) struct Inner {
     pub token_source: TokenSourceFn,
     pub vm: ViewModel,
     pub callbacks: Callbacks,
-    pub owner: Owner,
     pub persist: Option<Persist>,
     /// Replayed history up to this event id does not fire `on_message` again after a reload.
     pub quiet_until: Option<String>,
@@ -118,7 +118,6 @@ impl Driver {
             token_source,
             vm,
             callbacks,
-            owner: Owner::current().unwrap_or_default(),
             persist,
             quiet_until: saved.as_ref().and_then(|s| s.last_event_id.clone()),
             restored_conversation: saved.map(|s| s.conversation_id),
@@ -148,7 +147,7 @@ impl Driver {
         let weak = self.weak();
         let notes = {
             let Ok(mut inner) = self.0.try_borrow_mut() else {
-                leptos::logging::warn!("operator-chat: re-entrant driver call ignored");
+                super::clock::warn("operator-chat: re-entrant driver call ignored");
                 return;
             };
             if inner.stopped {
@@ -166,7 +165,7 @@ impl Driver {
         let Ok(inner) = self.0.try_borrow() else {
             return;
         };
-        let callbacks = inner.callbacks;
+        let callbacks = inner.callbacks.clone();
         drop(inner);
         for note in notes {
             note.fire(&callbacks);
@@ -213,7 +212,7 @@ impl Driver {
     /// The user pressed Retry.
     pub(crate) fn retry(&self) {
         if let Ok(inner) = self.0.try_borrow() {
-            inner.vm.error.set(None);
+            inner.vm.set_error(None);
         }
         self.input(Input::Retry);
     }

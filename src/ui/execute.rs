@@ -3,8 +3,6 @@
 
 use std::collections::VecDeque;
 
-use leptos::prelude::*;
-
 use super::clock::set_timeout;
 use super::driver::{Inner, WeakDriver};
 use super::notes::{local_end_event, message_note, Note};
@@ -92,15 +90,12 @@ impl Inner {
         match &state {
             ConnectionState::Failed { error } => {
                 let error = ChatError::Connection(error.clone());
-                self.vm.error.set(Some(error.clone()));
+                self.vm.set_error(Some(error.clone()));
                 notes.push(Note::Error(error));
             }
             ConnectionState::Open => {
-                if matches!(
-                    self.vm.error.get_untracked(),
-                    Some(ChatError::Connection(_))
-                ) {
-                    self.vm.error.set(None);
+                if self.vm.has_connection_error() {
+                    self.vm.set_error(None);
                 }
                 self.save();
             }
@@ -117,9 +112,7 @@ impl Inner {
         } else {
             state.clone()
         };
-        if self.vm.state.get_untracked() != shown {
-            self.vm.state.set(shown);
-        }
+        self.vm.set_state(shown);
         notes.push(Note::State(state));
     }
 
@@ -160,7 +153,7 @@ impl Inner {
         let event = match Event::from_json(data) {
             Ok(event) => event,
             Err(err) => {
-                leptos::logging::warn!("operator-chat: ignored a malformed event: {err}");
+                super::clock::warn(&format!("operator-chat: ignored a malformed event: {err}"));
                 return Update::default();
             }
         };
@@ -195,16 +188,15 @@ impl Inner {
         }
         self.frame_pending = true;
         let weak = weak.clone();
-        request_animation_frame(move || weak.with(|d| d.flush()));
+        super::clock::next_frame(move || weak.with(|d| d.flush()));
     }
 
     /// Pushes the changes since the last frame into the view's signals.
     pub(crate) fn sync_view(&mut self) -> Vec<Note> {
         self.frame_pending = false;
         let dirty: Vec<usize> = std::mem::take(&mut self.dirty).into_iter().collect();
-        let (vm, epoch) = (self.vm, self.epoch);
         let transcript = self.conversation.transcript();
-        self.owner.with(|| vm.sync(transcript, &dirty, epoch));
+        self.vm.sync(transcript, &dirty, self.epoch);
         self.save();
         std::mem::take(&mut self.pending_notes)
     }

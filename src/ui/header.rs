@@ -3,35 +3,8 @@
 use leptos::prelude::*;
 
 use super::locale::UiStrings;
+use super::status::{state_key, state_label};
 use crate::connection::ConnectionState;
-use crate::strings::Strings;
-
-/// Short words for the status line.
-pub(crate) fn state_label<'a>(strings: &'a Strings, state: &ConnectionState) -> &'a str {
-    match state {
-        ConnectionState::Idle => "",
-        ConnectionState::FetchingToken | ConnectionState::Connecting => &strings.status_connecting,
-        ConnectionState::Open => &strings.status_online,
-        ConnectionState::Reconnecting { .. } => &strings.status_reconnecting,
-        ConnectionState::RefreshingToken => &strings.status_reconnecting,
-        ConnectionState::Ended => &strings.status_ended,
-        ConnectionState::Failed { .. } => &strings.status_offline,
-    }
-}
-
-/// A stable token for `data-state` (styling and tests).
-pub(crate) fn state_key(state: &ConnectionState) -> &'static str {
-    match state {
-        ConnectionState::Idle => "idle",
-        ConnectionState::FetchingToken => "fetching-token",
-        ConnectionState::Connecting => "connecting",
-        ConnectionState::Open => "open",
-        ConnectionState::Reconnecting { .. } => "reconnecting",
-        ConnectionState::RefreshingToken => "refreshing-token",
-        ConnectionState::Ended => "ended",
-        ConnectionState::Failed { .. } => "failed",
-    }
-}
 
 /// The header row.
 #[component]

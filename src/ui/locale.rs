@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::types::ChatError;
-use crate::strings::{fill, Strings};
+use crate::strings::Strings;
 
 /// The strings of one widget (a `Copy` handle to a `StoredValue`).
 #[derive(Clone, Copy)]
@@ -36,14 +35,5 @@ impl UiStrings {
     /// One text, e.g. `strings.text(|s| &s.retry)`.
     pub(crate) fn text(self, pick: impl Fn(&Strings) -> &String) -> String {
         self.with(|s| pick(s).clone())
-    }
-}
-
-/// The error line's text for `error`, in the widget's language (English equals its `Display`).
-pub(crate) fn chat_error_text(strings: &Strings, error: &ChatError) -> String {
-    match error {
-        ChatError::Connection(e) => strings.connection_error(e),
-        ChatError::Server { message, .. } => fill(&strings.error_server, "message", message),
-        ChatError::Transport(e) => fill(&strings.error_transport, "message", &e.to_string()),
     }
 }

@@ -1,28 +1,49 @@
-//! The Leptos component and the driver that runs the pure core in the browser.
+//! The browser side: the driver that runs the pure core, and the two views it can drive.
 //!
-//! - [`OperatorChat`]: the component (launcher + panel, or inline).
 //! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; `execute`
 //!   carries out its commands (`transports` opens the streams, `notes` holds host callbacks)
-//!   and batches transcript updates into the view once per animation frame (`view_model`).
-//! - the view pieces (`rows`, `composer`, `header`) only render signals.
+//!   and batches transcript updates into the view once per animation frame.
+//! - With the `leptos` feature: [`OperatorChat`], the Leptos component (`component`, `header`,
+//!   `rows`, `composer`, `follow`, `locale`), its signals in `view_model`.
+//! - Without it: `dom`, the same widget built with plain DOM calls (the npm package).
+//! - Shared by both: `status` (texts and tokens per state), `stream_text` (paragraphs),
+//!   `styles`, `clock`, `persist`.
 
-mod clock;
-mod component;
-mod composer;
-mod driver;
+pub(crate) mod clock;
+pub(crate) mod dom_util;
+pub(crate) mod driver;
 mod execute;
-mod follow;
-mod header;
-mod locale;
 mod notes;
-mod persist;
-mod rows;
-mod stream_text;
-mod styles;
+pub(crate) mod persist;
+pub(crate) mod status;
+pub(crate) mod stream_text;
+pub(crate) mod styles;
 mod transports;
-mod types;
-mod view_model;
+pub(crate) mod types;
 
+#[cfg(feature = "leptos")]
+mod component;
+#[cfg(feature = "leptos")]
+mod composer;
+#[cfg(feature = "leptos")]
+mod follow;
+#[cfg(feature = "leptos")]
+mod header;
+#[cfg(feature = "leptos")]
+mod locale;
+#[cfg(feature = "leptos")]
+mod rows;
+#[cfg(feature = "leptos")]
+mod view_model;
+#[cfg(feature = "leptos")]
+pub(crate) use view_model::ViewModel;
+
+#[cfg(not(feature = "leptos"))]
+pub(crate) mod dom;
+#[cfg(not(feature = "leptos"))]
+pub(crate) use dom::ViewModel;
+
+#[cfg(feature = "leptos")]
 pub use component::OperatorChat;
 pub use styles::{adopt_styles, STYLE_CSS};
 pub use types::{ChatError, ChatMessage, MessageRole, TokenSourceFn};

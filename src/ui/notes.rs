@@ -1,8 +1,6 @@
 //! Host callbacks (`on_message`, `on_error`, `on_state_change`) waiting to run, and the events
 //! that produce them.
 
-use leptos::prelude::Callable;
-
 use super::driver::Callbacks;
 use super::types::{ChatError, ChatMessage, MessageRole};
 use crate::connection::ConnectionState;
@@ -19,18 +17,18 @@ impl Note {
     pub(crate) fn fire(self, callbacks: &Callbacks) {
         match self {
             Note::State(s) => {
-                if let Some(cb) = callbacks.on_state_change {
-                    cb.run(s);
+                if let Some(cb) = &callbacks.on_state_change {
+                    cb(s);
                 }
             }
             Note::Error(e) => {
-                if let Some(cb) = callbacks.on_error {
-                    cb.run(e);
+                if let Some(cb) = &callbacks.on_error {
+                    cb(e);
                 }
             }
             Note::Message(m) => {
-                if let Some(cb) = callbacks.on_message {
-                    cb.run(m);
+                if let Some(cb) = &callbacks.on_message {
+                    cb(m);
                 }
             }
         }

@@ -5,22 +5,13 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::clock::{clock_time, iso_time};
+use super::status::user_status;
 use super::stream_text::stream_text;
-use crate::transcript::{Entry, EntryKind, ToolCallStatus, UserStatus};
+use crate::transcript::{Entry, EntryKind, ToolCallStatus};
 
 fn timestamp(entry: RwSignal<Entry>) -> impl IntoView {
     let at = move || entry.with(|e| e.at_ms);
     view! { <time class="oc-time" datetime=move || iso_time(at())>{move || clock_time(at())}</time> }
-}
-
-fn user_status(status: UserStatus) -> &'static str {
-    match status {
-        UserStatus::Pending => "pending",
-        UserStatus::Sent => "sent",
-        UserStatus::Confirmed => "confirmed",
-        UserStatus::Failed => "failed",
-        UserStatus::Unconfirmed => "unconfirmed",
-    }
 }
 
 /// Renders `entry` by its kind.

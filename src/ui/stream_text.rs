@@ -3,10 +3,11 @@
 //! (`Text.appendData`), so the browser lays out that paragraph only, and only the new characters
 //! cross into JS. Text is only ever set as text nodes, never parsed as HTML.
 
-use leptos::html;
-use leptos::prelude::*;
+#[cfg(feature = "leptos")]
+use leptos::{html, prelude::*};
+#[cfg(feature = "leptos")]
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Text};
+use web_sys::{Document, Element, Text};
 
 use crate::transcript::{ParagraphOp, Paragraphs, PARAGRAPH_BREAK};
 
@@ -16,9 +17,13 @@ struct OpenParagraph {
     text: Text,
 }
 
+fn document() -> Document {
+    super::dom_util::document()
+}
+
 /// What a bubble shows.
 #[derive(Default)]
-struct Shown {
+pub(crate) struct Shown {
     paragraphs: Paragraphs,
     open: Option<OpenParagraph>,
 }
@@ -44,7 +49,8 @@ fn close_paragraph(open: &OpenParagraph) {
 }
 
 impl Shown {
-    fn apply(&mut self, bubble: &Element, new: &str) {
+    /// Makes `bubble` show `new`, appending where `new` extends what is shown.
+    pub(crate) fn apply(&mut self, bubble: &Element, new: &str) {
         let mut ops = Vec::new();
         if self.paragraphs.update(new, &mut ops) || self.open.is_none() {
             bubble.set_text_content(None);
@@ -68,6 +74,7 @@ impl Shown {
     }
 }
 
+#[cfg(feature = "leptos")]
 /// Keeps the text of `bubble` equal to what `read` passes its callback. `read` is tracked, so
 /// this runs again when its source changes.
 pub(crate) fn stream_text<F>(bubble: NodeRef<html::Div>, read: F)

@@ -132,7 +132,9 @@ impl Driver {
             return;
         };
         if let crate::protocol::EventPayload::ServerError { message, code } = event.payload {
-            leptos::logging::warn!("operator-chat: server error on the session socket: {message}");
+            super::clock::warn(&format!(
+                "operator-chat: server error on the session socket: {message}"
+            ));
             self.notify(vec![Note::Error(ChatError::Server { message, code })]);
         }
     }

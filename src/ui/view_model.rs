@@ -33,6 +33,9 @@ pub(crate) struct ChunkHandle {
 /// Everything the view reads. All handles are `Copy`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ViewModel {
+    /// The component's reactive owner: row signals created later (in animation frames) live
+    /// under it.
+    owner: StoredValue<Owner>,
     /// The rows in chunks, oldest first; only grows (rows are appended) until a restart.
     pub chunks: RwSignal<Vec<ChunkHandle>>,
     /// How many rows the chunks hold.
@@ -50,6 +53,7 @@ pub(crate) struct ViewModel {
 impl ViewModel {
     pub(crate) fn new() -> Self {
         ViewModel {
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
             chunks: RwSignal::new(Vec::new()),
             rendered: StoredValue::new(0),
             state: RwSignal::new(ConnectionState::Idle),
@@ -59,9 +63,33 @@ impl ViewModel {
         }
     }
 
+    /// Shows `state` in the header.
+    pub(crate) fn set_state(&self, state: ConnectionState) {
+        if self.state.get_untracked() != state {
+            self.state.set(state);
+        }
+    }
+
+    /// Shows `error` in the error line (or clears it).
+    pub(crate) fn set_error(&self, error: Option<ChatError>) {
+        self.error.set(error);
+    }
+
+    /// Whether the error line shows a connection error (cleared once connected again).
+    pub(crate) fn has_connection_error(&self) -> bool {
+        self.error
+            .with_untracked(|e| matches!(e, Some(ChatError::Connection(_))))
+    }
+
     /// Brings the signals up to date with `transcript`: re-sets the rows in `dirty` that are
     /// already rendered and appends the new ones, one update per chunk touched.
     pub(crate) fn sync(&self, transcript: &Transcript, dirty: &[usize], epoch: u32) {
+        if let Some(owner) = self.owner.try_get_value() {
+            owner.with(|| self.sync_rows(transcript, dirty, epoch));
+        }
+    }
+
+    fn sync_rows(&self, transcript: &Transcript, dirty: &[usize], epoch: u32) {
         let entries = transcript.entries();
         let rendered = self.rendered.get_value();
         self.chunks.with_untracked(|chunks| {

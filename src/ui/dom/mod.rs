@@ -1,0 +1,15 @@
+//! The direct-DOM renderer (builds without the `leptos` feature, i.e. the npm package): the
+//! same markup and behaviour as the Leptos component, written with `web-sys` calls.
+//!
+//! - `el`: element, attribute, text and listener helpers.
+//! - `rows`: one transcript row.
+//! - `view`: the view model the driver updates (rows per frame, state, error, scrolling).
+//! - `widget`: the launcher, panel and composer, and their wiring to the driver.
+
+mod el;
+mod rows;
+mod view;
+mod widget;
+
+pub(crate) use view::ViewModel;
+pub(crate) use widget::{mount_widget, Widget, WidgetConfig};

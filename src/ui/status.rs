@@ -1,0 +1,74 @@
+//! What the header, error line and rows show for a state: pure texts and tokens, shared by
+//! both renderers.
+
+use super::types::ChatError;
+use crate::connection::ConnectionState;
+use crate::strings::{fill, Strings};
+use crate::transcript::UserStatus;
+
+/// Short words for the status line.
+pub(crate) fn state_label<'a>(strings: &'a Strings, state: &ConnectionState) -> &'a str {
+    match state {
+        ConnectionState::Idle => "",
+        ConnectionState::FetchingToken | ConnectionState::Connecting => &strings.status_connecting,
+        ConnectionState::Open => &strings.status_online,
+        ConnectionState::Reconnecting { .. } => &strings.status_reconnecting,
+        ConnectionState::RefreshingToken => &strings.status_reconnecting,
+        ConnectionState::Ended => &strings.status_ended,
+        ConnectionState::Failed { .. } => &strings.status_offline,
+    }
+}
+
+/// A stable token for `data-state` (styling and tests).
+pub(crate) fn state_key(state: &ConnectionState) -> &'static str {
+    match state {
+        ConnectionState::Idle => "idle",
+        ConnectionState::FetchingToken => "fetching-token",
+        ConnectionState::Connecting => "connecting",
+        ConnectionState::Open => "open",
+        ConnectionState::Reconnecting { .. } => "reconnecting",
+        ConnectionState::RefreshingToken => "refreshing-token",
+        ConnectionState::Ended => "ended",
+        ConnectionState::Failed { .. } => "failed",
+    }
+}
+
+/// A stable token for a user row's `data-status`.
+pub(crate) fn user_status(status: UserStatus) -> &'static str {
+    match status {
+        UserStatus::Pending => "pending",
+        UserStatus::Sent => "sent",
+        UserStatus::Confirmed => "confirmed",
+        UserStatus::Failed => "failed",
+        UserStatus::Unconfirmed => "unconfirmed",
+    }
+}
+
+/// Retries after which a dropped connection is shown in the error line (with Retry).
+const SHOW_RECONNECTING_AFTER: u32 = 3;
+
+/// The error line's text: the error, or a notice once reconnecting has taken a while.
+pub(crate) fn error_message(
+    strings: &Strings,
+    error: Option<&ChatError>,
+    state: &ConnectionState,
+) -> Option<String> {
+    if let Some(error) = error {
+        return Some(chat_error_text(strings, error));
+    }
+    match state {
+        ConnectionState::Reconnecting { attempt, .. } if *attempt >= SHOW_RECONNECTING_AFTER => {
+            Some(strings.reconnecting_notice.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The error line's text for `error`, in the widget's language (English equals its `Display`).
+pub(crate) fn chat_error_text(strings: &Strings, error: &ChatError) -> String {
+    match error {
+        ChatError::Connection(e) => strings.connection_error(e),
+        ChatError::Server { message, .. } => fill(&strings.error_server, "message", message),
+        ChatError::Transport(e) => fill(&strings.error_transport, "message", &e.to_string()),
+    }
+}
