@@ -1,8 +1,6 @@
 //! The outgoing queue: messages written while not connected are kept, in order, until sent.
 //! Sent messages are remembered with the connection that carried them until acknowledged.
 
-use std::collections::VecDeque;
-
 use super::types::ConnectionId;
 use crate::protocol::ClientMessage;
 
@@ -16,14 +14,14 @@ type InFlight = (u64, ConnectionId, ClientMessage);
 #[derive(Debug, Clone, Default)]
 pub(super) struct Outbox {
     next_seq: u64,
-    queued: VecDeque<(u64, ClientMessage)>,
-    in_flight: VecDeque<InFlight>,
+    queued: Vec<(u64, ClientMessage)>,
+    in_flight: Vec<InFlight>,
 }
 
 impl Outbox {
     /// Adds a message at the back of the queue.
     pub(super) fn push(&mut self, message: ClientMessage) {
-        self.queued.push_back((self.next_seq, message));
+        self.queued.push((self.next_seq, message));
         self.next_seq += 1;
     }
 
@@ -34,9 +32,8 @@ impl Outbox {
         let messages = drained.iter().map(|(_, m)| m.clone()).collect();
         self.in_flight
             .extend(drained.into_iter().map(|(seq, m)| (seq, connection, m)));
-        while self.in_flight.len() > IN_FLIGHT_LIMIT {
-            self.in_flight.pop_front();
-        }
+        let excess = self.in_flight.len().saturating_sub(IN_FLIGHT_LIMIT);
+        self.in_flight.drain(..excess);
         messages
     }
 
@@ -50,9 +47,7 @@ impl Outbox {
         else {
             return false;
         };
-        let Some((seq, _, message)) = self.in_flight.remove(pos) else {
-            return false;
-        };
+        let (seq, _, message) = self.in_flight.remove(pos);
         let at = self.queued.iter().position(|(s, _)| *s > seq);
         self.queued
             .insert(at.unwrap_or(self.queued.len()), (seq, message));
@@ -72,7 +67,7 @@ impl Outbox {
     /// Removes and returns the messages written over connections other than `current` that are
     /// still unacknowledged, oldest first.
     pub(super) fn take_sent_before(&mut self, current: ConnectionId) -> Vec<ClientMessage> {
-        let (old, kept): (VecDeque<_>, VecDeque<_>) = std::mem::take(&mut self.in_flight)
+        let (old, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
             .into_iter()
             .partition(|(_, c, _)| *c != current);
         self.in_flight = kept;

@@ -3,7 +3,6 @@
 //! the page still shows. A widget lives until `destroy()`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 
 use wasm_bindgen::JsValue;
 use web_sys::ShadowRoot;
@@ -17,7 +16,7 @@ pub struct Mounted {
 }
 
 thread_local! {
-    static MOUNTS: RefCell<BTreeMap<u32, Mounted>> = const { RefCell::new(BTreeMap::new()) };
+    static MOUNTS: RefCell<Vec<(u32, Mounted)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -28,7 +27,7 @@ pub fn insert(mounted: Mounted) -> u32 {
         next.set(id.wrapping_add(1).max(1));
         id
     });
-    MOUNTS.with(|m| m.borrow_mut().insert(id, mounted));
+    MOUNTS.with(|m| m.borrow_mut().push((id, mounted)));
     id
 }
 
@@ -36,7 +35,7 @@ pub fn insert(mounted: Mounted) -> u32 {
 pub fn hosts(shadow: &ShadowRoot) -> bool {
     let shadow: &JsValue = shadow.as_ref();
     MOUNTS.with(|m| {
-        m.borrow().values().any(|mounted| {
+        m.borrow().iter().any(|(_, mounted)| {
             let other: &JsValue = mounted.shadow.as_ref();
             other == shadow
         })
@@ -45,10 +44,14 @@ pub fn hosts(shadow: &ShadowRoot) -> bool {
 
 /// Whether mount `id` is live.
 pub fn contains(id: u32) -> bool {
-    MOUNTS.with(|m| m.borrow().contains_key(&id))
+    MOUNTS.with(|m| m.borrow().iter().any(|(i, _)| *i == id))
 }
 
 /// Takes mount `id` out (the caller tears it down, with no borrow held).
 pub fn remove(id: u32) -> Option<Mounted> {
-    MOUNTS.with(|m| m.borrow_mut().remove(&id))
+    MOUNTS.with(|m| {
+        let mut mounts = m.borrow_mut();
+        let at = mounts.iter().position(|(i, _)| *i == id)?;
+        Some(mounts.swap_remove(at).1)
+    })
 }

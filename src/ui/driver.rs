@@ -3,7 +3,6 @@
 //! once per animation frame, so a fast stream costs one DOM update per frame.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::{Rc, Weak};
 
 use super::clock::{client_prefix, now_ms, MathRandom};
@@ -47,7 +46,8 @@ pub(crate) struct Inner {
     pub socket_closed: bool,
     /// Bumped by "Start new chat"; callbacks from an older epoch are ignored.
     pub epoch: u32,
-    pub dirty: BTreeSet<usize>,
+    /// Rows changed since the last frame (may repeat; sorted and deduplicated per frame).
+    pub dirty: Vec<usize>,
     /// Host callbacks that fire with the next frame (when their rows appear).
     pub pending_notes: Vec<Note>,
     pub frame_pending: bool,
@@ -126,7 +126,7 @@ impl Driver {
             connection: None,
             socket_closed: false,
             epoch: 0,
-            dirty: BTreeSet::new(),
+            dirty: Vec::new(),
             pending_notes: Vec::new(),
             frame_pending: false,
             stopped: false,

@@ -1,8 +1,6 @@
 //! Carrying out the policy's commands with the browser: token fetches, transports, timers, and
 //! the once-per-frame push of transcript changes into the view.
 
-use std::collections::VecDeque;
-
 use super::clock::set_timeout;
 use super::driver::{Inner, WeakDriver};
 use super::notes::{local_end_event, message_note, Note};
@@ -14,9 +12,11 @@ use crate::transcript::Change;
 impl Inner {
     /// Carries out `update`'s commands in order (and any they lead to) and marks its rows dirty.
     pub(crate) fn execute(&mut self, update: Update, weak: &WeakDriver, notes: &mut Vec<Note>) {
-        let mut queue: VecDeque<Command> = VecDeque::new();
+        let mut queue: Vec<Command> = Vec::new();
         self.absorb(update, &mut queue, weak);
-        while let Some(command) = queue.pop_front() {
+        // First in, first out; a handful of commands at a time.
+        while !queue.is_empty() {
+            let command = queue.remove(0);
             match command {
                 Command::FetchToken => self.fetch_token(weak),
                 Command::Connect {
@@ -71,14 +71,15 @@ impl Inner {
         self.schedule_frame(weak);
     }
 
-    fn absorb(&mut self, update: Update, queue: &mut VecDeque<Command>, _weak: &WeakDriver) {
+    fn absorb(&mut self, update: Update, queue: &mut Vec<Command>, _weak: &WeakDriver) {
         for change in update.changes {
             match change {
                 Change::Added(i) | Change::Updated(i) => {
-                    self.dirty.insert(i);
+                    self.mark_dirty(i);
                 }
                 Change::Continued { closed, added } => {
-                    self.dirty.extend([closed, added]);
+                    self.mark_dirty(closed);
+                    self.mark_dirty(added);
                 }
                 Change::Duplicate | Change::None | Change::Status => {}
             }
@@ -182,6 +183,13 @@ impl Inner {
         }
     }
 
+    /// Marks row `index` for the next frame (a streamed row repeats: pushed once per run).
+    fn mark_dirty(&mut self, index: usize) {
+        if self.dirty.last() != Some(&index) {
+            self.dirty.push(index);
+        }
+    }
+
     fn schedule_frame(&mut self, weak: &WeakDriver) {
         if self.frame_pending || (self.dirty.is_empty() && self.pending_notes.is_empty()) {
             return;
@@ -194,7 +202,9 @@ impl Inner {
     /// Pushes the changes since the last frame into the view's signals.
     pub(crate) fn sync_view(&mut self) -> Vec<Note> {
         self.frame_pending = false;
-        let dirty: Vec<usize> = std::mem::take(&mut self.dirty).into_iter().collect();
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort_unstable();
+        dirty.dedup();
         let transcript = self.conversation.transcript();
         self.vm.sync(transcript, &dirty, self.epoch);
         self.save();
