@@ -24,9 +24,10 @@ const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
 
   setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt, esbuild,
           chromium + chromedriver, npm packages of the browser tests); idempotent
-  demo    setup, build the widget, serve the demo page with the emulator (PORT, default 8080)
+  demo    setup, build the widget (npm packages + the Leptos demo build), serve the demo pages
+          with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`
-  bench   setup, build the widget as the demo does, then measure size, streaming, long
+  bench   setup, build the npm packages as the demo does, then measure size, streaming, long
           transcripts, load time and server capacity; writes target/bench/results.{md,json}
           and curves.svg";
 
