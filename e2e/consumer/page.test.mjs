@@ -1,6 +1,7 @@
 // The demo pages as the token server serves them (www/): the strict CSP header, no inline code,
 // <operator-chat> mounted from the plain ES module page, its attributes and events, and
-// leptos.html rendering the component from Rust.
+// leptos.html rendering the component from Rust with the Leptos build (`/pkg-leptos/`; the npm
+// package `/pkg/` has no Leptos inside).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -95,12 +96,31 @@ test('index.html mounts <operator-chat> in a shadow root, themed by the page, an
 
 test('leptos.html renders the component from Rust, in the light DOM, and it connects', async () => {
   await withPage(async (page) => {
+    const loaded = [];
+    page.on('response', (r) => loaded.push(`${r.status()} ${new URL(r.url()).pathname}`));
     await page.goto(`${server()}/leptos.html`);
     const status = page.locator('[data-testid="leptos-status"] strong').first();
     await page.waitForFunction(() => document.querySelector('[data-testid="leptos-status"] strong')?.textContent === 'open', null, { timeout: 30_000 });
     assert.equal(await status.textContent(), 'open', 'on_state_change drove a Leptos signal');
     assert.equal(await page.evaluate(() => document.querySelector('#leptos-app .oc-root') !== null), true, 'rendered in the light DOM');
     await page.locator('#leptos-app .oc-row-agent').first().waitFor({ timeout: 20_000 });
+    for (const file of ['/pkg-leptos/operator_chat.js', '/pkg-leptos/operator_chat_bg.wasm']) {
+      assert.ok(loaded.includes(`200 ${file}`), `the Leptos build is loaded from /pkg-leptos/ (${file}): ${loaded}`);
+    }
+    assert.ok(!loaded.some((l) => / \/pkg\//.test(l)), `nothing from the npm package /pkg/: ${loaded}`);
+  });
+});
+
+test('the npm package has the JS API but not the Leptos demo entry (that is in /pkg-leptos/ only)', async () => {
+  await withPage(async (page) => {
+    await blankPage(page);
+    const npm = await page.evaluate(() => ({ mount: typeof window.oc.mount, leptos: typeof window.oc.mountLeptosDemo }));
+    assert.deepEqual(npm, { mount: 'function', leptos: 'undefined' }, 'pkg/ is built without the leptos feature');
+    const leptos = await page.evaluate(async () => {
+      const mod = await import('/pkg-leptos/operator_chat.js');
+      return { mount: typeof mod.mount, leptos: typeof mod.mountLeptosDemo };
+    });
+    assert.deepEqual(leptos, { mount: 'function', leptos: 'function' }, 'pkg-leptos/ is the Leptos build');
   });
 });
 

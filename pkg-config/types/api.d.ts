@@ -239,9 +239,6 @@ export class ChatHandle {
  */
 export function mount(element: Element, options: MountOptions): ChatHandle;
 
-/** Mounts the Leptos demo app (the component used from Rust); returns an unmount function. */
-export function mountLeptosDemo(element: HTMLElement, sessionEndpoint: string): () => void;
-
 /** The `<operator-chat>` element (registered when the module starts). */
 export interface OperatorChatElement extends HTMLElement {
   /** The mount handle, or `null` before connection or after an error. */

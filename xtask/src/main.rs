@@ -20,13 +20,16 @@ mod workspace;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|demo|test|bench>
+const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
 
   setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt, esbuild,
           chromium + chromedriver, npm packages of the browser tests); idempotent
-  demo    setup, build the widget, serve the demo page with the emulator (PORT, default 8080)
+  build   build the widget only: `build` all, `build npm` (pkg, pkg-bundler; no Leptos) or
+          `build leptos` (pkg-leptos, the Leptos build www/leptos.html loads); no setup
+  demo    setup, build the widget (npm packages + the Leptos demo build), serve the demo pages
+          with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`
-  bench   setup, build the widget as the demo does, then measure size, streaming, long
+  bench   setup, build the npm packages as the demo does, then measure size, streaming, long
           transcripts, load time and server capacity; writes target/bench/results.{md,json}
           and curves.svg";
 
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
     ws.export_tool_path();
     let result = match command.as_str() {
         "setup" => setup::run(&ws).map(|_| ExitCode::SUCCESS),
+        "build" => build(&ws, args.get(1).map(String::as_str)),
         "demo" => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         "test" => test::run(&ws),
         "bench" => bench::run(&ws),
@@ -62,4 +66,18 @@ fn main() -> ExitCode {
         eprintln!("xtask: {e}");
         ExitCode::FAILURE
     })
+}
+
+/// `cargo xtask build [npm|leptos]`.
+fn build(ws: &workspace::Workspace, which: Option<&str>) -> error::Result<ExitCode> {
+    match which {
+        None => widget::build(ws)?,
+        Some("npm") => widget::build_npm(ws)?,
+        Some("leptos") => widget::build_leptos_demo(ws)?,
+        Some(other) => {
+            eprintln!("xtask: build what? `{other}` is neither `npm` nor `leptos`\n{USAGE}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The project's servers as xtask starts them: for the demo and for the browser tests.
 //! Every flag and variable xtask passes to them is in this file.
 
+use std::ffi::OsString;
 use std::hash::{BuildHasher, Hasher};
 use std::path::PathBuf;
 use std::process::Command;
@@ -39,14 +40,29 @@ pub fn binary(ws: &Workspace, name: &str, release: bool) -> PathBuf {
     ws.target_dir().join(profile).join(name)
 }
 
-/// The demo server's command line: `token-server --port P` (emulator in-process) or
-/// `operator-emulator --port P --host 127.0.0.1`.
+/// The token server's static directories: `--www www/ --pkg pkg/ --pkg-leptos pkg-leptos/`
+/// (the demo pages, the npm package, and the Leptos build `www/leptos.html` loads).
+pub fn static_dir_args(ws: &Workspace) -> [OsString; 6] {
+    [
+        "--www".into(),
+        ws.www_dir().into(),
+        "--pkg".into(),
+        ws.pkg_dir().into(),
+        "--pkg-leptos".into(),
+        ws.pkg_leptos_dir().into(),
+    ]
+}
+
+/// The demo server's command line: `token-server --port P --www .. --pkg .. --pkg-leptos ..`
+/// (emulator in-process) or `operator-emulator --port P --host 127.0.0.1`.
 pub fn demo_command(ws: &Workspace, name: &str, port: u16) -> Command {
     let mut cmd = Command::new(binary(ws, name, true));
     cmd.current_dir(&ws.root)
         .args(["--port", &port.to_string()]);
     if name == EMULATOR {
         cmd.args(["--host", "127.0.0.1"]);
+    } else {
+        cmd.args(static_dir_args(ws));
     }
     cmd
 }
@@ -92,6 +108,7 @@ impl TestServers {
             let mut ts = Command::new(binary(ws, TOKEN_SERVER, false));
             ts.current_dir(&ws.root)
                 .args(["--port", "0"])
+                .args(static_dir_args(ws))
                 .env("OPERATOR_BASE_URL", &emulator.url)
                 .env("OPERATOR_API_KEY", &api_key)
                 .env("OPERATOR_ALLOWED_ORIGINS", allowed_origin);

@@ -135,12 +135,37 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             "warnings",
         ]))
     });
+    // The npm packages are built without the default `leptos` feature: lint the library as
+    // shipped (the wasm tests run with the default features, so only `--lib` here).
+    r.check(
+        "clippy (wasm32, operator-chat, no default features)",
+        || {
+            proc::run(&mut cargo(&[
+                "clippy",
+                "-p",
+                "operator-chat",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--no-default-features",
+                "--lib",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        },
+    );
     r.suite(
         "host tests (cargo test)",
         &mut cargo(&["test", "--workspace", "--no-fail-fast"]),
         Format::Libtest,
     );
-    r.check("widget package (wasm-pack build)", || widget::build(ws));
+    r.check(
+        "npm packages pkg, pkg-bundler (wasm-pack, no Leptos)",
+        || widget::build_npm(ws),
+    );
+    r.check("Leptos demo build pkg-leptos (wasm-pack)", || {
+        widget::build_leptos_demo(ws)
+    });
 
     let wasm_tests = browser_tests::wasm_test_targets(&ws.root.join("tests"));
     let js_suites = browser_tests::js_suites(&ws.e2e_dir());

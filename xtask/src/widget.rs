@@ -1,5 +1,7 @@
-//! Building the widget's npm packages (web and bundler) with wasm-pack, then `wasm-opt -Oz`,
-//! `esbuild --minify` on the web package's JS glue, and `pkg-config/apply.mjs`.
+//! Building the widget with wasm-pack: the npm packages (web and bundler, direct-DOM renderer,
+//! `--no-default-features`) and the Leptos demo build (`pkg-leptos`, default features, loaded
+//! only by `www/leptos.html`). Then `wasm-opt -Oz`, `esbuild --minify` on the web builds' JS
+//! glue, and `pkg-config/apply.mjs` for the npm packages.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -13,9 +15,10 @@ use crate::workspace::Workspace;
 ///
 /// First it removes the exports of wasm-streams' `IntoUnderlying{Source,ByteSource,Sink}`:
 /// leptos always enables server_fn's `browser` feature, which links wasm-streams, whose
-/// `#[wasm_bindgen]` classes are exported from every build. The widget has no server
-/// functions and nothing in it creates those objects (their JS classes have no constructor),
-/// so the exports are dead; without them `-Oz` drops their code.
+/// `#[wasm_bindgen]` classes are exported from every build with Leptos. The widget has no
+/// server functions and nothing in it creates those objects (their JS classes have no
+/// constructor), so the exports are dead; without them `-Oz` drops their code. In a build
+/// without Leptos the pattern matches nothing and the pass does nothing.
 pub const WASM_OPT_FLAGS: [&str; 8] = [
     "--remove-exports",
     "--pass-arg=remove-exports@*intounderlying*",
@@ -27,33 +30,95 @@ pub const WASM_OPT_FLAGS: [&str; 8] = [
     "--enable-nontrapping-float-to-int",
 ];
 
-/// The npm packages: (`wasm-pack --target`, output dir), each shaped by `pkg-config/apply.mjs`.
-pub const PACKAGES: [(&str, &str); 2] = [("web", "pkg"), ("bundler", "pkg-bundler")];
+/// One wasm-pack build of the root crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Package {
+    /// `wasm-pack build --target`: `web` or `bundler`.
+    pub target: &'static str,
+    /// `--out-dir`, relative to the repository root.
+    pub out_dir: &'static str,
+    /// With the crate's default features (the Leptos component); otherwise
+    /// `--no-default-features` (the direct-DOM renderer the npm package ships).
+    pub leptos: bool,
+    /// An npm package: shaped by `node pkg-config/apply.mjs <out_dir> <target>`.
+    pub npm: bool,
+}
 
-/// Builds every package of [`PACKAGES`].
+/// The npm packages: no Leptos inside, each shaped by `pkg-config/apply.mjs`. Both compile
+/// the same crate with the same features, so the second reuses the first one's compile.
+pub const NPM_PACKAGES: [Package; 2] = [
+    Package {
+        target: "web",
+        out_dir: "pkg",
+        leptos: false,
+        npm: true,
+    },
+    Package {
+        target: "bundler",
+        out_dir: "pkg-bundler",
+        leptos: false,
+        npm: true,
+    },
+];
+
+/// The Leptos build `www/leptos.html` loads from `/pkg-leptos/` (for `mountLeptosDemo`). Not
+/// published, so not shaped by `apply.mjs`. Same profile as the npm packages: only the root
+/// crate (and Leptos itself, once) compiles again for the other features.
+pub const LEPTOS_DEMO: Package = Package {
+    target: "web",
+    out_dir: "pkg-leptos",
+    leptos: true,
+    npm: false,
+};
+
+/// Builds the npm packages, then the Leptos demo build: everything the demo pages and the
+/// browser tests load.
 pub fn build(ws: &Workspace) -> Result<()> {
-    for (target, out_dir) in PACKAGES {
-        build_package(ws, target, out_dir)?;
+    build_npm(ws)?;
+    build_leptos_demo(ws)
+}
+
+/// Builds only [`LEPTOS_DEMO`].
+pub fn build_leptos_demo(ws: &Workspace) -> Result<()> {
+    build_package(ws, LEPTOS_DEMO)
+}
+
+/// Builds only the npm packages ([`NPM_PACKAGES`]).
+pub fn build_npm(ws: &Workspace) -> Result<()> {
+    for package in NPM_PACKAGES {
+        build_package(ws, package)?;
     }
     Ok(())
 }
 
-/// `wasm-pack build --target <target> --out-dir <out_dir> --profile wasm-release --no-opt`,
-/// then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting `.wasm` (run here, so the flags are
-/// ours whatever wasm-pack's defaults are), then for `web` esbuild on the JS glue, then
-/// `node pkg-config/apply.mjs <out_dir> <target>`.
-fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
-    let mut cmd = Command::new("wasm-pack");
-    cmd.current_dir(&ws.root).args([
+/// The `wasm-pack build` command line for `package`: `--profile wasm-release --no-opt`, and
+/// after `--` the cargo arguments (`--no-default-features` unless it is the Leptos build).
+pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
+    let mut args = vec![
         "build",
         "--target",
-        target,
+        package.target,
         "--out-dir",
-        out_dir,
+        package.out_dir,
         "--profile",
         "wasm-release",
         "--no-opt",
-    ]);
+    ];
+    if !package.leptos {
+        args.extend(["--", "--no-default-features"]);
+    }
+    args
+}
+
+/// wasm-pack with [`wasm_pack_args`], then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting
+/// `.wasm` (run here, so the flags are ours whatever wasm-pack's defaults are), then for `web`
+/// esbuild on the JS glue, then for npm packages `node pkg-config/apply.mjs <out_dir> <target>`.
+fn build_package(ws: &Workspace, package: Package) -> Result<()> {
+    let Package {
+        target, out_dir, ..
+    } = package;
+    let mut cmd = Command::new("wasm-pack");
+    cmd.current_dir(&ws.root).args(wasm_pack_args(package));
     proc::run(&mut cmd)?;
     let wasm = bg_wasm(&ws.root.join(out_dir))?;
     let before = size(&wasm);
@@ -70,7 +135,7 @@ fn build_package(ws: &Workspace, target: &str, out_dir: &str) -> Result<()> {
         minify_glue(&glue_js(&wasm))?;
     }
     let apply = ws.root.join("pkg-config").join("apply.mjs");
-    if apply.exists() {
+    if package.npm && apply.exists() {
         let mut node = Command::new("node");
         node.current_dir(&ws.root)
             .arg(&apply)
@@ -128,4 +193,21 @@ fn bg_wasm(dir: &std::path::Path) -> Result<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.to_string_lossy().ends_with("_bg.wasm"))
         .ok_or_else(|| Error::Other(format!("no *_bg.wasm in {}", dir.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{wasm_pack_args, LEPTOS_DEMO, NPM_PACKAGES};
+
+    #[test]
+    fn npm_packages_build_without_leptos_and_the_demo_build_with_it() {
+        for package in NPM_PACKAGES {
+            let args = wasm_pack_args(package);
+            assert_eq!(args[args.len() - 2..], ["--", "--no-default-features"]);
+        }
+        let demo = wasm_pack_args(LEPTOS_DEMO);
+        assert!(!demo.contains(&"--no-default-features"), "{demo:?}");
+        assert!(demo.windows(2).any(|w| w == ["--out-dir", "pkg-leptos"]));
+        assert!(demo.windows(2).any(|w| w == ["--profile", "wasm-release"]));
+    }
 }

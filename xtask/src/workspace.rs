@@ -49,6 +49,16 @@ impl Workspace {
         self.root.join("pkg")
     }
 
+    /// Where the Leptos demo build is (`wasm-pack --out-dir pkg-leptos`), served at `/pkg-leptos`.
+    pub fn pkg_leptos_dir(&self) -> PathBuf {
+        self.root.join("pkg-leptos")
+    }
+
+    /// The demo pages (`www/`), served at `/`.
+    pub fn www_dir(&self) -> PathBuf {
+        self.root.join("www")
+    }
+
     /// Cargo's target dir (honours `CARGO_TARGET_DIR`).
     pub fn target_dir(&self) -> PathBuf {
         match std::env::var_os("CARGO_TARGET_DIR") {

@@ -2,7 +2,6 @@
 //! login, static files, and CORS / timeout / body-limit / trace layers around everything.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,7 +21,7 @@ use crate::error::MintError;
 use crate::mint::{mint, MintState};
 use crate::origins::{check_origin, AllowedOrigins};
 use crate::rate_limit::{Limiter, RateLimit};
-use crate::static_files::{content_security_policy, static_router};
+use crate::static_files::{content_security_policy, static_router, StaticDirs};
 
 /// Largest request body accepted (the mint endpoint needs none).
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -37,10 +36,8 @@ pub struct AppState {
     pub origins: AllowedOrigins,
     /// Mint rate limit per (IP, caller).
     pub rate_limit: RateLimit,
-    /// Demo page directory, served at `/`.
-    pub www_dir: PathBuf,
-    /// Built widget package, served at `/pkg`.
-    pub pkg_dir: PathBuf,
+    /// Demo pages at `/`, the npm package at `/pkg`, the Leptos demo build at `/pkg-leptos`.
+    pub static_dirs: StaticDirs,
     /// Whole-request timeout.
     pub request_timeout: Duration,
 }
@@ -76,7 +73,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .merge(
-            static_router(&state.www_dir, &state.pkg_dir, state.demo.clone()).layer(
+            static_router(&state.static_dirs, state.demo.clone()).layer(
                 tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                     axum::http::header::CONTENT_SECURITY_POLICY,
                     axum::http::HeaderValue::from_str(&content_security_policy(

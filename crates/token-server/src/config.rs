@@ -10,7 +10,12 @@ pub const USAGE: &str = "\
 token-server: the operator-chat dev server (mint endpoint + static files)
 
 USAGE: token-server [--host H] [--port P] [--allowed-origin O]... [--www DIR] [--pkg DIR]
-                    [--mint-burst N] [--mint-per-minute N]
+                    [--pkg-leptos DIR] [--mint-burst N] [--mint-per-minute N]
+
+  --www DIR         demo pages, served at / (default: www)
+  --pkg DIR         the npm package, served at /pkg (default: pkg)
+  --pkg-leptos DIR  the Leptos demo build for /leptos.html, served at /pkg-leptos
+                    (default: pkg-leptos)
 
 ENVIRONMENT:
   OPERATOR_BASE_URL            Operator API base URL (default: an emulator in-process)
@@ -45,6 +50,8 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// The built widget package directory (served under `/pkg`).
     pub pkg_dir: PathBuf,
+    /// The Leptos demo build directory (served under `/pkg-leptos`).
+    pub pkg_leptos_dir: PathBuf,
     /// Mint rate limit per client.
     pub rate_limit: RateLimit,
 }
@@ -98,6 +105,7 @@ impl Config {
             demo_cookie_secret: var("OPERATOR_DEMO_COOKIE_SECRET"),
             www_dir: default_dir("www"),
             pkg_dir: default_dir("pkg"),
+            pkg_leptos_dir: default_dir("pkg-leptos"),
             rate_limit: RateLimit::default(),
         };
         if let Some(list) = var("OPERATOR_ALLOWED_ORIGINS") {
@@ -120,6 +128,7 @@ impl Config {
                 "--allowed-origin",
                 "--www",
                 "--pkg",
+                "--pkg-leptos",
                 "--mint-burst",
                 "--mint-per-minute",
             ];
@@ -135,6 +144,7 @@ impl Config {
                 "--allowed-origin" => config.allowed_origins.push(normalize_origin(&value)?),
                 "--www" => config.www_dir = value.into(),
                 "--pkg" => config.pkg_dir = value.into(),
+                "--pkg-leptos" => config.pkg_leptos_dir = value.into(),
                 "--mint-burst" => config.rate_limit.burst = number(&name, &value)?,
                 _ => config.rate_limit.per_minute = number(&name, &value)?,
             }
@@ -216,6 +226,30 @@ mod tests {
                 "https://b.test"
             ]
         );
+    }
+
+    #[test]
+    fn static_directories_come_from_www_pkg_and_pkg_leptos_flags() {
+        let config = parse(
+            &[
+                "--www",
+                "/s/www",
+                "--pkg=/s/pkg",
+                "--pkg-leptos",
+                "/s/leptos",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(config.www_dir, Path::new("/s/www"));
+        assert_eq!(config.pkg_dir, Path::new("/s/pkg"));
+        assert_eq!(config.pkg_leptos_dir, Path::new("/s/leptos"));
+        let defaults = parse(&[], &[]).unwrap();
+        assert!(defaults.pkg_leptos_dir.ends_with("pkg-leptos"));
+        assert!(matches!(
+            parse(&["--pkg-leptos"], &[]),
+            Err(ConfigError::MissingValue(_))
+        ));
     }
 
     #[test]

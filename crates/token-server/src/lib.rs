@@ -11,7 +11,8 @@
 //!    `{conversation_id, token, expires_at, events_url, session_url}` with
 //!    `Cache-Control: no-store`. Copy it into your own axum app.
 //! 2. **The dev server** — [`app()`] and the `token-server` binary: the snippet plus the demo
-//!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/` and `pkg/`,
+//!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/`, `pkg/` and
+//!    `pkg-leptos/` ([`StaticDirs`]),
 //!    an exact-origin CORS allow-list, a per-(IP, caller) rate limit, timeouts, body limits,
 //!    redacted logs ([`Redactor`]) and graceful shutdown.
 //!
@@ -58,5 +59,5 @@ pub use rate_limit::{ClientKey, Limiter, RateLimit};
 pub use redact::{RedactingMakeWriter, RedactingWriter, Redactor};
 pub use server::{bind, effective_api_key, secrets, Bound, ServeError, REQUEST_TIMEOUT};
 pub use shutdown::shutdown_signal;
-pub use static_files::{static_headers, static_router};
+pub use static_files::{static_headers, static_router, StaticDirs};
 pub use upstream::{is_final_status, Created, CreatedChannel, Minted, Upstream, OPERATOR_VERSION};

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::demo_auth::DemoCookieAuth;
 use crate::mint::MintState;
 use crate::origins::AllowedOrigins;
+use crate::static_files::StaticDirs;
 use crate::upstream::Upstream;
 
 /// Whole-request timeout of the dev server.
@@ -98,8 +99,11 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         demo: Some(demo),
         origins: AllowedOrigins::new(config.allowed_origins.clone()),
         rate_limit: config.rate_limit,
-        www_dir: config.www_dir.clone(),
-        pkg_dir: config.pkg_dir.clone(),
+        static_dirs: StaticDirs {
+            www: config.www_dir.clone(),
+            pkg: config.pkg_dir.clone(),
+            pkg_leptos: config.pkg_leptos_dir.clone(),
+        },
         request_timeout: REQUEST_TIMEOUT,
     });
     Ok(Bound {

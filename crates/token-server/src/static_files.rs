@@ -1,7 +1,8 @@
-//! Static files: the demo page (`www/`) at `/` and the built widget (`pkg/`) under `/pkg`.
+//! Static files: the demo pages (`www/`) at `/`, the built npm package (`pkg/`) under `/pkg`
+//! and the Leptos demo build (`pkg-leptos/`, loaded by `www/leptos.html`) under `/pkg-leptos`.
 //! Missing directories just answer 404.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -28,12 +29,24 @@ pub fn static_headers(headers: &mut HeaderMap) {
     }
 }
 
-/// A router serving `www_dir` at `/` and `pkg_dir` at `/pkg`. With `demo`, an HTML page
-/// requested without a valid demo cookie sets one, so the page can mint at once.
-pub fn static_router(www_dir: &Path, pkg_dir: &Path, demo: Option<Arc<DemoCookieAuth>>) -> Router {
+/// The directories the dev server serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticDirs {
+    /// The demo pages, served at `/`.
+    pub www: PathBuf,
+    /// The npm package (direct-DOM build), served under `/pkg`.
+    pub pkg: PathBuf,
+    /// The Leptos build `www/leptos.html` loads, served under `/pkg-leptos`.
+    pub pkg_leptos: PathBuf,
+}
+
+/// A router serving `dirs` (see [`StaticDirs`]). With `demo`, an HTML page requested without a
+/// valid demo cookie sets one, so the page can mint at once.
+pub fn static_router(dirs: &StaticDirs, demo: Option<Arc<DemoCookieAuth>>) -> Router {
     Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
-        .fallback_service(ServeDir::new(www_dir))
+        .nest_service("/pkg", ServeDir::new(&dirs.pkg))
+        .nest_service("/pkg-leptos", ServeDir::new(&dirs.pkg_leptos))
+        .fallback_service(ServeDir::new(&dirs.www))
         .layer(middleware::from_fn_with_state(demo, decorate))
 }
 

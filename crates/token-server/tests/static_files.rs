@@ -1,50 +1,70 @@
-//! Static files for the demo page and the built package, with the demo cookie on page loads.
+//! Static files for the demo pages, the npm package and the Leptos demo build, with the demo
+//! cookie on page loads.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use axum::Router;
 use http_body_util::BodyExt;
-use token_server::{static_router, DemoCookieAuth, COOKIE_NAME};
+use token_server::{static_router, DemoCookieAuth, StaticDirs, COOKIE_NAME};
 use tower::ServiceExt;
 
-fn temp_site() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("token-server-static-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("www")).unwrap();
-    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+/// A scratch site under the temp dir, unique per test (tests of one binary run in parallel).
+fn temp_site(name: &str) -> StaticDirs {
+    let dir =
+        std::env::temp_dir().join(format!("token-server-static-{}-{name}", std::process::id()));
+    let dirs = StaticDirs {
+        www: dir.join("www"),
+        pkg: dir.join("pkg"),
+        pkg_leptos: dir.join("pkg-leptos"),
+    };
+    for d in [&dirs.www, &dirs.pkg, &dirs.pkg_leptos] {
+        std::fs::create_dir_all(d).unwrap();
+    }
     std::fs::write(
-        dir.join("www/index.html"),
+        dirs.www.join("index.html"),
         "<!doctype html><title>demo</title>",
     )
     .unwrap();
-    std::fs::write(dir.join("pkg/operator_chat.js"), "export default 1;").unwrap();
-    dir
+    std::fs::write(dirs.pkg.join("operator_chat.js"), "export default 1;").unwrap();
+    std::fs::write(
+        dirs.pkg_leptos.join("operator_chat.js"),
+        "export default 2;",
+    )
+    .unwrap();
+    // A wasm module's magic number and version: enough for the MIME type.
+    std::fs::write(
+        dirs.pkg_leptos.join("operator_chat_bg.wasm"),
+        b"\0asm\x01\0\0\0",
+    )
+    .unwrap();
+    dirs
+}
+
+async fn get(router: &Router, path: &str) -> axum::response::Response {
+    router
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap()
+}
+
+async fn text(response: axum::response::Response) -> String {
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8_lossy(&body).into_owned()
 }
 
 #[tokio::test]
 async fn page_load_serves_www_sets_the_demo_cookie_and_pkg_is_under_pkg() {
-    let dir = temp_site();
+    let dirs = temp_site("www");
     let auth = Arc::new(DemoCookieAuth::random());
-    let router = static_router(&dir.join("www"), &dir.join("pkg"), Some(auth.clone()));
+    let router = static_router(&dirs, Some(auth.clone()));
 
-    let page = router
-        .clone()
-        .oneshot(Request::get("/").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let js = router
-        .clone()
-        .oneshot(
-            Request::get("/pkg/operator_chat.js")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let missing = router
-        .oneshot(Request::get("/nope.html").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let page = get(&router, "/").await;
+    let js = get(&router, "/pkg/operator_chat.js").await;
+    let missing = get(&router, "/nope.html").await;
 
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(
@@ -57,26 +77,68 @@ async fn page_load_serves_www_sets_the_demo_cookie_and_pkg_is_under_pkg() {
         .unwrap()
         .to_owned();
     assert!(cookie.starts_with(&format!("{COOKIE_NAME}=")), "{cookie}");
-    let body = page.into_body().collect().await.unwrap().to_bytes();
-    assert!(String::from_utf8_lossy(&body).contains("<title>demo</title>"));
+    assert!(text(page).await.contains("<title>demo</title>"));
     assert_eq!(js.status(), StatusCode::OK);
     assert!(
         js.headers().get(header::SET_COOKIE).is_none(),
         "cookies only on pages"
     );
+    assert_eq!(text(js).await, "export default 1;", "the npm package");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
+async fn the_leptos_demo_build_is_under_pkg_leptos_with_the_static_headers_and_wasm_type() {
+    let dirs = temp_site("leptos");
+    let router = static_router(&dirs, Some(Arc::new(DemoCookieAuth::random())));
+
+    let js = get(&router, "/pkg-leptos/operator_chat.js").await;
+    let wasm = get(&router, "/pkg-leptos/operator_chat_bg.wasm").await;
+    let absent = get(&router, "/pkg-leptos/nope.js").await;
+    let not_in_npm = get(&router, "/pkg/operator_chat_bg.wasm").await;
+
+    assert_eq!(js.status(), StatusCode::OK);
+    let js_type = js.headers()[header::CONTENT_TYPE].to_str().unwrap();
+    assert!(js_type.starts_with("text/javascript"), "{js_type}");
+    assert_eq!(js.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(js.headers()[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(js.headers()[header::CACHE_CONTROL], "no-cache");
+    assert!(
+        js.headers().get(header::SET_COOKIE).is_none(),
+        "cookies only on pages"
+    );
+    assert_eq!(
+        text(js).await,
+        "export default 2;",
+        "the Leptos build, not /pkg"
+    );
+    assert_eq!(wasm.status(), StatusCode::OK);
+    assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(wasm.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(absent.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        not_in_npm.status(),
+        StatusCode::NOT_FOUND,
+        "/pkg stays the npm package's directory"
+    );
+}
+
+#[tokio::test]
 async fn missing_directories_answer_404_without_failing() {
+    let nowhere = Path::new("/nonexistent");
     let router = static_router(
-        "/nonexistent/www".as_ref(),
-        "/nonexistent/pkg".as_ref(),
+        &StaticDirs {
+            www: nowhere.join("www"),
+            pkg: nowhere.join("pkg"),
+            pkg_leptos: nowhere.join("pkg-leptos"),
+        },
         None,
     );
-    let res = router
-        .oneshot(Request::get("/").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    for path in ["/", "/pkg/operator_chat.js", "/pkg-leptos/operator_chat.js"] {
+        assert_eq!(
+            get(&router, path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }

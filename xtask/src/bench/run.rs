@@ -56,7 +56,8 @@ fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
 /// never fail the run: nothing is asserted about them).
 pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let browser = setup::run(ws)?;
-    widget::build(ws)?;
+    // The bench page loads only the npm package (`pkg/`), not the Leptos demo build.
+    widget::build_npm(ws)?;
     let pkg = out_dir(ws).join("pkg");
     snapshot::copy_tree(&ws.pkg_dir(), &pkg)?;
     println!(

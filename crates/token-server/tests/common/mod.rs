@@ -10,7 +10,8 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use token_server::{
-    app, AllowedOrigins, AppState, DemoCookieAuth, MintState, RateLimit, Upstream, COOKIE_NAME,
+    app, AllowedOrigins, AppState, DemoCookieAuth, MintState, RateLimit, StaticDirs, Upstream,
+    COOKIE_NAME,
 };
 use tower::ServiceExt;
 
@@ -100,8 +101,11 @@ pub fn test_app(base_url: &str, api_key: &str, limit: RateLimit) -> (Router, Arc
         demo: Some(demo.clone()),
         origins: AllowedOrigins::new([ALLOWED_ORIGIN.to_owned()]),
         rate_limit: limit,
-        www_dir: "/nonexistent/www".into(),
-        pkg_dir: "/nonexistent/pkg".into(),
+        static_dirs: StaticDirs {
+            www: "/nonexistent/www".into(),
+            pkg: "/nonexistent/pkg".into(),
+            pkg_leptos: "/nonexistent/pkg-leptos".into(),
+        },
         request_timeout: Duration::from_secs(20),
     });
     (router, demo)
