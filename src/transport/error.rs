@@ -21,7 +21,7 @@ pub enum TransportError {
     NoWindow,
 }
 
-/// The message of a thrown JS value (`Error.message`, a string, or its debug form).
+/// The message of a thrown JS value (`Error.message`, a string, or its JSON form).
 pub(crate) fn js_detail(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         return text;
@@ -29,5 +29,6 @@ pub(crate) fn js_detail(value: &JsValue) -> String {
     js_sys::Reflect::get(value, &JsValue::from_str("message"))
         .ok()
         .and_then(|m| m.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
+        .or_else(|| js_sys::JSON::stringify(value).ok()?.as_string())
+        .unwrap_or_else(|| "an unknown error".to_owned())
 }

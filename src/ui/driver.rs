@@ -46,7 +46,8 @@ pub(crate) struct Inner {
     pub socket_closed: bool,
     /// Bumped by "Start new chat"; callbacks from an older epoch are ignored.
     pub epoch: u32,
-    /// Rows changed since the last frame (may repeat; sorted and deduplicated per frame).
+    /// Rows changed since the last frame, in change order (a row changing again right after
+    /// itself is listed once).
     pub dirty: Vec<usize>,
     /// Host callbacks that fire with the next frame (when their rows appear).
     pub pending_notes: Vec<Note>,

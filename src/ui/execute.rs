@@ -202,9 +202,9 @@ impl Inner {
     /// Pushes the changes since the last frame into the view's signals.
     pub(crate) fn sync_view(&mut self) -> Vec<Note> {
         self.frame_pending = false;
-        let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_unstable();
-        dirty.dedup();
+        // In no particular order; a row marked twice is brought up to date twice (cheap: it
+        // shows the same entry).
+        let dirty = std::mem::take(&mut self.dirty);
         let transcript = self.conversation.transcript();
         self.vm.sync(transcript, &dirty, self.epoch);
         self.save();
