@@ -144,3 +144,38 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   console.log(`conversation: ${record.events.length} events recorded, restored ${restored.length} rows after reload, ended (${ended.payload.reason})`);
   await context.close();
 });
+
+test('a message lost in a drop is marked unconfirmed, and Send again delivers it once', { timeout: 90_000 }, async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await waitForGreeting(chat, () => grants.conversationId);
+  const conversationId = grants.conversationId;
+  const before = (await chat.agentTexts()).length;
+
+  // The socket drops as the message arrives: it was written but never reached the service.
+  await injectFault({ kind: 'lose_message', conversation_id: conversationId });
+  await chat.send('/echo lost once');
+  const row = page.locator('[data-role=user]', { hasText: '/echo lost once' });
+  await row.and(page.locator('[data-status=unconfirmed]')).waitFor({ timeout: 15_000 });
+  assert.match(await row.textContent(), /May not have been delivered/);
+  assert.equal((await chat.agentTexts()).length, before, 'nothing answered, nothing resent by itself');
+
+  await row.locator('[data-testid=resend]').click();
+  await chat.waitAgentMessages(before + 1);
+  assert.equal((await chat.agentTexts()).at(-1), 'lost once');
+  await row.and(page.locator('[data-status=confirmed]')).waitFor({ timeout: 10_000 });
+  assert.equal(await row.locator('[data-testid=resend]').isVisible(), false, 'the button is gone');
+  const rows = await domRows(page);
+  assert.equal(rows.filter((r) => r.role === 'user' && r.text === '/echo lost once').length, 1, 'one row');
+  const record = await conversationRecord(conversationId);
+  const received = record.events.filter((e) => e.payload.type === 'user.message.received');
+  assert.deepEqual(
+    received.map((e) => e.payload.text).filter((t) => t === '/echo lost once'),
+    ['/echo lost once'],
+    'the service got it exactly once',
+  );
+  await context.close();
+});
