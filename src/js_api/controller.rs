@@ -14,7 +14,7 @@ pub enum Control {
     /// Send a user message, as if typed.
     Send(String),
     /// Merge this object into the conversation context (`conversation.context.update`).
-    Context(serde_json::Value),
+    Context(crate::json::Value),
 }
 
 type Target = Rc<dyn Fn(Control)>;

@@ -1,36 +1,75 @@
 //! Client→server session messages (operator-api.md §4.1): `{"id": …, "payload": {"type": …}}`.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
+use super::fields::Fields;
 use super::ProtocolError;
+use crate::json::{Map, Value};
 
 /// The `payload` of a client message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ClientPayload {
     /// `conversation.start`: start the conversation.
-    #[serde(rename = "conversation.start")]
     Start,
     /// `user.message.send`: a message from the user to the agent.
-    #[serde(rename = "user.message.send")]
     UserMessage {
         /// The user's text.
         text: String,
     },
     /// `conversation.context.update`: merge this object into the conversation context.
-    #[serde(rename = "conversation.context.update")]
     ContextUpdate {
         /// The context fields to merge.
         context: Value,
     },
     /// `conversation.end`: end the conversation.
-    #[serde(rename = "conversation.end")]
     End,
 }
 
+impl ClientPayload {
+    /// The `type` of the payload on the wire, e.g. `user.message.send`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ClientPayload::Start => "conversation.start",
+            ClientPayload::UserMessage { .. } => "user.message.send",
+            ClientPayload::ContextUpdate { .. } => "conversation.context.update",
+            ClientPayload::End => "conversation.end",
+        }
+    }
+
+    /// The payload object, `type` first.
+    fn to_value(&self) -> Value {
+        let mut payload = Map::new();
+        payload.insert("type", Value::from(self.kind()));
+        match self {
+            ClientPayload::UserMessage { text } => {
+                payload.insert("text", Value::from(text));
+            }
+            ClientPayload::ContextUpdate { context } => {
+                payload.insert("context", context.clone());
+            }
+            ClientPayload::Start | ClientPayload::End => {}
+        }
+        Value::Object(payload)
+    }
+
+    /// Reads a payload object (unknown fields are ignored).
+    fn from_value(value: Value) -> Result<ClientPayload, String> {
+        let mut f = Fields::of(value)?;
+        let kind = f.string("type")?;
+        Ok(match kind.as_str() {
+            "conversation.start" => ClientPayload::Start,
+            "user.message.send" => ClientPayload::UserMessage {
+                text: f.string("text")?,
+            },
+            "conversation.context.update" => ClientPayload::ContextUpdate {
+                context: f.value("context")?,
+            },
+            "conversation.end" => ClientPayload::End,
+            other => return Err(format!("unknown payload type `{other}`")),
+        })
+    }
+}
+
 /// One client message, sent as a WebSocket text frame.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientMessage {
     /// Client-chosen id, unique per message; echoed by the emulator as `client_message_id`.
     pub id: String,
@@ -67,7 +106,7 @@ impl ClientMessage {
         }
     }
 
-    /// The JSON text to send, e.g. `{"id":"c_1","payload":{"type":"conversation.start"}}`.
+    /// The JSON text to send (writing cannot fail; the `Result` is kept for callers), e.g. `{"id":"c_1","payload":{"type":"conversation.start"}}`.
     ///
     /// ```
     /// use operator_chat::protocol::ClientMessage;
@@ -76,11 +115,80 @@ impl ClientMessage {
     /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
     /// ```
     pub fn to_json(&self) -> Result<String, ProtocolError> {
-        serde_json::to_string(self).map_err(|e| ProtocolError::Serialise(e.to_string()))
+        let mut message = Map::new();
+        message.insert("id", Value::from(&self.id));
+        message.insert("payload", self.payload.to_value());
+        Ok(Value::Object(message).to_string())
     }
 
     /// Parses a client message (used by tests and by hosts that relay messages).
     pub fn from_json(text: &str) -> Result<ClientMessage, ProtocolError> {
-        serde_json::from_str(text).map_err(|e| ProtocolError::malformed("client message", &e))
+        let read = || -> Result<ClientMessage, String> {
+            let mut f = Fields::parse(text)?;
+            let id = f.string("id")?;
+            let payload = ClientPayload::from_value(f.value("payload")?)
+                .map_err(|e| format!("field `payload`: {e}"))?;
+            Ok(ClientMessage { id, payload })
+        };
+        read().map_err(|detail| ProtocolError::Malformed {
+            what: "client message",
+            detail,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::json;
+
+    #[test]
+    fn every_message_round_trips_through_its_json_text() {
+        let messages = [
+            ClientMessage::start("c_1"),
+            ClientMessage::user_message("c_2", "Hi \"you\"\n"),
+            ClientMessage::context_update("c_3", json!({"plan": "pro", "n": [1, null]})),
+            ClientMessage::end("c_4"),
+        ];
+        for message in messages {
+            let text = message.to_json().expect("writes");
+            assert_eq!(ClientMessage::from_json(&text), Ok(message), "{text}");
+        }
+    }
+
+    #[test]
+    fn context_updates_keep_the_type_first_then_the_context() {
+        let text = ClientMessage::context_update("c_1", json!({"a": 1})).to_json();
+        let expected =
+            r#"{"id":"c_1","payload":{"type":"conversation.context.update","context":{"a":1}}}"#;
+        assert_eq!(text.as_deref(), Ok(expected), "wire shape");
+    }
+
+    #[test]
+    fn malformed_client_messages_are_errors_naming_the_problem() {
+        let cases = [
+            (
+                r#"{"payload":{"type":"conversation.start"}}"#,
+                "missing field `id`",
+            ),
+            (
+                r#"{"id":"c","payload":{"type":"nope"}}"#,
+                "unknown payload type `nope`",
+            ),
+            (
+                r#"{"id":"c","payload":{"type":"user.message.send"}}"#,
+                "missing field `text`",
+            ),
+            (
+                r#"{"id":"c","payload":{"text":"x"}}"#,
+                "missing field `type`",
+            ),
+            (r#"{"id":"c","payload":[]}"#, "expected an object"),
+            (r#"{"id":"c","payload":"#, "expected a value"),
+        ];
+        for (text, expected) in cases {
+            let err = ClientMessage::from_json(text).expect_err(text).to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
     }
 }

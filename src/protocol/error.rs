@@ -22,16 +22,8 @@ pub enum ProtocolError {
     /// A timestamp that is not an RFC 3339 date-time.
     #[error("invalid timestamp `{0}`: expected RFC 3339, e.g. 2025-07-01T12:00:00Z")]
     InvalidTimestamp(String),
-    /// A client message could not be turned into JSON text.
+    /// A client message could not be turned into JSON text. (Not produced since the JSON
+    /// writer cannot fail; kept so that matches on it still compile.)
     #[error("could not serialise client message: {0}")]
     Serialise(String),
-}
-
-impl ProtocolError {
-    pub(crate) fn malformed(what: &'static str, err: &serde_json::Error) -> Self {
-        ProtocolError::Malformed {
-            what,
-            detail: err.to_string(),
-        }
-    }
 }

@@ -1,20 +1,19 @@
 //! Reading typed fields out of an already parsed JSON object.
 //!
-//! Wire objects are parsed once into a [`serde_json::Value`] and their fields taken out here,
-//! instead of deriving `Deserialize` for each wire type: in the wasm build every derived
-//! `Deserialize` is instantiated per deserializer (text, `Value`, serde's internal buffer for
-//! tagged enums), which made the event parser alone about a tenth of the widget's code.
+//! Wire objects are parsed once into a [`json::Value`](crate::json::Value) and their fields
+//! taken out here (there is no serde: per-type derived `Deserialize` code was about a tenth of
+//! the widget's wasm, and serde_json another ~10 KB brotli).
 //!
 //! Semantics match `#[derive(Deserialize)]` with the attributes the types used: unknown fields
 //! are ignored, a required field that is absent is "missing field `name`", `#[serde(default)]`
 //! fields default only when absent (a wrong type, including `null`, is an error), and `Option`
 //! fields accept absent or `null`.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// A JSON object whose fields are taken out one by one (each at most once).
 #[derive(Debug)]
-pub(crate) struct Fields(Map<String, Value>);
+pub(crate) struct Fields(Map);
 
 impl Fields {
     /// The object `value`, or an error naming what it is instead.
@@ -30,7 +29,7 @@ impl Fields {
 
     /// Parses `text` as one JSON object.
     pub(crate) fn parse(text: &str) -> Result<Fields, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let value = crate::json::from_str(text).map_err(|e| e.to_string())?;
         Fields::of(value)
     }
 
@@ -128,7 +127,7 @@ fn kind(value: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json::json;
 
     use super::*;
 

@@ -1,6 +1,6 @@
 //! The eleven documented event payloads, plus a catch-all for types the widget does not know.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::fields::Fields;
 use super::ProtocolError;

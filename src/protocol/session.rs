@@ -1,6 +1,6 @@
 //! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::fields::Fields;
 use super::{parse_rfc3339_millis, ProtocolError};
@@ -76,10 +76,15 @@ impl ErrorBody {
         })
     }
 
-    /// `data.retry_after_s` in milliseconds, when present and a non-negative number.
+    /// `data.retry_after_s` in milliseconds (rounded up, saturating), when present and a
+    /// non-negative number written as `digits[.digits]`.
+    ///
+    /// The number's text is read exactly, like a `Retry-After` header, rather than through an
+    /// `f64` (whose parser would add several KB to the wasm build); the exponent form (`2e1`)
+    /// is not accepted and gives `None`, so the caller uses plain backoff.
     pub fn retry_after_millis(&self) -> Option<u64> {
-        let secs = self.data.as_ref()?.get("retry_after_s")?.as_f64()?;
-        (secs.is_finite() && secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
+        let secs = self.data.as_ref()?.get("retry_after_s")?.as_number()?;
+        crate::token::parse_retry_after(secs.as_str())
     }
 }
 
@@ -109,6 +114,24 @@ mod tests {
         let err = ErrorBody::from_json(body).expect("valid error body");
         assert!(err.transient);
         assert_eq!(err.retry_after_millis(), Some(2000));
+    }
+
+    #[test]
+    fn retry_after_fractions_round_up_and_odd_forms_are_ignored() {
+        let millis = |secs: &str| {
+            let body = format!(
+                r#"{{"code":"c","transient":true,"message":"m","data":{{"retry_after_s":{secs}}}}}"#
+            );
+            ErrorBody::from_json(&body)
+                .expect("valid error body")
+                .retry_after_millis()
+        };
+        assert_eq!(millis("1.5"), Some(1500), "fraction");
+        assert_eq!(millis("0.0001"), Some(1), "rounded up to a millisecond");
+        assert_eq!(millis("0"), Some(0), "zero");
+        assert_eq!(millis("-1"), None, "negative");
+        assert_eq!(millis("2e1"), None, "exponent form");
+        assert_eq!(millis("\"2\""), None, "string");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Property tests: replays and duplicates never change the outcome.
 
+use crate::json::json;
 use proptest::prelude::*;
-use serde_json::json;
 
 use super::tests::{completed, delta, event};
 use super::*;
@@ -132,7 +132,8 @@ proptest! {
         for (i, text) in texts.iter().enumerate() {
             let mut ack = json!({"type": "user.message.received", "text": text});
             if echo_ids[i] {
-                ack["client_message_id"] = json!(format!("c_{i}"));
+                let fields = ack.as_object_mut().expect("an object");
+                fields.insert("client_message_id", json!(format!("c_{i}")));
             }
             events.push(event(&format!("u{i}"), ack));
             events.push(completed(&format!("a{i}"), &format!("g{i}"), "ok"));

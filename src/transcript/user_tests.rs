@@ -1,6 +1,6 @@
 //! Tests of optimistic user messages and their acknowledgement.
 
-use serde_json::json;
+use crate::json::json;
 
 use super::tests::event;
 use super::*;
@@ -9,7 +9,8 @@ use crate::protocol::Event;
 fn received(id: &str, text: &str, client_id: Option<&str>) -> Event {
     let mut payload = json!({"type": "user.message.received", "text": text});
     if let Some(client_id) = client_id {
-        payload["client_message_id"] = json!(client_id);
+        let fields = payload.as_object_mut().expect("an object");
+        fields.insert("client_message_id", json!(client_id));
     }
     event(id, payload)
 }

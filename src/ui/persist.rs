@@ -1,13 +1,12 @@
 //! Opt-in persistence across reloads in `sessionStorage`: the conversation id and the last event
 //! id; the token only when the host opts in. Never an API key (the widget never has one).
 
-use serde::Serialize;
-
+use crate::json::json;
 use crate::protocol::Fields;
 use crate::token::Credentials;
 
 /// What is kept for one widget.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Saved {
     pub conversation_id: String,
     pub last_event_id: Option<String>,
@@ -15,7 +14,7 @@ pub(crate) struct Saved {
 }
 
 /// A persisted token (only with `persist_token`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SavedToken {
     pub token: String,
     pub expires_at_ms: Option<i64>,
@@ -24,7 +23,18 @@ pub(crate) struct SavedToken {
 }
 
 impl Saved {
-    /// Reads what [`Persist::save`] wrote (the `Serialize` shape).
+    /// The JSON text [`Saved::from_json`] reads: absent options are `null`.
+    fn to_json(&self) -> String {
+        let token = self.token.as_ref().map(|t| {
+            json!({"token": &t.token, "expires_at_ms": t.expires_at_ms,
+                "events_url": &t.events_url, "session_url": &t.session_url})
+        });
+        json!({"conversation_id": &self.conversation_id,
+            "last_event_id": self.last_event_id.as_deref(), "token": token})
+        .to_string()
+    }
+
+    /// Reads what [`Persist::save`] wrote (the [`Saved::to_json`] shape).
     fn from_json(text: &str) -> Result<Saved, String> {
         let mut f = Fields::parse(text)?;
         let token = match f.opt_value("token") {
@@ -97,8 +107,8 @@ impl Persist {
                 session_url: creds.session_url.clone(),
             }),
         };
-        if let (Some(storage), Ok(text)) = (Self::storage(), serde_json::to_string(&saved)) {
-            let _ = storage.set_item(&self.key, &text);
+        if let Some(storage) = Self::storage() {
+            let _ = storage.set_item(&self.key, &saved.to_json());
         }
     }
 

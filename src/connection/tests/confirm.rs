@@ -2,7 +2,7 @@
 //! reported as unconfirmed so the user can send them again. Never lost silently, never resent
 //! behind the user's back.
 
-use serde_json::json;
+use crate::json::json;
 
 use super::harness::*;
 use crate::connection::*;

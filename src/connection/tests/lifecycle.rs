@@ -1,6 +1,6 @@
 //! Start, open, end, stop.
 
-use serde_json::json;
+use crate::json::json;
 
 use super::harness::*;
 use crate::connection::*;

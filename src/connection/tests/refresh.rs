@@ -37,7 +37,7 @@ fn a_new_token_replaces_the_connection_and_resumes_after_the_last_event() {
     open_policy(&mut p, 0);
     p.on_event(&event(
         "ev_4",
-        serde_json::json!({"type": "conversation.started"}),
+        crate::json::json!({"type": "conversation.started"}),
     ));
     p.handle(Input::Tick, 3 * HOUR);
     assert_eq!(
