@@ -38,6 +38,7 @@ mod number;
 mod parse;
 #[cfg(test)]
 mod parse_tests;
+mod string;
 mod value;
 mod write;
 

@@ -111,6 +111,16 @@ proptest! {
     }
 
     #[test]
+    fn finite_floats_are_written_as_json_that_reads_back_exactly(
+        f in any::<f64>().prop_filter("finite", |f| f.is_finite())
+    ) {
+        let text = minijson::Value::from(f).to_string();
+        let back: f64 = serde_json::from_str(&text).expect("a JSON number");
+        prop_assert_eq!(back, f, "{}", text);
+        prop_assert_eq!(minijson::from_str(&text).ok().and_then(|v| v.as_f64()), Some(f));
+    }
+
+    #[test]
     fn integers_from_the_whole_range_agree(n in any::<i128>()) {
         let text = (n >> (n as u8 % 64)).to_string();
         let reference: Reference = serde_json::from_str(&text).expect("valid number");
