@@ -133,6 +133,9 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
     );
     if target == "web" {
         minify_glue(&glue_js(&wasm))?;
+        for snippet in scripts_under(&ws.root.join(out_dir).join("snippets")) {
+            minify_glue(&snippet)?;
+        }
     }
     let apply = ws.root.join("pkg-config").join("apply.mjs");
     if package.npm && apply.exists() {
@@ -145,7 +148,7 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
     Ok(())
 }
 
-/// Minifies wasm-bindgen's JS glue in place with esbuild (a build tool from
+/// Minifies wasm-bindgen's JS glue (or a snippet) in place with esbuild (a build tool from
 /// `xtask/node`): comments, whitespace and local names go, exports keep their names. The
 /// `web` glue is what a page loads as is; bundler users minify with their own bundler.
 fn minify_glue(js: &std::path::Path) -> Result<()> {
@@ -168,6 +171,22 @@ fn minify_glue(js: &std::path::Path) -> Result<()> {
         size(js)
     );
     Ok(())
+}
+
+/// Every `.js` file under `dir` (wasm-bindgen's `snippets/`: the custom element's module).
+fn scripts_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        if path.is_dir() {
+            found.extend(scripts_under(&path));
+        } else if path.extension().is_some_and(|e| e == "js") {
+            found.push(path);
+        }
+    }
+    found
 }
 
 /// The JS glue beside `*_bg.wasm`: `<name>_bg.wasm` -> `<name>.js`.
@@ -197,7 +216,20 @@ fn bg_wasm(dir: &std::path::Path) -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{wasm_pack_args, LEPTOS_DEMO, NPM_PACKAGES};
+    use super::{scripts_under, wasm_pack_args, LEPTOS_DEMO, NPM_PACKAGES};
+
+    #[test]
+    fn every_snippet_script_is_found_however_deep() {
+        let dir = std::env::temp_dir().join(format!("oc-snippets-{}", std::process::id()));
+        let deep = dir.join("operator-chat-0a1b").join("src").join("js_api");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("element.js"), "export const x = 1;").unwrap();
+        std::fs::write(deep.join("notes.txt"), "not a script").unwrap();
+        let found = scripts_under(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found, [deep.join("element.js")]);
+        assert!(scripts_under(&dir).is_empty(), "a missing dir has none");
+    }
 
     #[test]
     fn npm_packages_build_without_leptos_and_the_demo_build_with_it() {
