@@ -1,5 +1,10 @@
-//! operator-chat: a live chat with an Operator conversational agent, as a Leptos component
-//! compiled to WebAssembly. The browser only ever holds an ephemeral conversation token.
+//! operator-chat: a live chat with an Operator conversational agent, compiled to WebAssembly.
+//! The browser only ever holds an ephemeral conversation token.
+//!
+//! With the default feature `leptos` it is the Leptos component `OperatorChat`. Without it
+//! (`default-features = false`, how the npm package is built) the JS API (`mount()`,
+//! `<operator-chat>`) renders the same widget with plain DOM calls, and no UI framework is
+//! linked into the wasm.
 //!
 //! # Using the component
 //!
