@@ -5,23 +5,21 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, HtmlElement, HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
 
-use super::el::{button, child, icon, on, set, show, text, Listener};
-use super::view::{Parts, ViewModel};
+use super::composer::wire_composer;
+use super::el::{on, set, show, Listener};
+use super::shell::shell;
+use super::view::ViewModel;
 use crate::connection::Input;
 use crate::js_api::{ChatController, Control};
 use crate::strings::Strings;
-use crate::ui::clock::{client_prefix, next_frame};
+use crate::ui::clock::next_frame;
 use crate::ui::dom_util::document;
 use crate::ui::driver::{Callbacks, Driver};
 use crate::ui::persist::Persist;
 use crate::ui::styles::adopt_styles;
 use crate::ui::types::TokenSourceFn;
-
-const LAUNCHER_ICON: &str =
-    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
-const SEND_ICON: &str = "M3 20.5 21 12 3 3.5l2.6 7.1L15 12l-9.4 1.4z";
 
 /// What the widget is made of (the JS API's options, resolved).
 pub(crate) struct WidgetConfig {
@@ -64,122 +62,6 @@ impl Widget {
             driver.stop();
         }
         drop(self.listeners);
-    }
-}
-
-/// The launcher, panel and controls, appended to `container`.
-struct Shell {
-    root: HtmlElement,
-    launcher: Option<Element>,
-    panel: Element,
-    close: Option<Element>,
-    retry: Element,
-    new_chat: Element,
-    form: Element,
-    parts: Parts,
-}
-
-fn shell(container: &Element, c: &WidgetConfig, strings: &Rc<Strings>) -> Shell {
-    let root: HtmlElement = child(container, "div", "oc-root").unchecked_into();
-    if c.inline {
-        let _ = root.class_list().add_1("oc-inline");
-    }
-    set(&root, "data-testid", "operator-chat");
-    let panel_id = format!("oc-panel-{}", client_prefix());
-    let launcher = (!c.inline).then(|| {
-        let launcher = button(&root, "oc-launcher", "launcher", "");
-        set(&launcher, "aria-controls", &panel_id);
-        icon(&launcher, "26", LAUNCHER_ICON);
-        launcher
-    });
-    let panel = child(&root, "section", "oc-panel");
-    set(&panel, "data-testid", "panel");
-    set(&panel, "id", &panel_id);
-    let title = c.title.clone().unwrap_or_else(|| strings.title.clone());
-    set(&panel, "aria-label", &title);
-
-    let header = child(&panel, "header", "oc-header");
-    let heading = child(&header, "div", "oc-heading");
-    text(&child(&heading, "h2", "oc-title"), &title);
-    let status = child(&heading, "span", "oc-status");
-    set(&status, "data-testid", "status");
-    let end = button(&header, "oc-end", "end", &strings.end_chat);
-    let close = (!c.inline).then(|| {
-        let close = button(&header, "oc-close", "close", "");
-        set(&close, "aria-label", &strings.close_chat);
-        let x = child(&close, "span", "");
-        set(&x, "aria-hidden", "true");
-        text(&x, "×");
-        close
-    });
-
-    let log: HtmlElement = child(&panel, "div", "oc-transcript").unchecked_into();
-    for (name, value) in [
-        ("data-testid", "transcript"),
-        ("role", "log"),
-        ("aria-live", "polite"),
-        ("aria-label", strings.transcript_label.as_str()),
-        ("tabindex", "0"),
-    ] {
-        set(&log, name, value);
-    }
-    let typing = child(&log, "div", "oc-typing");
-    set(&typing, "data-testid", "typing");
-    set(&typing, "role", "status");
-    set(&typing, "aria-label", &strings.typing);
-    for _ in 0..3 {
-        child(&typing, "span", "");
-    }
-    show(&typing, false);
-
-    let error = child(&panel, "div", "oc-error");
-    set(&error, "data-testid", "error");
-    set(&error, "role", "alert");
-    let error_text = child(&error, "span", "oc-error-text");
-    let retry = button(&error, "oc-retry", "retry", &strings.retry);
-
-    let ended = child(&panel, "div", "oc-ended");
-    set(&ended, "data-testid", "ended");
-    text(&child(&ended, "span", ""), &strings.ended);
-    let new_chat = button(&ended, "oc-new-chat", "new-chat", &strings.new_chat);
-    show(&ended, false);
-
-    let composer_wrap = child(&panel, "div", "oc-composer-wrap");
-    set(&composer_wrap, "data-testid", "composer-wrap");
-    let form = child(&composer_wrap, "form", "oc-composer");
-    let input: HtmlTextAreaElement = child(&form, "textarea", "oc-input").unchecked_into();
-    set(&input, "data-testid", "composer");
-    set(&input, "rows", "1");
-    set(&input, "aria-label", &strings.message_label);
-    let placeholder = c.placeholder.as_deref().unwrap_or(&strings.placeholder);
-    set(&input, "placeholder", placeholder);
-    let send = button(&form, "oc-send", "send", "");
-    set(&send, "type", "submit");
-    set(&send, "aria-label", &strings.send);
-    set(&send, "disabled", "");
-    icon(&send, "20", SEND_ICON);
-
-    Shell {
-        root,
-        launcher,
-        panel,
-        close,
-        retry,
-        new_chat,
-        form,
-        parts: Parts {
-            strings: Rc::clone(strings),
-            status,
-            end,
-            log,
-            typing,
-            error,
-            error_text,
-            ended,
-            composer_wrap,
-            input,
-            send,
-        },
     }
 }
 
@@ -282,45 +164,14 @@ pub(crate) fn mount_widget(
     let v = vm.clone();
     listeners.push(on(&log, "scroll", move |_| v.on_scroll()));
 
-    // The composer: Enter sends, Shift+Enter adds a line; the button is off while empty.
-    let submit = {
-        let (input, send, vm, wd) = (input.clone(), send.clone(), vm.clone(), with_driver.clone());
-        // `Some(text)`: from code (the JS handle checked it), sent as given, like the Leptos view.
-        Rc::new(move |text: Option<String>| {
-            let text = match text {
-                Some(text) => text,
-                None => {
-                    let typed = input.value();
-                    if vm.ended() || typed.trim().is_empty() {
-                        return;
-                    }
-                    input.set_value("");
-                    let _ = send.toggle_attribute_with_force("disabled", true);
-                    typed.trim().to_owned()
-                }
-            };
-            vm.pin();
-            wd(&|d| d.send_text(&text));
-        })
-    };
-    let sub = Rc::clone(&submit);
-    listeners.push(on(&s.form, "submit", move |e: Event| {
-        e.prevent_default();
-        sub(None);
-    }));
-    let sub = Rc::clone(&submit);
-    listeners.push(on(&input, "keydown", move |e: Event| {
-        let key: &KeyboardEvent = e.unchecked_ref();
-        if key.key() == "Enter" && !key.shift_key() && !key.is_composing() {
-            e.prevent_default();
-            sub(None);
-        }
-    }));
-    let (i, b, v) = (input.clone(), send.clone(), vm.clone());
-    listeners.push(on(&input, "input", move |_| {
-        let off = v.ended() || i.value().trim().is_empty();
-        let _ = b.toggle_attribute_with_force("disabled", off);
-    }));
+    let submit = wire_composer(
+        &s.form,
+        &input,
+        &send,
+        &vm,
+        with_driver.clone(),
+        &mut listeners,
+    );
 
     // Timers may have been throttled in a background tab; going online again skips the wait.
     let window = web_sys::window().map(JsCast::unchecked_into::<web_sys::EventTarget>);
