@@ -5,13 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
+use super::dom_util::is_send_key;
 use super::locale::UiStrings;
-
-/// Whether this keydown should send the message (Enter without Shift, not while an input method
-/// is composing).
-pub(crate) fn is_send_key(event: &KeyboardEvent) -> bool {
-    event.key() == "Enter" && !event.shift_key() && !event.is_composing()
-}
 
 /// The message box and send button.
 #[component]

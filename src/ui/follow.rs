@@ -4,9 +4,6 @@
 use leptos::html;
 use leptos::prelude::*;
 
-/// How close to the bottom (px) the transcript counts as "following" new messages.
-const PINNED_SLACK_PX: i32 = 48;
-
 /// The transcript's scroll state (`Copy` handles).
 #[derive(Clone, Copy)]
 pub(crate) struct Follow {
@@ -33,9 +30,7 @@ impl Follow {
             return;
         }
         if let Some(log) = self.log.get_untracked() {
-            let bottom = log.scroll_top() + log.client_height();
-            self.pinned
-                .set_value(bottom >= log.scroll_height() - PINNED_SLACK_PX);
+            self.pinned.set_value(super::dom_util::at_bottom(&log));
         }
     }
 

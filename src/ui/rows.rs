@@ -5,9 +5,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::clock::{clock_time, iso_time};
-use super::status::user_status;
+use super::status::{delivery_text, notice_text, tool_state, user_status};
 use super::stream_text::stream_text;
-use crate::transcript::{Entry, EntryKind, ToolCallStatus};
+use crate::transcript::{Entry, EntryKind};
 
 fn timestamp(entry: RwSignal<Entry>) -> impl IntoView {
     let at = move || entry.with(|e| e.at_ms);
@@ -52,11 +52,15 @@ fn user_row(entry: RwSignal<Entry>, on_resend: Callback<String>) -> impl IntoVie
             <div class="oc-meta">
                 {timestamp(entry)}
                 <span class="oc-delivery">
-                    {move || match status() {
-                        "pending" => strings.text(|s| &s.sending),
-                        "failed" => strings.text(|s| &s.not_delivered),
-                        "unconfirmed" => strings.text(|s| &s.not_confirmed),
-                        _ => String::new(),
+                    {move || {
+                        let status = entry
+                            .with(|e| match &e.kind {
+                                EntryKind::User(m) => Some(m.status),
+                                _ => None,
+                            });
+                        status
+                            .map(|st| strings.with(|s| delivery_text(s, st).to_owned()))
+                            .unwrap_or_default()
                     }}
                 </span>
                 <button
@@ -114,21 +118,13 @@ fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
         _ => None,
     };
     let strings = super::locale::UiStrings::used();
-    let label = move || match call() {
-        Some(c) => strings.with(|s| {
-            s.tool_label(
-                &c.name,
-                c.status == ToolCallStatus::Running,
-                c.error.is_some(),
-            )
-        }),
-        None => String::new(),
+    let shown = move || {
+        call()
+            .map(|c| strings.with(|s| tool_state(s, &c)))
+            .unwrap_or(("returned", String::new()))
     };
-    let state = move || match call() {
-        Some(c) if c.status == ToolCallStatus::Running => "running",
-        Some(c) if c.error.is_some() => "error",
-        _ => "returned",
-    };
+    let label = move || shown().1;
+    let state = move || shown().0;
     view! {
         <div class="oc-row oc-row-tool" data-testid="message" data-role="tool" data-state=state>
             <span class="oc-tool-icon" aria-hidden="true"></span>
@@ -139,14 +135,7 @@ fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
 
 fn notice_row(entry: RwSignal<Entry>, role: &'static str) -> impl IntoView {
     let strings = super::locale::UiStrings::used();
-    let text = move || match &entry.read().kind {
-        EntryKind::Notice { text } => text.clone(),
-        EntryKind::Error { message, .. } => {
-            strings.with(|s| crate::strings::fill(&s.row_error, "message", message))
-        }
-        EntryKind::Ended { .. } => strings.text(|s| &s.row_ended),
-        _ => String::new(),
-    };
+    let text = move || strings.with(|s| notice_text(s, &entry.read().kind));
     view! {
         <div class="oc-row oc-row-notice" data-testid="message" data-role=role>
             <span class="oc-notice">{text}</span>

@@ -4,7 +4,7 @@
 use super::types::ChatError;
 use crate::connection::ConnectionState;
 use crate::strings::{fill, Strings};
-use crate::transcript::UserStatus;
+use crate::transcript::{EntryKind, ToolCall, ToolCallStatus, UserStatus};
 
 /// Short words for the status line.
 pub(crate) fn state_label<'a>(strings: &'a Strings, state: &ConnectionState) -> &'a str {
@@ -41,6 +41,40 @@ pub(crate) fn user_status(status: UserStatus) -> &'static str {
         UserStatus::Confirmed => "confirmed",
         UserStatus::Failed => "failed",
         UserStatus::Unconfirmed => "unconfirmed",
+    }
+}
+
+/// The words under a user message for its delivery status.
+pub(crate) fn delivery_text(strings: &Strings, status: UserStatus) -> &str {
+    match status {
+        UserStatus::Pending => &strings.sending,
+        UserStatus::Failed => &strings.not_delivered,
+        UserStatus::Unconfirmed => &strings.not_confirmed,
+        UserStatus::Sent | UserStatus::Confirmed => "",
+    }
+}
+
+/// A tool row's `data-state` and label.
+pub(crate) fn tool_state(strings: &Strings, call: &ToolCall) -> (&'static str, String) {
+    let running = call.status == ToolCallStatus::Running;
+    let state = match () {
+        _ if running => "running",
+        _ if call.error.is_some() => "error",
+        _ => "returned",
+    };
+    (
+        state,
+        strings.tool_label(&call.name, running, call.error.is_some()),
+    )
+}
+
+/// The text of a notice, error or ended row (empty for other kinds).
+pub(crate) fn notice_text(strings: &Strings, kind: &EntryKind) -> String {
+    match kind {
+        EntryKind::Notice { text } => text.clone(),
+        EntryKind::Error { message, .. } => fill(&strings.row_error, "message", message),
+        EntryKind::Ended { .. } => strings.row_ended.clone(),
+        _ => String::new(),
     }
 }
 

@@ -8,6 +8,7 @@ use web_sys::{Element, Event, HtmlTextAreaElement, KeyboardEvent};
 
 use super::el::{on, Listener};
 use super::view::ViewModel;
+use crate::ui::dom_util::is_send_key;
 use crate::ui::driver::Driver;
 
 /// Sends a message: `None` takes the typed text (and clears the box), `Some(text)` comes from
@@ -50,8 +51,7 @@ pub(super) fn wire_composer(
     }));
     let sub = Rc::clone(&submit);
     listeners.push(on(input, "keydown", move |e: Event| {
-        let key: &KeyboardEvent = e.unchecked_ref();
-        if key.key() == "Enter" && !key.shift_key() && !key.is_composing() {
+        if is_send_key(e.unchecked_ref::<KeyboardEvent>()) {
             e.prevent_default();
             sub(None);
         }

@@ -6,10 +6,10 @@ use std::rc::Rc;
 use web_sys::Element;
 
 use super::el::{button, child, el, on, set, set_opt, show, text, Listener};
-use crate::strings::{fill, Strings};
-use crate::transcript::{Entry, EntryKind, ToolCallStatus, UserStatus};
+use crate::strings::Strings;
+use crate::transcript::{Entry, EntryKind, UserStatus};
 use crate::ui::clock::{clock_time, iso_time};
-use crate::ui::status::user_status;
+use crate::ui::status::{delivery_text, notice_text, tool_state, user_status};
 use crate::ui::stream_text::Shown;
 
 /// Sends an unconfirmed message again, by client id.
@@ -142,15 +142,7 @@ impl Row {
                 }
                 *status = now;
                 set(&self.element, "data-status", now);
-                text(
-                    delivery,
-                    match message.status {
-                        UserStatus::Pending => &strings.sending,
-                        UserStatus::Failed => &strings.not_delivered,
-                        UserStatus::Unconfirmed => &strings.not_confirmed,
-                        _ => "",
-                    },
-                );
+                text(delivery, delivery_text(strings, message.status));
                 let unconfirmed = message.status == UserStatus::Unconfirmed;
                 if unconfirmed && button_slot.is_none() {
                     let button = button(meta, "oc-resend", "resend", &strings.send_again);
@@ -187,28 +179,11 @@ impl Row {
                 }
             }
             (RowKind::Tool { label }, EntryKind::ToolCall(call)) => {
-                let running = call.status == ToolCallStatus::Running;
-                let state = match () {
-                    _ if running => "running",
-                    _ if call.error.is_some() => "error",
-                    _ => "returned",
-                };
+                let (state, shown) = tool_state(strings, call);
                 set(&self.element, "data-state", state);
-                text(
-                    label,
-                    &strings.tool_label(&call.name, running, call.error.is_some()),
-                );
-            }
-            (RowKind::Notice { label }, kind) => {
-                let shown = match kind {
-                    EntryKind::Notice { text } => text.clone(),
-                    EntryKind::Error { message, .. } => {
-                        fill(&strings.row_error, "message", message)
-                    }
-                    _ => strings.row_ended.clone(),
-                };
                 text(label, &shown);
             }
+            (RowKind::Notice { label }, kind) => text(label, &notice_text(strings, kind)),
             _ => {}
         }
     }

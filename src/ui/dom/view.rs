@@ -11,14 +11,9 @@ use super::rows::{Resend, Row};
 use crate::connection::ConnectionState;
 use crate::strings::Strings;
 use crate::transcript::{ConversationStatus, Transcript};
+use crate::ui::dom_util::{at_bottom, CHUNK_ROWS};
 use crate::ui::status::{error_message, state_key, state_label};
 use crate::ui::types::ChatError;
-
-/// Rows per chunk, as in the Leptos view (`content-visibility` works per chunk).
-const CHUNK_ROWS: usize = 32;
-
-/// How close to the bottom (px) the transcript counts as "following" new messages.
-const PINNED_SLACK_PX: i32 = 48;
 
 /// The elements the view model updates.
 pub(crate) struct Parts {
@@ -135,9 +130,7 @@ impl ViewModel {
             if std::mem::take(&mut s.own_scroll) {
                 return;
             }
-            let log = &s.parts.log;
-            let bottom = log.scroll_top() + log.client_height();
-            s.pinned = bottom >= log.scroll_height() - PINNED_SLACK_PX;
+            s.pinned = at_bottom(&s.parts.log);
         });
     }
 
