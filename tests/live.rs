@@ -114,18 +114,13 @@ struct Chat {
     _mounted: Box<dyn std::any::Any>,
 }
 
-/// Logs in, mounts an inline chat with a recording token source, and waits until it is open.
-async fn open_chat() -> Chat {
-    login().await;
+/// Mounts an inline chat with `source` (which records its grants in `grants`), logging states
+/// and messages.
+fn mount_chat(source: TokenSourceFn, grants: Rc<RefCell<Vec<String>>>) -> Chat {
     let root = fresh_container();
     let states: Log<ConnectionState> = Arc::default();
     let messages: Log<ChatMessage> = Arc::default();
-    let grants = Rc::new(RefCell::new(Vec::new()));
-    let (s, m, source) = (
-        Arc::clone(&states),
-        Arc::clone(&messages),
-        recording_source(Rc::clone(&grants)),
-    );
+    let (s, m) = (Arc::clone(&states), Arc::clone(&messages));
     let mounted = mount_to(root.clone(), move || {
         view! {
             <OperatorChat
@@ -136,13 +131,20 @@ async fn open_chat() -> Chat {
             />
         }
     });
-    let chat = Chat {
+    Chat {
         root: root.into(),
         states,
         messages,
         grants,
         _mounted: Box::new(mounted),
-    };
+    }
+}
+
+/// Logs in, mounts an inline chat with a recording token source, and waits until it is open.
+async fn open_chat() -> Chat {
+    login().await;
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    let chat = mount_chat(recording_source(Rc::clone(&grants)), grants);
     chat.wait_open().await;
     // Let the greeting finish, so faults armed next count only the events a test causes.
     chat.completed_reply("Hi").await;
@@ -676,11 +678,9 @@ fn watch_status(root: &Element) -> (Rc<RefCell<Vec<String>>>, web_sys::MutationO
 #[wasm_bindgen_test]
 async fn a_planned_token_refresh_keeps_the_status_online() {
     login().await;
-    let root = fresh_container();
-    let states: Log<ConnectionState> = Arc::default();
     let grants = Rc::new(RefCell::new(Vec::new()));
     // The first grant claims to expire in 3 s, so the widget renews it after 1.5 s.
-    let (s, g) = (Arc::clone(&states), Rc::clone(&grants));
+    let g = Rc::clone(&grants);
     let source = TokenSourceFn::from(move || -> TokenFuture {
         let grants = Rc::clone(&g);
         Box::pin(async move {
@@ -692,22 +692,7 @@ async fn a_planned_token_refresh_keeps_the_status_online() {
             Ok(creds)
         })
     });
-    let mounted = mount_to(root.clone(), move || {
-        view! {
-            <OperatorChat
-                token_source=source
-                inline=true
-                on_state_change=move |state| s.lock().unwrap().push(state)
-            />
-        }
-    });
-    let chat = Chat {
-        root: root.clone().into(),
-        states,
-        messages: Arc::default(),
-        grants,
-        _mounted: Box::new(mounted),
-    };
+    let chat = mount_chat(source, grants);
     chat.wait_open().await;
     let (shown, observer) = watch_status(&chat.root);
     let renewed = || {

@@ -21,6 +21,25 @@ fn handshake_status(result: Result<Socket, WsError>) -> (u16, Value) {
     }
 }
 
+/// Reads `ws` until it closes: the text frames it delivered, and how it ended (`close frame …`
+/// for a clean close, else the error or `end`).
+async fn read_until_closed(ws: &mut Socket) -> (Vec<String>, String) {
+    let mut texts = Vec::new();
+    let end = loop {
+        match tokio::time::timeout(WAIT, ws.next())
+            .await
+            .expect("in time")
+        {
+            Some(Ok(Message::Text(text))) => texts.push(text.to_string()),
+            Some(Ok(Message::Close(frame))) => break format!("close frame {frame:?}"),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => break format!("error {e}"),
+            None => break "end".to_string(),
+        }
+    };
+    (texts, end)
+}
+
 #[tokio::test]
 async fn bad_expired_revoked_and_foreign_tokens_are_refused_at_the_handshake() {
     let emu = start().await;
@@ -71,20 +90,8 @@ async fn drop_ws_closes_abruptly_after_n_events() {
     emu.fault(json!({"kind": "drop_ws", "after_events": 2, "conversation_id": chat.id}))
         .await;
     ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
-    let mut texts = 0;
-    let end = loop {
-        match tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("in time")
-        {
-            Some(Ok(Message::Text(_))) => texts += 1,
-            Some(Ok(Message::Close(frame))) => break format!("close frame {frame:?}"),
-            Some(Ok(_)) => {}
-            Some(Err(e)) => break format!("error {e}"),
-            None => break "end".to_string(),
-        }
-    };
-    assert_eq!(texts, 2, "exactly N events before the drop");
+    let (texts, end) = read_until_closed(&mut ws).await;
+    assert_eq!(texts.len(), 2, "exactly N events before the drop");
     assert!(!end.starts_with("close frame"), "no close frame: {end}");
     // The next socket is not dropped (the fault was used).
     let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
@@ -168,18 +175,11 @@ async fn lose_message_drops_the_socket_and_the_message_never_arrives() {
         ),
     )
     .await;
-    let end = loop {
-        match tokio::time::timeout(WAIT, ws.next())
-            .await
-            .expect("in time")
-        {
-            Some(Ok(Message::Text(text))) => panic!("nothing arrives after a lost message: {text}"),
-            Some(Ok(Message::Close(frame))) => break format!("close frame {frame:?}"),
-            Some(Ok(_)) => {}
-            Some(Err(e)) => break format!("error {e}"),
-            None => break "end".to_string(),
-        }
-    };
+    let (texts, end) = read_until_closed(&mut ws).await;
+    assert!(
+        texts.is_empty(),
+        "nothing arrives after a lost message: {texts:?}"
+    );
     assert!(!end.starts_with("close frame"), "no close frame: {end}");
     // The fault is used up: the same message sent again arrives and is answered once.
     let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
