@@ -1,4 +1,6 @@
-//! The router: server routes (API key), token routes (CORS, `?token=`), admin routes.
+//! The two hosts, as the real service has them (operator-api.md §0): the REST host (server routes
+//! with the API key, the events SSE and async session with `?token=`, admin routes) and the
+//! session host (the real-time session WebSocket, nothing else).
 
 use std::net::SocketAddr;
 
@@ -62,7 +64,7 @@ fn token_routes(state: &AppState) -> Router<AppState> {
         .route("/conversations/{id}/events", get(events_sse::events))
         .route(
             "/conversations/{id}/session",
-            get(session_ws::session).post(session_async::session),
+            get(session_ws::not_on_the_rest_host).post(session_async::session),
         )
         .method_not_allowed_fallback(fallback::method_not_allowed)
         // Injected faults inside CORS, so browsers can read them.
@@ -101,35 +103,104 @@ async fn log_requests(req: Request, next: Next) -> Response {
     response
 }
 
-/// The emulator as an axum [`Router`] with fresh in-memory state.
-///
-/// Must be served from inside a tokio runtime (the scripted agent runs as tasks).
-pub fn router(config: EmulatorConfig) -> Router {
-    let state = AppState::new(config);
-    let mut app = Router::new()
-        .merge(server_routes(&state))
-        .merge(token_routes(&state));
-    if state.config.admin_key.is_some() {
-        app = app.merge(admin_routes());
-    }
-    app.fallback(fallback::not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(log_requests))
-        .with_state(state)
+/// The session host: `GET /conversations/{id}/session` (WebSocket) only; anything else is
+/// `404 not_found` in the error schema.
+fn session_routes(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/conversations/{id}/session", get(session_ws::session))
+        .method_not_allowed_fallback(fallback::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            inject_http_faults,
+        ))
 }
 
-/// Serves [`router`] on `listener` in a background task of the current tokio runtime and
-/// returns the bound address (useful with port 0).
+/// The emulator's two hosts, sharing one fresh in-memory state.
+///
+/// Must be served from inside a tokio runtime (the scripted agent runs as tasks).
+#[derive(Debug, Clone)]
+pub struct Routers {
+    /// The REST host (`https://api.operator.xyz` for the real service): every route but the
+    /// session WebSocket.
+    pub rest: Router,
+    /// The session host (`wss://agent.app.operator.xyz`): the session WebSocket only.
+    pub session: Router,
+}
+
+/// Both hosts of one emulator (see [`Routers`]). Does not check the config; [`spawn`] does.
+pub fn routers(config: EmulatorConfig) -> Routers {
+    let state = AppState::new(config);
+    let mut rest = Router::new()
+        .merge(server_routes(&state))
+        .merge(token_routes(&state));
+    if state
+        .config
+        .admin_key
+        .as_deref()
+        .is_some_and(|k| !k.is_empty())
+    {
+        rest = rest.merge(admin_routes());
+    }
+    let finish = |router: Router<AppState>| {
+        router
+            .fallback(fallback::not_found)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(middleware::from_fn(log_requests))
+            .with_state(state.clone())
+    };
+    Routers {
+        rest: finish(rest),
+        session: finish(session_routes(&state)),
+    }
+}
+
+/// Where a spawned emulator listens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmulatorAddrs {
+    /// The REST host.
+    pub rest: SocketAddr,
+    /// The session host.
+    pub session: SocketAddr,
+}
+
+impl EmulatorAddrs {
+    /// `http://REST` (the `OPERATOR_BASE_URL` of a token server).
+    pub fn rest_url(&self) -> String {
+        format!("http://{}", self.rest)
+    }
+
+    /// `ws://SESSION` (the `OPERATOR_SESSION_BASE_URL` of a token server).
+    pub fn session_url(&self) -> String {
+        format!("ws://{}", self.session)
+    }
+}
+
+/// Serves both hosts ([`routers`]) on their listeners in background tasks of the current tokio
+/// runtime and returns the bound addresses (useful with port 0). When
+/// [`EmulatorConfig::session_base_url`] is unset it becomes the session listener's `ws://` URL.
+/// An invalid config ([`EmulatorConfig::validate`]) is an `InvalidInput` error.
 pub async fn spawn(
-    listener: tokio::net::TcpListener,
-    config: EmulatorConfig,
-) -> std::io::Result<SocketAddr> {
-    let addr = listener.local_addr()?;
-    let app = router(config);
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "emulator server stopped");
-        }
-    });
-    Ok(addr)
+    rest: tokio::net::TcpListener,
+    session: tokio::net::TcpListener,
+    mut config: EmulatorConfig,
+) -> std::io::Result<EmulatorAddrs> {
+    config
+        .validate()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let addrs = EmulatorAddrs {
+        rest: rest.local_addr()?,
+        session: session.local_addr()?,
+    };
+    config
+        .session_base_url
+        .get_or_insert_with(|| addrs.session_url());
+    let routers = routers(config);
+    for (listener, router) in [(rest, routers.rest), (session, routers.session)] {
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "emulator server stopped");
+            }
+        });
+    }
+    Ok(addrs)
 }

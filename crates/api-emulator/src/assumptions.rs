@@ -1,6 +1,7 @@
 //! Every choice the Operator docs leave open (operator-api.md §13, "NOT DOCUMENTED") and every
 //! override from issue 2, as named constants in one place. Change them here if the real service
-//! turns out to differ.
+//! turns out to differ. The emulator's extensions beyond the docs are listed on
+//! [`crate::EmulatorConfig::extensions`].
 
 use std::time::Duration;
 
@@ -41,8 +42,15 @@ pub const OTHER_CONVERSATION_TOKEN_STATUS: u16 = 403;
 /// A14: close code after `conversation.ended`, and for a socket to an ended conversation.
 pub const WS_CLOSE_NORMAL: u16 = 1000;
 
-/// A8 overridden by issue 2: `Last-Event-ID` / `?after=` resume exactly after that event.
-/// `Last-Event-ID` wins when both are present (a browser sends the newer one on reconnect).
+/// A14: close code when the token is replaced while the socket is open (sent by the
+/// `close_connections` fault), with this reason.
+pub const WS_CLOSE_TOKEN_REPLACED: u16 = 1008;
+/// The reason text of a [`WS_CLOSE_TOKEN_REPLACED`] close frame.
+pub const WS_CLOSE_TOKEN_REPLACED_REASON: &str = "token replaced";
+
+/// A8: every events connect replays from the first event; `Last-Event-ID` and `?after=` are
+/// ignored. Extension (`extensions` on): resume exactly after that event, `Last-Event-ID`
+/// winning when both are present (a browser sends the newer one on reconnect).
 pub const RESUME_HEADER_WINS_OVER_QUERY: bool = true;
 
 /// A19: the recording notice the scripted agent sends when a conversation starts.

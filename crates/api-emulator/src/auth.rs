@@ -5,12 +5,20 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 
+use subtle::ConstantTimeEq;
+
 use crate::assumptions::API_VERSION;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Header carrying the API version.
 pub const VERSION_HEADER: &str = "operator-version";
+
+/// Whether a presented secret equals the configured one, in time independent of where they
+/// differ (`subtle`). An empty configured secret matches nothing, not an empty header.
+pub fn secret_eq(presented: &str, expected: &str) -> bool {
+    !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
 
 /// Proof that a request carried the configured API key and a supported `Operator-Version`.
 /// Auth is checked first (401), then the version (400), as in A2.
@@ -38,7 +46,7 @@ pub fn check_api_key(
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, key)| key.trim());
-    if presented != Some(state.config.api_key.as_str()) {
+    if !presented.is_some_and(|key| secret_eq(key, &state.config.api_key)) {
         return Err(ApiError::unauthorized("Invalid API key."));
     }
     match headers.get(VERSION_HEADER).map(|v| v.to_str()) {
@@ -84,7 +92,7 @@ pub fn authorize_stream(
         None | Some("") => return Err(ApiError::token_invalid("Missing ?token=.")),
         Some(t) => t,
     };
-    if token == state.config.api_key {
+    if secret_eq(token, &state.config.api_key) {
         return Err(ApiError::token_invalid(
             "API keys are not accepted as ?token=; use an ephemeral conversation token.",
         ));
@@ -93,4 +101,23 @@ pub fn authorize_stream(
         .store()
         .check_token(token, conversation_id)
         .into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secret_eq;
+
+    #[test]
+    fn secrets_match_only_when_equal_and_never_when_empty() {
+        assert!(secret_eq("op_key_1", "op_key_1"));
+        assert!(
+            !secret_eq("op_key_2", "op_key_1"),
+            "same length, one byte off"
+        );
+        assert!(!secret_eq("op_key", "op_key_1"), "a prefix");
+        assert!(
+            !secret_eq("", ""),
+            "an empty configured key matches nothing"
+        );
+    }
 }

@@ -13,8 +13,11 @@ pub enum FeedItem {
     Event(Arc<Event>),
     /// One frame of invalid JSON (fault injection).
     Malformed,
-    /// Drop the connection now (fault injection).
+    /// Drop the connection now, abruptly (fault injection).
     Drop,
+    /// Close the connection now, cleanly (the `close_connections` fault): the socket sends a
+    /// `1008` close frame, the SSE body ends.
+    Close,
 }
 
 /// A connection's view of a conversation log, with fault checks.
@@ -22,6 +25,8 @@ pub enum FeedItem {
 pub struct Feed {
     state: AppState,
     cursor: Cursor,
+    log: Arc<EventLog>,
+    close_epoch: u64,
     transport: Transport,
     conversation_id: String,
     drop_after: Option<u32>,
@@ -41,7 +46,9 @@ impl Feed {
     ) -> Self {
         Self {
             state,
-            cursor: Cursor::new(log, start),
+            close_epoch: log.close_epoch(),
+            cursor: Cursor::new(log.clone(), start),
+            log,
             transport,
             conversation_id,
             drop_after: None,
@@ -52,6 +59,9 @@ impl Feed {
     pub async fn next(&mut self) -> FeedItem {
         loop {
             self.cursor.mark_seen();
+            if self.log.close_epoch() != self.close_epoch {
+                return FeedItem::Close;
+            }
             if self.drop_after.is_none() {
                 self.drop_after = self
                     .state

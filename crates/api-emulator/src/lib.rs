@@ -3,29 +3,35 @@
 //! async session, with a deterministic scripted agent and test-only fault injection.
 //!
 //! It follows `shared/operator-api.md`; every choice the docs leave open is a named constant
-//! in [`assumptions`]. See the crate README for the route list and what is not emulated.
+//! in [`assumptions`]. Like the real service it has two hosts: the REST host (REST, events SSE,
+//! async session, admin routes) and the session host (the session WebSocket only). By default it
+//! answers only documented fields; [`EmulatorConfig::extensions`] turns its extensions on. See the
+//! crate README for the route list and what is not emulated.
 //!
 //! # Example
 //!
 //! A backend creates a chat conversation with the API key and hands the token and URLs to the
-//! browser, which opens `events_url?token=…` (SSE) and `session_url?token=…` (WebSocket) and
-//! sends `{"id":"c1","payload":{"type":"conversation.start"}}`:
+//! browser, which opens `events_url?token=…` (SSE) and
+//! `<session host>/conversations/{id}/session?token=…` (WebSocket) and sends
+//! `{"id":"c1","payload":{"type":"conversation.start"}}`:
 //!
 //! ```
 //! use api_emulator::{spawn, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
+//! use tokio::net::TcpListener;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let rest = TcpListener::bind("127.0.0.1:0").await?;
+//! let session = TcpListener::bind("127.0.0.1:0").await?;
 //! let config = EmulatorConfig {
 //!     admin_key: Some("admin-secret".into()), // enables /_emulator/* fault injection
 //!     agent_delta_interval: std::time::Duration::from_millis(5),
 //!     ..EmulatorConfig::default()
 //! };
-//! let addr = spawn(listener, config).await?;
+//! let addrs = spawn(rest, session, config).await?;
 //!
 //! let created: serde_json::Value = reqwest::Client::new()
-//!     .post(format!("http://{addr}/conversations"))
+//!     .post(format!("{}/conversations", addrs.rest_url()))
 //!     .bearer_auth(DEFAULT_API_KEY)
 //!     .header("Operator-Version", "2025-06-19")
 //!     .json(&serde_json::json!({
@@ -36,17 +42,20 @@
 //!     .await?
 //!     .json()
 //!     .await?;
+//! let id = created["id"].as_str().unwrap_or_default();
 //! let channel = &created["channel"];
 //! assert!(channel["token"].as_str().is_some_and(|t| t.starts_with("tok_")));
-//! assert_eq!(
-//!     channel["session_url"],
-//!     format!("ws://{addr}/conversations/{}/session", created["id"].as_str().unwrap_or_default())
-//! );
+//! assert_eq!(channel["events_url"], format!("{}/conversations/{id}/events", addrs.rest_url()));
+//! // The documented answer has no session URL: the backend builds it from the session host.
+//! assert!(channel.get("session_url").is_none());
+//! let socket = format!("{}/conversations/{id}/session", addrs.session_url());
+//! assert!(socket.starts_with("ws://127.0.0.1:"));
 //! # Ok(()) }
 //! ```
 //!
-//! With the `operator-emulator` binary: `operator-emulator --port 0 --admin-key secret` prints
-//! `operator-emulator listening on http://127.0.0.1:PORT` first.
+//! With the `operator-emulator` binary: `operator-emulator --port 0 --session-port 0 --admin-key
+//! secret` prints `operator-emulator listening on http://127.0.0.1:PORT` first and
+//! `operator-emulator session host ws://127.0.0.1:PORT` second.
 
 mod agent;
 mod app;
@@ -65,5 +74,5 @@ mod urls;
 #[cfg(test)]
 mod tests;
 
-pub use app::{router, spawn};
-pub use config::{EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
+pub use app::{routers, spawn, EmulatorAddrs, Routers};
+pub use config::{ConfigError, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};

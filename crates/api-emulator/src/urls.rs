@@ -1,4 +1,4 @@
-//! Absolute URLs in create responses (`events_url`, `session_url`; never with a token).
+//! Absolute URLs in create responses (`events_url`, extension `session_url`; never with a token).
 
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
@@ -15,6 +15,15 @@ pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
     format!("http://{host}")
+}
+
+/// Base of the extension `session_url` of a `chat_realtime` conversation: the configured session
+/// host, else the WebSocket form of the REST base `rest_base`.
+pub fn session_base_url(state: &AppState, rest_base: &str) -> String {
+    match &state.config.session_base_url {
+        Some(base) => base.trim_end_matches('/').to_string(),
+        None => ws_base(rest_base),
+    }
 }
 
 /// The WebSocket form of an http(s) base URL.

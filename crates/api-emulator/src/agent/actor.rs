@@ -37,7 +37,7 @@ pub enum CommandKind {
     UserMessage {
         /// The user's text.
         text: String,
-        /// The client message's top-level `id`.
+        /// The client message's top-level `id` (echoed only with the extensions on).
         client_id: Option<String>,
     },
     /// `conversation.context.update`: merged into the context.
@@ -103,8 +103,9 @@ impl Actor {
             CommandKind::Start => self.ensure_started().await,
             CommandKind::UserMessage { text, client_id } => {
                 self.ensure_started().await;
+                // Documented: `text` only. Extension: the client message's `id` echoed.
                 let mut payload = json!({ "type": "user.message.received", "text": text });
-                if let Some(id) = client_id {
+                if let Some(id) = client_id.filter(|_| self.state.config.extensions) {
                     payload["client_message_id"] = Value::String(id);
                 }
                 self.log.append(payload);

@@ -69,6 +69,14 @@ pub enum FaultSpec {
         /// The conversation.
         conversation_id: String,
     },
+    /// Close every connection of the conversation that is open now, cleanly: session sockets
+    /// get a `1008` close frame (A14: token replaced), events streams end their body. New
+    /// connections are not affected; pair it with `revoke_token` (or a refresh) for the
+    /// "token replaced while open" path.
+    CloseConnections {
+        /// The conversation.
+        conversation_id: String,
+    },
     /// Send one frame that is not valid JSON on the conversation's open (or next) stream.
     MalformedFrame {
         /// The conversation.

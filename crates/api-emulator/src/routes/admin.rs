@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::auth::secret_eq;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, PathId};
 use crate::faults::{FaultSpec, Transport};
@@ -32,7 +33,7 @@ impl FromRequestParts<AppState> for AdminKey {
             .get(ADMIN_HEADER)
             .and_then(|v| v.to_str().ok());
         match (&state.config.admin_key, presented) {
-            (Some(key), Some(p)) if p == key => Ok(AdminKey),
+            (Some(key), Some(p)) if secret_eq(p, key) => Ok(AdminKey),
             (None, _) => Err(ApiError::not_found("No route for this path.")),
             _ => Err(ApiError::unauthorized(
                 "Missing or wrong X-Emulator-Admin-Key.",
@@ -116,6 +117,17 @@ pub async fn post_fault(
         FaultSpec::LoseMessage { conversation_id } => {
             conversation_exists(&state, conversation_id)?;
             state.faults().arm_lose_message(conversation_id.clone());
+        }
+        FaultSpec::CloseConnections { conversation_id } => {
+            let log = state
+                .store()
+                .conversations
+                .get(conversation_id)
+                .map(|c| c.log.clone())
+                .ok_or_else(|| {
+                    ApiError::not_found(format!("Conversation {conversation_id} not found."))
+                })?;
+            log.close_readers();
         }
         FaultSpec::MalformedFrame {
             conversation_id,

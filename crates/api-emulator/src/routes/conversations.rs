@@ -15,7 +15,7 @@ use crate::extract::{
 };
 use crate::ids;
 use crate::state::{split_agent_ref, AppState, ChannelType, Conversation, EventLog, Status, Store};
-use crate::urls::{base_url, ws_base};
+use crate::urls::{base_url, session_base_url};
 
 fn not_found(id: &str) -> ApiError {
     ApiError::not_found(format!("Conversation {id} not found."))
@@ -71,7 +71,10 @@ fn parse_channel(obj: &Map<String, Value>) -> ApiResult<ChannelRequest> {
     Ok(ChannelRequest { kind, phone })
 }
 
-/// `POST /conversations` → `{id, channel: {type, token, expires_at, events_url, session_url}}`.
+/// `POST /conversations` → `{id, channel: {type, token, events_url}}` (§5.1; phone adds
+/// `callee_no`, `caller_no`). With the extensions on, chat channels also get `expires_at` and
+/// `session_url` (the session host's socket for `chat_realtime`, the async POST URL for
+/// `chat_async`).
 pub async fn create(
     _: ApiKey,
     State(state): State<AppState>,
@@ -141,18 +144,24 @@ pub async fn create(
     let mut out = json!({
         "type": channel.kind.as_str(),
         "token": token,
-        "expires_at": expires_at,
         "events_url": format!("{base}/conversations/{id}/events"),
     });
-    match (channel.kind, &channel.phone) {
-        (ChannelType::Phone, Some((callee, caller, _))) => {
-            out["callee_no"] = callee.clone();
-            out["caller_no"] = caller.clone();
+    if let Some((callee, caller, _)) = &channel.phone {
+        out["callee_no"] = callee.clone();
+        out["caller_no"] = caller.clone();
+    }
+    if state.config.extensions {
+        out["expires_at"] = json!(expires_at);
+        match channel.kind {
+            ChannelType::Phone => {}
+            ChannelType::ChatRealtime => {
+                let session_base = session_base_url(&state, &base);
+                out["session_url"] = json!(format!("{session_base}/conversations/{id}/session"));
+            }
+            ChannelType::ChatAsync => {
+                out["session_url"] = json!(format!("{base}/conversations/{id}/session"));
+            }
         }
-        (ChannelType::ChatRealtime, _) => {
-            out["session_url"] = json!(format!("{}/conversations/{id}/session", ws_base(&base)));
-        }
-        _ => out["session_url"] = json!(format!("{base}/conversations/{id}/session")),
     }
     Ok(Json(json!({ "id": id, "channel": out })))
 }

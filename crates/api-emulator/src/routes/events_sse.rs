@@ -1,5 +1,6 @@
-//! `GET /conversations/{id}/events` (§3): history then live, `id:` on every frame, resume exactly
-//! after `Last-Event-ID` / `?after=`, keep-alive comments, end after `conversation.ended`.
+//! `GET /conversations/{id}/events` (§3): history from the first event then live, `id:` on every
+//! frame, keep-alive comments, end after `conversation.ended`. `Last-Event-ID` and `?after=` are
+//! ignored (A8) unless the extensions are on; then the stream resumes exactly after that event.
 
 use std::convert::Infallible;
 
@@ -47,7 +48,7 @@ fn frames(feed: Feed, already_ended: bool) -> impl Stream<Item = Result<SseEvent
             FeedItem::Malformed => {
                 Some((Ok(SseEvent::default().data(MALFORMED_FRAME)), (feed, false)))
             }
-            FeedItem::Drop => None,
+            FeedItem::Drop | FeedItem::Close => None,
         }
     })
 }
@@ -66,7 +67,12 @@ pub async fn events(
         .get(&id)
         .map(|c| c.log.clone())
         .ok_or_else(|| ApiError::not_found(format!("Conversation {id} not found.")))?;
-    let start = match resume_id(&headers, &query) {
+    let resume = if state.config.extensions {
+        resume_id(&headers, &query)
+    } else {
+        None
+    };
+    let start = match resume {
         None => 0,
         Some(after) => log.position_after(after).ok_or_else(|| {
             ApiError::invalid_field(

@@ -13,7 +13,10 @@ use tokio::sync::mpsc;
 
 use super::client_message::{parse_client_message, report_invalid};
 use crate::agent::Command;
-use crate::assumptions::{WS_CLOSE_NORMAL, WS_TRANSPORT_LIMIT_BYTES};
+use crate::assumptions::{
+    WS_CLOSE_NORMAL, WS_CLOSE_TOKEN_REPLACED, WS_CLOSE_TOKEN_REPLACED_REASON,
+    WS_TRANSPORT_LIMIT_BYTES,
+};
 use crate::auth::authorize_stream;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathId, QueryMap};
@@ -26,11 +29,19 @@ struct Session {
     id: String,
     log: Arc<EventLog>,
     commands: mpsc::UnboundedSender<Command>,
-    start: usize,
     ended: bool,
 }
 
-/// The session WebSocket handler: token checked before the upgrade.
+/// `GET /conversations/{id}/session` on the REST host: 404, the socket lives on the session
+/// host (`wss://agent.app.operator.xyz` for the real service).
+pub async fn not_on_the_rest_host(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "No route for GET {} on the REST host; the session WebSocket is served by the session host.",
+        uri.path()
+    ))
+}
+
+/// The session WebSocket handler (session host only): token checked before the upgrade.
 pub async fn session(
     State(state): State<AppState>,
     PathId(id): PathId,
@@ -39,7 +50,8 @@ pub async fn session(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     authorize_stream(&state, &headers, query.get("token"), &id)?;
-    let session = {
+    // The feed is created before the upgrade, so a fault armed as the handshake completes applies.
+    let (session, feed) = {
         let store = state.store();
         let c = store
             .conversations
@@ -51,14 +63,21 @@ pub async fn session(
                 c.channel_type.as_str()
             )));
         }
-        Session {
+        let session = Session {
             state: state.clone(),
             id: id.clone(),
             log: c.log.clone(),
             commands: c.commands.clone(),
-            start: c.log.len(),
             ended: c.status == Status::Completed,
-        }
+        };
+        let feed = Feed::new(
+            state.clone(),
+            c.log.clone(),
+            c.log.len(),
+            Transport::Ws,
+            id.clone(),
+        );
+        (session, feed)
     };
     let upgrade =
         upgrade.map_err(|_| ApiError::invalid("Expected a WebSocket upgrade request."))?;
@@ -66,7 +85,7 @@ pub async fn session(
     Ok(upgrade
         .max_message_size(WS_TRANSPORT_LIMIT_BYTES)
         .max_frame_size(WS_TRANSPORT_LIMIT_BYTES)
-        .on_upgrade(move |socket| run(session, socket)))
+        .on_upgrade(move |socket| run(session, feed, socket)))
 }
 
 fn close_normal(reason: &str) -> Message {
@@ -76,19 +95,19 @@ fn close_normal(reason: &str) -> Message {
     }))
 }
 
-async fn run(session: Session, socket: WebSocket) {
+fn close_token_replaced() -> Message {
+    Message::Close(Some(CloseFrame {
+        code: WS_CLOSE_TOKEN_REPLACED,
+        reason: WS_CLOSE_TOKEN_REPLACED_REASON.into(),
+    }))
+}
+
+async fn run(session: Session, mut feed: Feed, socket: WebSocket) {
     let (mut sink, mut incoming) = socket.split();
     if session.ended {
         let _ = sink.send(close_normal("conversation ended")).await;
         return;
     }
-    let mut feed = Feed::new(
-        session.state.clone(),
-        session.log.clone(),
-        session.start,
-        Transport::Ws,
-        session.id.clone(),
-    );
     loop {
         tokio::select! {
             item = feed.next() => match item {
@@ -105,6 +124,11 @@ async fn run(session: Session, socket: WebSocket) {
                     if sink.send(Message::Text(MALFORMED_FRAME.into())).await.is_err() {
                         break;
                     }
+                }
+                FeedItem::Close => {
+                    tracing::info!(conversation = %session.id, "session socket closed 1008 (fault)");
+                    let _ = sink.send(close_token_replaced()).await;
+                    break;
                 }
                 FeedItem::Drop => {
                     tracing::info!(conversation = %session.id, "session socket dropped (fault)");

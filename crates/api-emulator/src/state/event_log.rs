@@ -4,6 +4,7 @@
 //! append (and on [`EventLog::poke`]), so replay and live delivery come from the same place and
 //! nothing is lost or duplicated at the seam.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{json, Value};
@@ -32,6 +33,8 @@ pub struct EventLog {
     livemode: bool,
     events: Mutex<Vec<Arc<Event>>>,
     changed: watch::Sender<u64>,
+    /// Bumped by [`EventLog::close_readers`]; a reader opened at an older value must close.
+    close_epoch: AtomicU64,
 }
 
 impl EventLog {
@@ -43,6 +46,7 @@ impl EventLog {
             livemode,
             events: Mutex::new(Vec::new()),
             changed: watch::channel(0).0,
+            close_epoch: AtomicU64::new(0),
         })
     }
 
@@ -105,6 +109,18 @@ impl EventLog {
             .iter()
             .position(|e| e.id == event_id)
             .map(|i| i + 1)
+    }
+
+    /// Tells every reader open now to close (the `close_connections` fault); readers opened
+    /// later are not affected.
+    pub fn close_readers(&self) {
+        self.close_epoch.fetch_add(1, Ordering::SeqCst);
+        self.poke();
+    }
+
+    /// The current close epoch: a reader records it when it opens and closes once it changes.
+    pub fn close_epoch(&self) -> u64 {
+        self.close_epoch.load(Ordering::SeqCst)
     }
 
     /// A change notification receiver.

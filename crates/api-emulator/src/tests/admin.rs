@@ -2,11 +2,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use super::support::*;
-use crate::{router, EmulatorConfig};
+use crate::{routers, EmulatorConfig};
 
 #[tokio::test]
 async fn admin_routes_are_404_when_disabled_and_401_with_a_wrong_key() {
-    let off = router(EmulatorConfig::default());
+    let off = routers(EmulatorConfig::default()).rest;
     let r = send(
         &off,
         admin(

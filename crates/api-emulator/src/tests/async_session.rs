@@ -29,9 +29,6 @@ fn frames(text: &str) -> (Vec<Value>, Vec<String>) {
 
 async fn async_chat(app: &Router) -> (String, String) {
     let c = create(app, "chat_async", true).await;
-    assert!(c["channel"]["session_url"]
-        .as_str()
-        .is_some_and(|u| u.starts_with("http")));
     (
         c["id"].as_str().expect("id").into(),
         c["channel"]["token"].as_str().expect("token").into(),
@@ -76,7 +73,11 @@ async fn an_async_message_streams_the_turn_it_caused_and_ends() {
         .iter()
         .position(|e| e["payload"]["type"] == "user.message.received")
         .expect("received");
-    assert_eq!(events[received]["payload"]["client_message_id"], "c1");
+    assert_eq!(
+        events[received]["payload"],
+        json!({"type": "user.message.received", "text": "/echo Hi there"}),
+        "documented fields only: the client id is not echoed"
+    );
     let last = events.last().expect("events");
     assert_eq!(last["payload"]["type"], "agent.message.completed");
     assert_eq!(last["payload"]["text"], "Hi there");
@@ -147,4 +148,26 @@ async fn async_session_rejects_bad_bodies_and_realtime_conversations() {
         "a backend may use the API key: {}",
         r.text
     );
+}
+
+#[tokio::test]
+async fn with_extensions_the_async_answer_echoes_the_client_id_and_names_the_session_url() {
+    let app = app_with_extensions();
+    let c = create(&app, "chat_async", true).await;
+    let id = c["id"].as_str().expect("id");
+    let token = c["channel"]["token"].as_str().expect("token");
+    assert!(
+        c["channel"]["session_url"].as_str().is_some_and(
+            |u| u.starts_with("http") && u.ends_with(&format!("/conversations/{id}/session"))
+        ),
+        "{c}"
+    );
+    let body = json!({"id": "c1", "payload": {"type": "user.message.send", "text": "/echo Hi"}});
+    let r = send(&app, post(id, token, body)).await;
+    let (events, _) = frames(&r.text);
+    let received = events
+        .iter()
+        .find(|e| e["payload"]["type"] == "user.message.received")
+        .expect("received");
+    assert_eq!(received["payload"]["client_message_id"], "c1");
 }

@@ -1,7 +1,7 @@
 use axum::http::{Method, Request, StatusCode};
 
 use super::support::*;
-use crate::{router, EmulatorConfig, DEFAULT_API_KEY};
+use crate::{EmulatorConfig, DEFAULT_API_KEY};
 
 #[tokio::test]
 async fn missing_api_key_is_401_unauthorized() {
@@ -60,11 +60,12 @@ async fn the_api_key_passed_as_token_is_rejected() {
 
 #[tokio::test]
 async fn token_routes_without_a_token_are_401_token_invalid() {
-    let app = app();
+    let h = hosts(config());
+    let app = h.rest.clone();
     let (id, _) = chat(&app).await;
     for path in ["events", "session"] {
         let r = send(
-            &app,
+            host(&h, path),
             bare(Method::GET, &format!("/conversations/{id}/{path}")),
         )
         .await;
@@ -84,12 +85,13 @@ async fn token_routes_without_a_token_are_401_token_invalid() {
 
 #[tokio::test]
 async fn a_token_for_another_conversation_is_403_forbidden() {
-    let app = app();
+    let h = hosts(config());
+    let app = h.rest.clone();
     let (a, _) = chat(&app).await;
     let (_, token_b) = chat(&app).await;
     for path in ["events", "session"] {
         let r = send(
-            &app,
+            host(&h, path),
             bare(
                 Method::GET,
                 &format!("/conversations/{a}/{path}?token={token_b}"),
@@ -103,7 +105,8 @@ async fn a_token_for_another_conversation_is_403_forbidden() {
 
 #[tokio::test]
 async fn a_refreshed_token_revokes_the_old_one() {
-    let app = app();
+    let h = hosts(config());
+    let app = h.rest.clone();
     let (id, old) = chat(&app).await;
     let r = send(
         &app,
@@ -123,7 +126,7 @@ async fn a_refreshed_token_revokes_the_old_one() {
         .is_some_and(|s| s.ends_with('Z')));
     for path in ["events", "session"] {
         let r = send(
-            &app,
+            host(&h, path),
             bare(
                 Method::GET,
                 &format!("/conversations/{id}/{path}?token={old}"),
@@ -137,14 +140,15 @@ async fn a_refreshed_token_revokes_the_old_one() {
 
 #[tokio::test]
 async fn an_expired_token_is_401_token_expired() {
-    let app = router(EmulatorConfig {
+    let h = hosts(EmulatorConfig {
         token_ttl: std::time::Duration::ZERO,
         ..config()
     });
+    let app = h.rest.clone();
     let (id, token) = chat(&app).await;
     for path in ["events", "session"] {
         let r = send(
-            &app,
+            host(&h, path),
             bare(
                 Method::GET,
                 &format!("/conversations/{id}/{path}?token={token}"),
@@ -184,10 +188,10 @@ async fn refresh_needs_the_api_key_and_an_existing_conversation() {
 
 #[tokio::test]
 async fn the_session_route_without_an_upgrade_is_400() {
-    let app = app();
-    let (id, token) = chat(&app).await;
+    let h = hosts(config());
+    let (id, token) = chat(&h.rest).await;
     let r = send(
-        &app,
+        &h.session,
         bare(
             Method::GET,
             &format!("/conversations/{id}/session?token={token}"),

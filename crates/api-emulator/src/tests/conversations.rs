@@ -2,59 +2,87 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use super::support::*;
-use crate::{router, EmulatorConfig, SEEDED_AGENT_ID};
+use crate::{routers, EmulatorConfig, SEEDED_AGENT_ID};
+
+fn create_with_host(body: serde_json::Value) -> axum::http::Request<axum::body::Body> {
+    let mut r = api(Method::POST, "/conversations", Some(body));
+    r.headers_mut()
+        .insert("host", "emu.local:4010".parse().expect("host"));
+    r
+}
+
+fn channel_keys(body: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<_> = body["channel"]
+        .as_object()
+        .expect("channel")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
 
 #[tokio::test]
-async fn creating_a_chat_returns_a_token_and_absolute_urls_without_it() {
+async fn creating_a_chat_answers_exactly_the_documented_channel_fields() {
     let app = app();
-    let req = {
-        let mut r = api(
-            Method::POST,
-            "/conversations",
-            Some(json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": "chat_realtime"}})),
+    for channel in ["chat_realtime", "chat_async"] {
+        let body = json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": channel}});
+        let r = send(&app, create_with_host(body)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let id = r.body["id"].as_str().expect("id");
+        assert!(id.starts_with("conv_"));
+        assert_eq!(
+            channel_keys(&r.body),
+            ["events_url", "token", "type"],
+            "{channel}: {{type, token, events_url}} and nothing else (§5.1)"
         );
-        r.headers_mut()
-            .insert("host", "emu.local:4010".parse().expect("host"));
-        r
-    };
-    let r = send(&app, req).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let ch = &r.body["channel"];
+        assert_eq!(ch["type"], channel);
+        assert_eq!(
+            ch["events_url"],
+            format!("http://emu.local:4010/conversations/{id}/events"),
+            "absolute, without the token"
+        );
+        assert!(ch["token"].as_str().is_some_and(|t| t.starts_with("tok_")));
+    }
+}
+
+#[tokio::test]
+async fn with_extensions_a_chat_also_gets_expires_at_and_the_session_host_url() {
+    let app = routers(EmulatorConfig {
+        extensions: true,
+        session_base_url: Some("ws://agent.emu.local:4011/".into()),
+        ..config()
+    })
+    .rest;
+    let body = json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": "chat_realtime"}});
+    let r = send(&app, create_with_host(body)).await;
     let id = r.body["id"].as_str().expect("id");
-    assert!(id.starts_with("conv_"));
-    let ch = &r.body["channel"];
-    let mut keys: Vec<_> = ch.as_object().expect("channel").keys().cloned().collect();
-    keys.sort();
     assert_eq!(
-        keys,
+        channel_keys(&r.body),
         ["events_url", "expires_at", "session_url", "token", "type"]
     );
-    assert_eq!(ch["type"], "chat_realtime");
-    assert_eq!(
-        ch["events_url"],
-        format!("http://emu.local:4010/conversations/{id}/events")
-    );
+    let ch = &r.body["channel"];
     assert_eq!(
         ch["session_url"],
-        format!("ws://emu.local:4010/conversations/{id}/session")
+        format!("ws://agent.emu.local:4011/conversations/{id}/session"),
+        "on the session host, not the REST host"
     );
-    assert!(ch["token"].as_str().is_some_and(|t| t.starts_with("tok_")));
+    assert!(ch["expires_at"].as_str().is_some_and(|t| t.ends_with('Z')));
 }
 
 #[tokio::test]
 async fn the_public_base_url_wins_over_the_host_header() {
-    let app = router(EmulatorConfig {
+    let app = routers(EmulatorConfig {
         public_base_url: Some("https://api.example.test/".into()),
         ..config()
-    });
+    })
+    .rest;
     let c = create(&app, "chat_realtime", true).await;
     let id = c["id"].as_str().expect("id");
     assert_eq!(
         c["channel"]["events_url"],
         format!("https://api.example.test/conversations/{id}/events")
-    );
-    assert_eq!(
-        c["channel"]["session_url"],
-        format!("wss://api.example.test/conversations/{id}/session")
     );
 }
 
@@ -68,6 +96,11 @@ async fn a_phone_conversation_needs_a_callee_number() {
     let r = send(&app, api(Method::POST, "/conversations", Some(body))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.body["channel"]["callee_no"], "+15550100");
+    assert_eq!(
+        channel_keys(&r.body),
+        ["callee_no", "caller_no", "events_url", "token", "type"],
+        "the documented phone answer"
+    );
     let id = r.body["id"].as_str().expect("id");
     let r = send(
         &app,

@@ -6,5 +6,6 @@ mod async_session;
 mod auth;
 mod conversations;
 mod errors;
+mod hosts;
 mod observability;
 mod support;

@@ -9,7 +9,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use crate::{router, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
+use crate::{routers, EmulatorConfig, Routers, DEFAULT_API_KEY, SEEDED_AGENT_ID};
 
 pub const ADMIN: &str = "admin-test-key";
 
@@ -21,8 +21,33 @@ pub fn config() -> EmulatorConfig {
     }
 }
 
+/// The REST host of a fresh emulator in its default (documented) mode.
 pub fn app() -> Router {
-    router(config())
+    routers(config()).rest
+}
+
+/// Both hosts of a fresh emulator.
+pub fn hosts(config: EmulatorConfig) -> Routers {
+    routers(config)
+}
+
+/// The host serving a token route: `session` (the WebSocket) is on the session host, `events`
+/// on the REST host.
+pub fn host<'a>(hosts: &'a Routers, path: &str) -> &'a Router {
+    if path == "session" {
+        &hosts.session
+    } else {
+        &hosts.rest
+    }
+}
+
+/// The REST host of a fresh emulator with the extensions on.
+pub fn app_with_extensions() -> Router {
+    routers(EmulatorConfig {
+        extensions: true,
+        ..config()
+    })
+    .rest
 }
 
 pub struct Reply {

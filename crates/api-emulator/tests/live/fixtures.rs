@@ -137,6 +137,16 @@ async fn http_answers_match_the_response_fixtures() {
         .expect("json");
     let fixture = response_fixture("conversation.create.chat_realtime");
     assert_eq!(shape_diff("$", &fixture, &created), None, "{created}");
+    let extended = start_with_extensions().await.create_chat().await.created;
+    assert_eq!(
+        shape_diff(
+            "$",
+            &response_fixture("conversation.create.chat_realtime.extensions"),
+            &extended
+        ),
+        None,
+        "{extended}"
+    );
     let id = created["id"].as_str().expect("id");
 
     let refreshed: Value = emu

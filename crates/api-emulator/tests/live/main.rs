@@ -3,6 +3,7 @@
 
 mod binary;
 mod fixtures;
+mod hosts;
 mod sse;
 mod sse_client;
 mod support;

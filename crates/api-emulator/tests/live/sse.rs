@@ -81,8 +81,37 @@ async fn live_events_follow_the_replay_on_an_open_stream() {
 }
 
 #[tokio::test]
-async fn resume_with_last_event_id_or_after_yields_each_event_exactly_once() {
+async fn every_connect_replays_from_the_first_event_ignoring_after_and_last_event_id() {
     let emu = start().await;
+    let chat = finished_chat(&emu).await;
+    let all = emu.record_ids(&chat.id).await;
+    assert!(all.len() > 10, "a long enough history");
+    let middle = all[all.len() / 2].as_str();
+    for (url, header, how) in [
+        (sse_url(&chat, &chat.token, Some(middle)), None, "?after="),
+        (
+            sse_url(&chat, &chat.token, None),
+            Some(middle),
+            "Last-Event-ID",
+        ),
+        (
+            sse_url(&chat, &chat.token, Some("ev_unknown")),
+            Some("ev_unknown"),
+            "unknown ids",
+        ),
+    ] {
+        let mut sse = Sse::open(&url, header).await.expect("served (A8)");
+        assert_eq!(
+            ids(&sse.drain().await),
+            all,
+            "{how} is ignored: the whole history from the first event"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_extensions_last_event_id_or_after_resumes_exactly_after_that_event() {
+    let emu = start_with_extensions().await;
     let chat = finished_chat(&emu).await;
     let all = emu.record_ids(&chat.id).await;
     assert!(all.len() > 10, "a long enough history");
@@ -117,8 +146,8 @@ async fn resume_with_last_event_id_or_after_yields_each_event_exactly_once() {
 }
 
 #[tokio::test]
-async fn an_unknown_resume_id_is_400_invalid_request() {
-    let emu = start().await;
+async fn with_extensions_an_unknown_resume_id_is_400_invalid_request() {
+    let emu = start_with_extensions().await;
     let chat = emu.create_chat().await;
     for (url, header) in [
         (sse_url(&chat, &chat.token, Some("ev_unknown")), None),
@@ -156,7 +185,7 @@ async fn an_idle_stream_gets_keep_alive_comments() {
 }
 
 #[tokio::test]
-async fn drop_sse_then_resume_gives_every_event_exactly_once() {
+async fn after_drop_sse_a_reconnect_replays_everything_and_dedup_by_id_loses_nothing() {
     let emu = start().await;
     let chat = emu.create_chat().await;
     let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
@@ -177,14 +206,22 @@ async fn drop_sse_then_resume_gives_every_event_exactly_once() {
     seen.extend(first);
     ws_until(&mut ws, "conversation.ended").await;
     let last = seen.last().and_then(|f| f.id.clone()).expect("last id");
-    let mut resumed = Sse::open(&sse_url(&chat, &chat.token, None), Some(&last))
+    // A browser's EventSource sends Last-Event-ID on its own; the service ignores it.
+    let mut again = Sse::open(&sse_url(&chat, &chat.token, None), Some(&last))
         .await
-        .expect("resume");
-    seen.extend(resumed.drain().await);
+        .expect("reconnect");
+    let replay = ids(&again.drain().await);
+    let all = emu.record_ids(&chat.id).await;
+    assert_eq!(replay, all, "the reconnect replays from the first event");
+    let mut merged = ids(&seen);
+    merged.extend(
+        replay
+            .into_iter()
+            .filter(|id| !seen.iter().any(|f| f.id.as_deref() == Some(id))),
+    );
     assert_eq!(
-        ids(&seen),
-        emu.record_ids(&chat.id).await,
-        "every event exactly once, in order"
+        merged, all,
+        "de-duplicated by id: every event exactly once, in order"
     );
 }
 
@@ -211,6 +248,7 @@ async fn malformed_frame_fault_sends_one_frame_of_invalid_json_without_an_id() {
 
 #[tokio::test]
 async fn sse_answers_bad_tokens_before_any_stream_bytes() {
+    // A3: the old token is refused for new connections once refreshed.
     let emu = start().await;
     let chat = emu.create_chat().await;
     let other = emu.create_chat().await;

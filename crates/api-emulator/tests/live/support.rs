@@ -22,7 +22,10 @@ pub fn config() -> EmulatorConfig {
 }
 
 pub struct Emu {
+    /// `http://` REST host.
     pub base: String,
+    /// `ws://` session host.
+    pub session_host: String,
     pub http: reqwest::Client,
 }
 
@@ -30,20 +33,33 @@ pub struct Chat {
     pub id: String,
     pub token: String,
     pub events_url: String,
+    /// Built from the session host, as a backend does (the documented create answer has none).
     pub session_url: String,
+    /// The whole create answer.
+    pub created: Value,
 }
 
 pub async fn start() -> Emu {
     start_with(config()).await
 }
 
+/// An emulator with the extensions on (only for the tests of the extensions).
+pub async fn start_with_extensions() -> Emu {
+    start_with(EmulatorConfig {
+        extensions: true,
+        ..config()
+    })
+    .await
+}
+
 pub async fn start_with(config: EmulatorConfig) -> Emu {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = spawn(listener, config).await.expect("spawn");
+    let bind = || tokio::net::TcpListener::bind("127.0.0.1:0");
+    let (rest, session) = (bind().await.expect("bind"), bind().await.expect("bind"));
+    let addrs = spawn(rest, session, config).await.expect("spawn");
+    assert_ne!(addrs.rest, addrs.session, "two hosts");
     Emu {
-        base: format!("http://{addr}"),
+        base: addrs.rest_url(),
+        session_host: addrs.session_url(),
         http: reqwest::Client::new(),
     }
 }
@@ -68,11 +84,13 @@ impl Emu {
             .await
             .expect("json");
         let s = |k: &str| r["channel"][k].as_str().expect(k).to_string();
+        let id = r["id"].as_str().expect("id").to_string();
         Chat {
-            id: r["id"].as_str().expect("id").to_string(),
+            session_url: format!("{}/conversations/{id}/session", self.session_host),
+            id,
             token: s("token"),
             events_url: s("events_url"),
-            session_url: s("session_url"),
+            created: r,
         }
     }
 
