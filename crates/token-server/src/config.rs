@@ -20,6 +20,8 @@ USAGE: token-server [--host H] [--port P] [--allowed-origin O]... [--www DIR] [-
 ENVIRONMENT:
   OPERATOR_BASE_URL            Operator API base URL (default: an emulator in-process)
   OPERATOR_API_KEY             API key (required with OPERATOR_BASE_URL)
+  OPERATOR_SESSION_BASE_URL    session WebSocket host (default wss://agent.app.operator.xyz;
+                               ignored with the embedded emulator, which uses its own)
   OPERATOR_AGENT_ID            agent for new conversations (default: the emulator's seeded agent)
   OPERATOR_ALLOWED_ORIGINS     comma-separated extra browser origins allowed to mint
   OPERATOR_EMULATOR_ADMIN_KEY  admin key of the embedded emulator (fault injection)
@@ -36,6 +38,9 @@ pub struct Config {
     pub port: u16,
     /// Operator API base URL; `None` embeds the emulator.
     pub base_url: Option<String>,
+    /// Operator session host (`OPERATOR_SESSION_BASE_URL`); `None` means
+    /// [`crate::DEFAULT_SESSION_BASE_URL`], or the embedded emulator's session host.
+    pub session_base_url: Option<String>,
     /// Operator API key; required when `base_url` is set.
     pub api_key: Option<String>,
     /// Agent for new conversations; `None` means the emulator's seeded agent.
@@ -98,6 +103,8 @@ impl Config {
             host: "127.0.0.1".into(),
             port: 8080,
             base_url: var("OPERATOR_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_owned()),
+            session_base_url: var("OPERATOR_SESSION_BASE_URL")
+                .map(|u| u.trim().trim_end_matches('/').to_owned()),
             api_key: var("OPERATOR_API_KEY"),
             agent_id: var("OPERATOR_AGENT_ID"),
             emulator_admin_key: var("OPERATOR_EMULATOR_ADMIN_KEY"),
@@ -217,6 +224,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.port, 0);
         assert_eq!(config.base_url.as_deref(), Some("http://x"));
+        assert_eq!(config.session_base_url, None, "the default session host");
         assert_eq!(
             config.allowed_origins,
             [
@@ -250,6 +258,23 @@ mod tests {
             parse(&["--pkg-leptos"], &[]),
             Err(ConfigError::MissingValue(_))
         ));
+    }
+
+    #[test]
+    fn the_session_host_comes_from_its_own_variable() {
+        let config = parse(
+            &[],
+            &[
+                ("OPERATOR_BASE_URL", "http://127.0.0.1:4010"),
+                ("OPERATOR_API_KEY", "k"),
+                ("OPERATOR_SESSION_BASE_URL", " ws://127.0.0.1:4011/ "),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            config.session_base_url.as_deref(),
+            Some("ws://127.0.0.1:4011")
+        );
     }
 
     #[test]

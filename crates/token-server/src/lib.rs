@@ -9,7 +9,9 @@
 //!    caller's current one while it has not ended), mints a token with
 //!    `POST /conversations/{id}/token/refresh`, and answers
 //!    `{conversation_id, token, expires_at, events_url, session_url}` with
-//!    `Cache-Control: no-store`. Copy it into your own axum app.
+//!    `Cache-Control: no-store`; `session_url` is on Operator's session host
+//!    ([`DEFAULT_SESSION_BASE_URL`], or [`Upstream::with_session_base_url`]). Copy it into your
+//!    own axum app.
 //! 2. **The dev server** — [`app()`] and the `token-server` binary: the snippet plus the demo
 //!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/`, `pkg/` and
 //!    `pkg-leptos/` ([`StaticDirs`]),
@@ -53,11 +55,14 @@ pub use authorize::{Authorize, CallerId, Refused};
 pub use config::{Config, ConfigError, USAGE};
 pub use demo_auth::{cookie, demo_login, DemoCookieAuth, COOKIE_NAME};
 pub use error::MintError;
-pub use mint::{mint, ws_base, Conversation, MintState, Session};
+pub use mint::{mint, Conversation, MintState, Session};
 pub use origins::{check_origin, normalize_origin, AllowedOrigins, OriginError};
 pub use rate_limit::{ClientKey, Limiter, RateLimit};
 pub use redact::{RedactingMakeWriter, RedactingWriter, Redactor};
 pub use server::{bind, effective_api_key, secrets, Bound, ServeError, REQUEST_TIMEOUT};
 pub use shutdown::shutdown_signal;
 pub use static_files::{static_headers, static_router, StaticDirs};
-pub use upstream::{is_final_status, Created, CreatedChannel, Minted, Upstream, OPERATOR_VERSION};
+pub use upstream::{
+    is_final_status, Created, CreatedChannel, Minted, Upstream, DEFAULT_SESSION_BASE_URL,
+    OPERATOR_VERSION,
+};

@@ -89,19 +89,19 @@ async fn mint_session(state: &MintState, headers: &HeaderMap) -> Result<Session,
     }
     let created = state.upstream.create_conversation(&state.agent_id).await?;
     let base = state.upstream.base_url();
-    let conv =
-        Conversation {
-            events_url: created
-                .channel
-                .events_url
-                .clone()
-                .unwrap_or_else(|| format!("{base}/conversations/{}/events", created.id)),
-            session_url: created.channel.session_url.clone().unwrap_or_else(|| {
-                format!("{}/conversations/{}/session", ws_base(base), created.id)
-            }),
-            id: created.id,
-        };
+    let conv = Conversation {
+        events_url: created
+            .channel
+            .events_url
+            .clone()
+            .unwrap_or_else(|| format!("{base}/conversations/{}/events", created.id)),
+        session_url: state.upstream.session_url(&created.id),
+        id: created.id,
+    };
     lock(&state.current).insert(caller, conv.clone());
+    // The documented create answer carries a token but no expiry, so the expiry (and the token
+    // the browser gets) comes from `POST /conversations/{id}/token/refresh`, whose `expires_at`
+    // is documented. Only an answer that has both (the emulator's extensions) skips the refresh.
     let (token, expires_at) = match (created.channel.token, created.channel.expires_at) {
         (Some(token), Some(expires_at)) => (token, expires_at),
         _ => {
@@ -123,32 +123,7 @@ fn session(conv: Conversation, token: String, expires_at: String) -> Session {
     }
 }
 
-/// `http://h` -> `ws://h`, `https://h` -> `wss://h`.
-pub fn ws_base(base: &str) -> String {
-    if let Some(rest) = base.strip_prefix("https://") {
-        format!("wss://{rest}")
-    } else if let Some(rest) = base.strip_prefix("http://") {
-        format!("ws://{rest}")
-    } else {
-        base.to_owned()
-    }
-}
-
 /// Locks the map even if another request panicked while holding it (the map stays usable).
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ws_base;
-
-    #[test]
-    fn http_bases_become_websocket_bases() {
-        assert_eq!(ws_base("http://127.0.0.1:4010"), "ws://127.0.0.1:4010");
-        assert_eq!(
-            ws_base("https://api.operator.xyz"),
-            "wss://api.operator.xyz"
-        );
-    }
 }

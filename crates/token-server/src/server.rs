@@ -15,7 +15,7 @@ use crate::demo_auth::DemoCookieAuth;
 use crate::mint::MintState;
 use crate::origins::AllowedOrigins;
 use crate::static_files::StaticDirs;
-use crate::upstream::Upstream;
+use crate::upstream::{Upstream, DEFAULT_SESSION_BASE_URL};
 
 /// Whole-request timeout of the dev server.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,8 +58,10 @@ pub fn secrets(config: &Config) -> Vec<String> {
 pub struct Bound {
     /// `http://HOST:PORT` of the dev server.
     pub url: String,
-    /// `http://127.0.0.1:PORT` of the embedded emulator, if any.
+    /// `http://127.0.0.1:PORT` of the embedded emulator's REST host, if any.
     pub emulator_url: Option<String>,
+    /// `ws://127.0.0.1:PORT` of the embedded emulator's session host, if any.
+    pub emulator_session_url: Option<String>,
     listener: TcpListener,
     router: Router,
 }
@@ -67,11 +69,17 @@ pub struct Bound {
 /// Starts the embedded emulator if needed, builds the app and binds its listener.
 pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
     let api_key = effective_api_key(config);
-    let (base_url, emulator_url) = match &config.base_url {
-        Some(url) => (url.clone(), None),
+    let (base_url, session_base_url, emulator) = match &config.base_url {
+        Some(url) => {
+            let session = config
+                .session_base_url
+                .clone()
+                .unwrap_or_else(|| DEFAULT_SESSION_BASE_URL.to_owned());
+            (url.clone(), session, None)
+        }
         None => {
-            let url = spawn_emulator(config, &api_key).await?;
-            (url.clone(), Some(url))
+            let addrs = spawn_emulator(config, &api_key).await?;
+            (addrs.rest_url(), addrs.session_url(), Some(addrs))
         }
     };
     let agent_id = config
@@ -82,7 +90,7 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         Some(secret) => DemoCookieAuth::new(secret.as_bytes()),
         None => DemoCookieAuth::random(),
     });
-    let upstream = Upstream::new(&base_url, &api_key)?;
+    let upstream = Upstream::new(&base_url, &api_key)?.with_session_base_url(&session_base_url);
     let mint = Arc::new(MintState::new(demo.clone(), upstream, agent_id));
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
@@ -108,30 +116,35 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
     });
     Ok(Bound {
         url: format!("http://{addr}"),
-        emulator_url,
+        emulator_url: emulator.map(|a| a.rest_url()),
+        emulator_session_url: emulator.map(|a| a.session_url()),
         listener,
         router,
     })
 }
 
-async fn spawn_emulator(config: &Config, api_key: &str) -> Result<String, ServeError> {
+/// The embedded emulator: its REST host and its session host on free loopback ports, in its
+/// default (documented) mode. The mint hands out session URLs on its session host.
+async fn spawn_emulator(
+    config: &Config,
+    api_key: &str,
+) -> Result<api_emulator::EmulatorAddrs, ServeError> {
     let bind_err = |source| ServeError::Bind {
         what: "the embedded emulator",
         source,
     };
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(bind_err)?;
-    let addr = listener.local_addr().map_err(bind_err)?;
-    let url = format!("http://{addr}");
+    let rest = TcpListener::bind("127.0.0.1:0").await.map_err(bind_err)?;
+    let session = TcpListener::bind("127.0.0.1:0").await.map_err(bind_err)?;
+    let url = format!("http://{}", rest.local_addr().map_err(bind_err)?);
     let emulator = api_emulator::EmulatorConfig {
         api_key: api_key.to_owned(),
         admin_key: config.emulator_admin_key.clone(),
-        public_base_url: Some(url.clone()),
+        public_base_url: Some(url),
         ..Default::default()
     };
-    api_emulator::spawn(listener, emulator)
+    api_emulator::spawn(rest, session, emulator)
         .await
-        .map_err(bind_err)?;
-    Ok(url)
+        .map_err(bind_err)
 }
 
 impl Bound {

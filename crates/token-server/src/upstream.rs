@@ -14,11 +14,17 @@ use crate::error::MintError;
 /// The only Operator API version (`Operator-Version` header).
 pub const OPERATOR_VERSION: &str = "2025-06-19";
 
-/// An Operator API client bound to one base URL and API key.
+/// Operator's session host, where the real-time session WebSocket lives (apart from the REST
+/// host `https://api.operator.xyz`; operator-api.md §0, §4.1).
+pub const DEFAULT_SESSION_BASE_URL: &str = "wss://agent.app.operator.xyz";
+
+/// An Operator API client bound to one base URL and API key, plus the session host it hands
+/// to browsers.
 #[derive(Clone)]
 pub struct Upstream {
     http: reqwest::Client,
     base_url: String,
+    session_base_url: String,
     api_key: String,
 }
 
@@ -26,6 +32,7 @@ impl fmt::Debug for Upstream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Upstream")
             .field("base_url", &self.base_url)
+            .field("session_base_url", &self.session_base_url)
             .field("api_key", &"[REDACTED]")
             .finish()
     }
@@ -45,12 +52,11 @@ pub struct Created {
 pub struct CreatedChannel {
     /// The first token, when Operator returns one.
     pub token: Option<String>,
-    /// Its expiry (RFC 3339).
+    /// Its expiry (RFC 3339). Not a documented field of the create answer (an emulator
+    /// extension); when absent the mint path learns the expiry from a refresh.
     pub expires_at: Option<String>,
     /// Events SSE URL without token.
     pub events_url: Option<String>,
-    /// Session WebSocket URL without token (an emulator extension; derived when absent).
-    pub session_url: Option<String>,
 }
 
 /// `POST /conversations/{id}/token/refresh` answer.
@@ -77,13 +83,31 @@ impl Upstream {
         Ok(Upstream {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            session_base_url: DEFAULT_SESSION_BASE_URL.to_owned(),
             api_key: api_key.to_owned(),
         })
+    }
+
+    /// The same client handing out session URLs on `session_base_url` (e.g. an emulator's
+    /// `ws://127.0.0.1:4011`) instead of [`DEFAULT_SESSION_BASE_URL`].
+    pub fn with_session_base_url(mut self, session_base_url: &str) -> Self {
+        self.session_base_url = session_base_url.trim_end_matches('/').to_owned();
+        self
     }
 
     /// The base URL (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The session WebSocket URL of a conversation, without token:
+    /// `{session base}/conversations/{id}/session`. Never derived from the REST base or from
+    /// the create answer (which documents no such field).
+    pub fn session_url(&self, conversation_id: &str) -> String {
+        format!(
+            "{}/conversations/{conversation_id}/session",
+            self.session_base_url
+        )
     }
 
     /// Creates a `chat_realtime` conversation for `agent_id`.
@@ -196,6 +220,22 @@ mod tests {
         for s in ["queued", "in-progress"] {
             assert!(!is_final_status(s), "{s} should not be final");
         }
+    }
+
+    #[test]
+    fn session_urls_are_on_the_session_host_not_the_rest_host() {
+        let upstream = Upstream::new("https://api.operator.xyz", "k").unwrap();
+        assert_eq!(
+            upstream.session_url("conv_1"),
+            "wss://agent.app.operator.xyz/conversations/conv_1/session"
+        );
+        let emulator = Upstream::new("http://127.0.0.1:4010", "k")
+            .unwrap()
+            .with_session_base_url("ws://127.0.0.1:4011/");
+        assert_eq!(
+            emulator.session_url("conv_1"),
+            "ws://127.0.0.1:4011/conversations/conv_1/session"
+        );
     }
 
     #[test]

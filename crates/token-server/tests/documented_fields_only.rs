@@ -1,5 +1,6 @@
 //! Against an upstream that answers only the documented fields (no `session_url`, no
-//! `expires_at` on create), the snippet derives the WebSocket URL and mints with refresh.
+//! `expires_at` on create), the snippet puts the WebSocket on the session host (never on the
+//! REST host) and learns the expiry from a refresh.
 
 mod common;
 
@@ -43,25 +44,30 @@ async fn refresh(State(calls): State<Arc<Calls>>, Path(id): Path<String>) -> Jso
     Json(json!({"token": format!("tok_{id}_{n}"), "expires_at": "2030-01-01T00:00:00Z"}))
 }
 
-#[tokio::test]
-async fn missing_session_url_is_derived_and_a_missing_expiry_means_a_refresh() {
-    let calls = Arc::new(Calls::default());
+async fn documented_upstream(calls: Arc<Calls>) -> String {
     let upstream = Router::new()
         .route("/conversations", post(create))
         .route("/conversations/{id}/token/refresh", post(refresh))
-        .with_state(calls.clone());
+        .with_state(calls);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, upstream).await });
-    let (app, auth) = test_app(&format!("http://{addr}"), "op_doc_key", generous());
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn the_session_url_is_on_operators_session_host_and_the_expiry_comes_from_a_refresh() {
+    let calls = Arc::new(Calls::default());
+    let base = documented_upstream(calls.clone()).await;
+    let (app, auth) = test_app(&base, "op_doc_key", generous());
 
     let answer = post_session(&app, Some(&cookie_for(&auth, "demo_doc")), None).await;
 
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.raw);
     let body = &answer.body;
     assert_eq!(
-        body["session_url"],
-        format!("ws://{addr}/conversations/conv_doc/session")
+        body["session_url"], "wss://agent.app.operator.xyz/conversations/conv_doc/session",
+        "the default session host, not derived from the REST base {base}"
     );
     assert_eq!(
         body["events_url"], "https://events.test/conversations/conv_doc/events",
@@ -71,5 +77,24 @@ async fn missing_session_url_is_derived_and_a_missing_expiry_means_a_refresh() {
         body["token"], "tok_conv_doc_0",
         "minted by refresh, not the expiry-less create token"
     );
+    assert_eq!(
+        body["expires_at"], "2030-01-01T00:00:00Z",
+        "the refresh's expiry"
+    );
     assert_eq!(calls.refreshes.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_configured_session_host_is_used_as_given() {
+    let base = documented_upstream(Arc::new(Calls::default())).await;
+    let (app, auth) =
+        test_app_with_session(&base, "wss://agent.eu.example/", "op_doc_key", generous());
+
+    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_doc")), None).await;
+
+    assert_eq!(
+        answer.body["session_url"], "wss://agent.eu.example/conversations/conv_doc/session",
+        "{}",
+        answer.raw
+    );
 }

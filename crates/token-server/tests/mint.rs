@@ -8,7 +8,7 @@ use common::*;
 #[tokio::test]
 async fn signed_in_caller_gets_a_working_session_with_no_store() {
     let emu = Emulator::start().await;
-    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let (app, auth) = test_app_with_session(&emu.url, &emu.session_url, API_KEY, generous());
 
     let answer = post_session(&app, Some(&cookie_for(&auth, "demo_alice")), None).await;
 
@@ -33,10 +33,11 @@ async fn signed_in_caller_gets_a_working_session_with_no_store() {
         events_url.starts_with(&emu.url) && !events_url.contains("token"),
         "{events_url}"
     );
-    assert!(
-        body["session_url"].as_str().unwrap().starts_with("ws://"),
-        "{}",
-        answer.raw
+    let id = body["conversation_id"].as_str().unwrap();
+    assert_eq!(
+        body["session_url"],
+        format!("{}/conversations/{id}/session", emu.session_url),
+        "on the emulator's separate session host, not its REST host"
     );
     let token = body["token"].as_str().unwrap();
     assert_eq!(
@@ -232,7 +233,7 @@ async fn an_ended_conversation_is_replaced_by_a_new_one() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let emu = Emulator::start().await;
-    let (app, auth) = test_app(&emu.url, API_KEY, generous());
+    let (app, auth) = test_app_with_session(&emu.url, &emu.session_url, API_KEY, generous());
     let cookie = cookie_for(&auth, "demo_hank");
     let first = post_session(&app, Some(&cookie), None).await.body;
     let session_url = first["session_url"].as_str().unwrap();

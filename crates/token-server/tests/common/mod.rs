@@ -19,23 +19,29 @@ pub const ADMIN_KEY: &str = "admin_test_key_42";
 pub const API_KEY: &str = "op_test_secret_key_for_token_server_tests";
 pub const ALLOWED_ORIGIN: &str = "http://app.test:3000";
 
-/// An emulator on 127.0.0.1:0 with [`API_KEY`] and [`ADMIN_KEY`].
+/// An emulator on 127.0.0.1:0 with [`API_KEY`] and [`ADMIN_KEY`], in its default (documented)
+/// mode, with its session host on a port of its own.
 pub struct Emulator {
+    /// `http://` REST host.
     pub url: String,
+    /// `ws://` session host.
+    pub session_url: String,
     http: reqwest::Client,
 }
 
 impl Emulator {
     pub async fn start() -> Emulator {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let rest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let session = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let config = api_emulator::EmulatorConfig {
             api_key: API_KEY.into(),
             admin_key: Some(ADMIN_KEY.into()),
             ..Default::default()
         };
-        let addr = api_emulator::spawn(listener, config).await.unwrap();
+        let addrs = api_emulator::spawn(rest, session, config).await.unwrap();
         Emulator {
-            url: format!("http://{addr}"),
+            url: addrs.rest_url(),
+            session_url: addrs.session_url(),
             http: reqwest::Client::new(),
         }
     }
@@ -87,10 +93,28 @@ impl Emulator {
     }
 }
 
-/// The app against `base_url` with `api_key`, a fixed demo secret and the given limit.
+/// The app against `base_url` with `api_key`, a fixed demo secret and the given limit; session
+/// URLs on Operator's default session host.
 pub fn test_app(base_url: &str, api_key: &str, limit: RateLimit) -> (Router, Arc<DemoCookieAuth>) {
+    test_app_with_session(
+        base_url,
+        token_server::DEFAULT_SESSION_BASE_URL,
+        api_key,
+        limit,
+    )
+}
+
+/// [`test_app`] handing out session URLs on `session_base_url` (e.g. [`Emulator::session_url`]).
+pub fn test_app_with_session(
+    base_url: &str,
+    session_base_url: &str,
+    api_key: &str,
+    limit: RateLimit,
+) -> (Router, Arc<DemoCookieAuth>) {
     let demo = Arc::new(DemoCookieAuth::new(*b"test secret test secret test sec"));
-    let upstream = Upstream::new(base_url, api_key).unwrap();
+    let upstream = Upstream::new(base_url, api_key)
+        .unwrap()
+        .with_session_base_url(session_base_url);
     let mint = Arc::new(MintState::new(
         demo.clone(),
         upstream,

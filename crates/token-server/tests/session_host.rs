@@ -1,0 +1,68 @@
+//! The dev server with its embedded emulator: the emulator's session host is separate from its
+//! REST host, and the minted `session_url` is on the session host and opens the socket.
+
+use serde_json::Value;
+use token_server::{bind, Config};
+
+#[tokio::test]
+async fn the_embedded_emulator_s_session_host_is_the_minted_session_url_s_host() {
+    let config = Config::parse(
+        [
+            "--port",
+            "0",
+            "--www",
+            "/nonexistent",
+            "--pkg",
+            "/nonexistent",
+        ]
+        .map(String::from),
+        |_| None,
+    )
+    .unwrap();
+    let bound = bind(&config).await.unwrap();
+    let url = bound.url.clone();
+    let rest = bound.emulator_url.clone().expect("embedded emulator");
+    let session_host = bound
+        .emulator_session_url
+        .clone()
+        .expect("embedded emulator session host");
+    assert!(
+        session_host.starts_with("ws://127.0.0.1:"),
+        "{session_host}"
+    );
+    assert_ne!(
+        rest.rsplit(':').next(),
+        session_host.rsplit(':').next(),
+        "two hosts"
+    );
+    tokio::spawn(bound.serve(std::future::pending()));
+
+    let http = reqwest::Client::new();
+    let login = http.get(format!("{url}/demo/login")).send().await.unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let minted = http
+        .post(format!("{url}/operator/session"))
+        .header("Cookie", &cookie)
+        .header("Origin", &url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minted.status(), 200);
+    let body: Value = minted.json().await.unwrap();
+    let id = body["conversation_id"].as_str().unwrap();
+    assert_eq!(
+        body["session_url"],
+        format!("{session_host}/conversations/{id}/session"),
+        "on the session host"
+    );
+    let socket = format!(
+        "{}?token={}",
+        body["session_url"].as_str().unwrap(),
+        body["token"].as_str().unwrap()
+    );
+    assert!(
+        tokio_tungstenite::connect_async(socket).await.is_ok(),
+        "the minted session_url and token open the socket"
+    );
+}
