@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { deadline, env, fault, json, mapLimit, now } from './lib/http.mjs';
 
 const EMU = env('OPERATOR_CHAT_BENCH_EMULATOR');
+const SESSION_HOST = env('OPERATOR_CHAT_BENCH_SESSION_HOST');
 const ADMIN = env('OPERATOR_CHAT_BENCH_ADMIN_KEY');
 const KEY = env('OPERATOR_CHAT_BENCH_API_KEY');
 const TS = env('OPERATOR_CHAT_BENCH_SERVER');
@@ -43,7 +44,8 @@ function openSession(conversation, deltas) {
     next: 1, received: 0, duplicated: 0, lost: 0, disordered: 0,
     done: false, textOk: false, closedEarly: false, doneAt: null,
   };
-  const url = `${conversation.channel.session_url}?token=${conversation.channel.token}`;
+  // The documented create answer has no session_url: the socket is on the session host.
+  const url = `${SESSION_HOST}/conversations/${conversation.id}/session?token=${conversation.channel.token}`;
   const ws = new WebSocket(url);
   s.ws = ws;
   s.finished = new Promise((resolve) => {

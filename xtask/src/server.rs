@@ -18,6 +18,9 @@ pub struct Server {
     child: Child,
     /// The URL it printed (`... listening on http://...`).
     pub url: String,
+    /// The session host it printed (`... session host ws://...`), for servers started with
+    /// [`Server::start_with_session_host`].
+    pub session_host: Option<String>,
     /// Its stdout and stderr.
     pub log: PathBuf,
 }
@@ -25,7 +28,27 @@ pub struct Server {
 impl Server {
     /// Starts `cmd`, logs its output to `log`, and waits (up to `timeout`) for the first line
     /// that says `listening on <url>`.
-    pub fn start(name: &str, mut cmd: Command, log: &Path, timeout: Duration) -> Result<Server> {
+    pub fn start(name: &str, cmd: Command, log: &Path, timeout: Duration) -> Result<Server> {
+        Self::launch(name, cmd, log, timeout, false)
+    }
+
+    /// [`Server::start`] for the emulator: also waits for its `session host <ws url>` line.
+    pub fn start_with_session_host(
+        name: &str,
+        cmd: Command,
+        log: &Path,
+        timeout: Duration,
+    ) -> Result<Server> {
+        Self::launch(name, cmd, log, timeout, true)
+    }
+
+    fn launch(
+        name: &str,
+        mut cmd: Command,
+        log: &Path,
+        timeout: Duration,
+        wants_session_host: bool,
+    ) -> Result<Server> {
         let fail = |reason: String| Error::Server {
             name: name.to_string(),
             reason,
@@ -47,13 +70,18 @@ impl Server {
         std::thread::spawn(move || {
             let Some(stdout) = stdout else { return };
             let mut file = file;
-            let mut sent = false;
+            let (mut sent_url, mut sent_session) = (false, false);
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 let _ = writeln!(file, "{line}");
-                if !sent {
+                if !sent_url {
                     if let Some(url) = listening_url(&line) {
-                        sent = tx.send(url).is_ok();
+                        sent_url = tx.send(Announced::Url(url)).is_ok();
+                    }
+                }
+                if !sent_session {
+                    if let Some(url) = session_host_url(&line) {
+                        sent_session = tx.send(Announced::SessionHost(url)).is_ok();
                     }
                 }
             }
@@ -62,30 +90,52 @@ impl Server {
             name: name.to_string(),
             child,
             url: String::new(),
+            session_host: None,
             log: log.to_path_buf(),
         };
-        match rx.recv_timeout(timeout) {
-            Ok(url) => {
-                server.url = url;
-                println!("{name} listening on {}", server.url);
-                Ok(server)
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(fail(format!(
-                "no `listening on` line within {}s (log: {})",
-                timeout.as_secs(),
-                log.display()
-            ))),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                let status = server.child.wait().map(|s| s.to_string());
-                Err(fail(format!(
-                    "exited ({}) before printing `listening on <url>`; log {}:\n{}",
-                    status.unwrap_or_else(|e| e.to_string()),
-                    log.display(),
-                    tail(log, 20)
-                )))
+        let deadline = std::time::Instant::now() + timeout;
+        let wanted = if wants_session_host {
+            "`listening on` and `session host` lines"
+        } else {
+            "`listening on` line"
+        };
+        while server.url.is_empty() || (wants_session_host && server.session_host.is_none()) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(Announced::Url(url)) => server.url = url,
+                Ok(Announced::SessionHost(url)) => server.session_host = Some(url),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(fail(format!(
+                        "no {wanted} within {}s (log: {})",
+                        timeout.as_secs(),
+                        log.display()
+                    )))
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = server.child.wait().map(|s| s.to_string());
+                    return Err(fail(format!(
+                        "exited ({}) before printing its {wanted}; log {}:\n{}",
+                        status.unwrap_or_else(|e| e.to_string()),
+                        log.display(),
+                        tail(log, 20)
+                    )));
+                }
             }
         }
+        println!("{name} listening on {}", server.url);
+        if let Some(host) = &server.session_host {
+            println!("{name} session host {host}");
+        }
+        Ok(server)
     }
+}
+
+/// A line a starting server printed that xtask waits for.
+enum Announced {
+    /// `... listening on http://...`.
+    Url(String),
+    /// `... session host ws://...`.
+    SessionHost(String),
 }
 
 impl Drop for Server {
@@ -106,6 +156,14 @@ pub fn listening_url(line: &str) -> Option<String> {
         .then(|| url.trim_end_matches('/').to_string())
 }
 
+/// The URL in a `... session host ws://host:port` line (the emulator's second line).
+pub fn session_host_url(line: &str) -> Option<String> {
+    let (_, rest) = line.split_once("session host ")?;
+    let url = rest.split_whitespace().next()?;
+    (url.starts_with("ws://") || url.starts_with("wss://"))
+        .then(|| url.trim_end_matches('/').to_string())
+}
+
 /// The last `lines` lines of a file, for error messages.
 pub fn tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
@@ -115,7 +173,7 @@ pub fn tail(path: &Path, lines: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{listening_url, Server};
+    use super::{listening_url, session_host_url, Server};
     use std::process::Command;
     use std::time::Duration;
 
@@ -131,6 +189,14 @@ mod tests {
             Some("http://127.0.0.1:4010")
         );
         assert_eq!(listening_url("listening on port 80"), None);
+        assert_eq!(
+            session_host_url("operator-emulator session host ws://127.0.0.1:4011").as_deref(),
+            Some("ws://127.0.0.1:4011")
+        );
+        assert_eq!(
+            listening_url("operator-emulator session host ws://127.0.0.1:4011"),
+            None
+        );
         assert_eq!(listening_url("compiling"), None);
     }
 
@@ -144,6 +210,28 @@ mod tests {
             err.to_string().contains("starting"),
             "log tail is shown: {err}"
         );
+        let _ = std::fs::remove_file(log);
+    }
+
+    #[test]
+    fn the_emulator_s_session_host_is_read_from_its_second_line() {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "echo 'e listening on http://127.0.0.1:9'; echo 'e session host ws://127.0.0.1:10'; exec sleep 600",
+        ]);
+        let log =
+            std::env::temp_dir().join(format!("xtask-proc-session-{}.log", std::process::id()));
+        let server = Server::start_with_session_host("e", cmd, &log, Duration::from_secs(30))
+            .expect("starts");
+        assert_eq!(server.url, "http://127.0.0.1:9");
+        assert_eq!(server.session_host.as_deref(), Some("ws://127.0.0.1:10"));
+        drop(server);
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo 'e listening on http://127.0.0.1:9'; exit 0"]);
+        let err = Server::start_with_session_host("e", cmd, &log, Duration::from_secs(30))
+            .expect_err("no session host line");
+        assert!(err.to_string().contains("session host"), "{err}");
         let _ = std::fs::remove_file(log);
     }
 

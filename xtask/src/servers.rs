@@ -54,21 +54,22 @@ pub fn static_dir_args(ws: &Workspace) -> [OsString; 6] {
 }
 
 /// The demo server's command line: `token-server --port P --www .. --pkg .. --pkg-leptos ..`
-/// (emulator in-process) or `operator-emulator --port P --host 127.0.0.1`.
+/// (emulator in-process) or `operator-emulator --port P --session-port 0 --host 127.0.0.1`.
 pub fn demo_command(ws: &Workspace, name: &str, port: u16) -> Command {
     let mut cmd = Command::new(binary(ws, name, true));
     cmd.current_dir(&ws.root)
         .args(["--port", &port.to_string()]);
     if name == EMULATOR {
-        cmd.args(["--host", "127.0.0.1"]);
+        cmd.args(["--session-port", "0", "--host", "127.0.0.1"]);
     } else {
         cmd.args(static_dir_args(ws));
     }
     cmd
 }
 
-/// Emulator (with an admin key for fault injection) plus, when it exists, the token server in
-/// front of it; both on free ports, both killed when this is dropped.
+/// Emulator (with an admin key for fault injection, in its default documented mode) plus, when
+/// it exists, the token server in front of it; all on free ports (the emulator's REST host and
+/// session host apart, as Operator's are), killed when this is dropped.
 #[derive(Debug)]
 pub struct TestServers {
     emulator: Server,
@@ -92,17 +93,12 @@ impl TestServers {
         let logs = ws.log_dir();
 
         let mut emu = Command::new(binary(ws, EMULATOR, false));
-        emu.current_dir(&ws.root).args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--api-key",
-            &api_key,
-            "--admin-key",
-            &admin_key,
-        ]);
-        let emulator = Server::start(EMULATOR, emu, &logs.join("emulator.log"), START_TIMEOUT)?;
+        emu.current_dir(&ws.root)
+            .args(emulator_args())
+            .env("OPERATOR_EMULATOR_API_KEY", &api_key)
+            .env("OPERATOR_EMULATOR_ADMIN_KEY", &admin_key);
+        let log = logs.join("emulator.log");
+        let emulator = Server::start_with_session_host(EMULATOR, emu, &log, START_TIMEOUT)?;
 
         let token_server = if has_token_server {
             let mut ts = Command::new(binary(ws, TOKEN_SERVER, false));
@@ -110,6 +106,7 @@ impl TestServers {
                 .args(["--port", "0"])
                 .args(static_dir_args(ws))
                 .env("OPERATOR_BASE_URL", &emulator.url)
+                .env("OPERATOR_SESSION_BASE_URL", session_host(&emulator))
                 .env("OPERATOR_API_KEY", &api_key)
                 .env("OPERATOR_ALLOWED_ORIGINS", allowed_origin);
             let log = logs.join("token-server.log");
@@ -132,6 +129,10 @@ impl TestServers {
         let mut env = vec![
             ("OPERATOR_CHAT_TEST_EMULATOR", self.emulator.url.clone()),
             ("OPERATOR_CHAT_TEST_ADMIN_KEY", self.admin_key.clone()),
+            (
+                "OPERATOR_CHAT_TEST_SESSION_HOST",
+                session_host(&self.emulator).to_string(),
+            ),
         ];
         if let Some(ts) = &self.token_server {
             env.push(("OPERATOR_CHAT_TEST_SERVER", ts.url.clone()));
@@ -146,6 +147,17 @@ impl TestServers {
         env.push(("OPERATOR_CHAT_TEST_API_KEY", self.api_key.clone()));
         env
     }
+}
+
+/// The emulator's flags for tests and the bench: both hosts on free loopback ports. The keys go
+/// in `OPERATOR_EMULATOR_API_KEY` / `OPERATOR_EMULATOR_ADMIN_KEY`, out of `ps`.
+pub fn emulator_args() -> [&'static str; 6] {
+    ["--port", "0", "--session-port", "0", "--host", "127.0.0.1"]
+}
+
+/// The session host a server started with [`Server::start_with_session_host`] announced.
+pub fn session_host(emulator: &Server) -> &str {
+    emulator.session_host.as_deref().unwrap_or_default()
 }
 
 /// 16 hex digits from the std's randomly seeded hasher (test credentials only).

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::error::Result;
 use crate::server::Server;
-use crate::servers::{binary, random_hex, EMULATOR, TOKEN_SERVER};
+use crate::servers::{binary, emulator_args, random_hex, session_host, EMULATOR, TOKEN_SERVER};
 use crate::workspace::Workspace;
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -30,22 +30,18 @@ impl BenchServers {
         let admin_key = format!("admin_bench_{}", random_hex());
         let logs = ws.log_dir();
         let mut emu = Command::new(binary(ws, EMULATOR, true));
-        emu.current_dir(&ws.root).env("RUST_LOG", "warn").args([
-            "--port",
-            "0",
-            "--host",
-            "127.0.0.1",
-            "--api-key",
-            &api_key,
-            "--admin-key",
-            &admin_key,
-        ]);
+        emu.current_dir(&ws.root)
+            .env("RUST_LOG", "warn")
+            .env("OPERATOR_EMULATOR_API_KEY", &api_key)
+            .env("OPERATOR_EMULATOR_ADMIN_KEY", &admin_key)
+            .args(emulator_args());
         let log = logs.join(format!("bench-{tag}-emulator.log"));
-        let emulator = Server::start(EMULATOR, emu, &log, START_TIMEOUT)?;
+        let emulator = Server::start_with_session_host(EMULATOR, emu, &log, START_TIMEOUT)?;
         let mut ts = Command::new(binary(ws, TOKEN_SERVER, true));
         ts.current_dir(&ws.root)
             .env("RUST_LOG", "warn")
             .env("OPERATOR_BASE_URL", &emulator.url)
+            .env("OPERATOR_SESSION_BASE_URL", session_host(&emulator))
             .env("OPERATOR_API_KEY", &api_key)
             .arg("--port")
             .arg("0")
@@ -69,6 +65,10 @@ impl BenchServers {
         vec![
             ("OPERATOR_CHAT_BENCH_SERVER", self.token_server.url.clone()),
             ("OPERATOR_CHAT_BENCH_EMULATOR", self.emulator.url.clone()),
+            (
+                "OPERATOR_CHAT_BENCH_SESSION_HOST",
+                session_host(&self.emulator).to_string(),
+            ),
             ("OPERATOR_CHAT_BENCH_ADMIN_KEY", self.admin_key.clone()),
             ("OPERATOR_CHAT_BENCH_API_KEY", self.api_key.clone()),
         ]
