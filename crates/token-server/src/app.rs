@@ -78,6 +78,7 @@ pub fn app(state: AppState) -> Router {
                     axum::http::header::CONTENT_SECURITY_POLICY,
                     axum::http::HeaderValue::from_str(&content_security_policy(
                         state.mint.upstream.base_url(),
+                        state.mint.upstream.session_base_url(),
                     ))
                     .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'")),
                 ),

@@ -75,21 +75,19 @@ async fn decorate(
 }
 
 /// The demo pages' `Content-Security-Policy` (issue 5): scripts and styles only from this
-/// server (wasm compilation allowed, no inline code), connections only to this server and the
-/// Operator host at `operator_base_url` (its `http(s)` origin for the events stream and the
-/// matching `ws(s)` origin for the session socket).
-pub fn content_security_policy(operator_base_url: &str) -> String {
-    let origin = operator_base_url
-        .split_once("://")
-        .map(|(scheme, rest)| (scheme, rest.split('/').next().unwrap_or_default()))
-        .filter(|(scheme, host)| matches!(*scheme, "http" | "https") && !host.is_empty());
-    let hosts = match origin {
-        Some((scheme, host)) => {
-            let ws = if scheme == "https" { "wss" } else { "ws" };
-            format!(" {scheme}://{host} {ws}://{host}")
-        }
-        None => String::new(),
+/// server (wasm compilation allowed, no inline code), connections only to this server, the
+/// Operator REST host at `operator_base_url` (its `http(s)` origin, for the events stream) and
+/// the session host at `session_base_url` (its `ws(s)` origin, for the session socket).
+pub fn content_security_policy(operator_base_url: &str, session_base_url: &str) -> String {
+    let origin = |url: &str, schemes: [&str; 2]| {
+        url.split_once("://")
+            .map(|(scheme, rest)| (scheme, rest.split('/').next().unwrap_or_default()))
+            .filter(|(scheme, host)| schemes.contains(scheme) && !host.is_empty())
+            .map(|(scheme, host)| format!(" {scheme}://{host}"))
+            .unwrap_or_default()
     };
+    let hosts =
+        origin(operator_base_url, ["http", "https"]) + &origin(session_base_url, ["ws", "wss"]);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'"
@@ -101,10 +99,15 @@ mod csp_tests {
     use super::content_security_policy;
 
     #[test]
-    fn csp_allows_the_operator_host_for_events_and_session_only() {
-        let csp = content_security_policy("https://api.operator.xyz/v1");
+    fn csp_allows_the_operator_hosts_for_events_and_session_only() {
+        let csp = content_security_policy(
+            "https://api.operator.xyz/v1",
+            "wss://agent.app.operator.xyz",
+        );
         assert!(
-            csp.contains("connect-src 'self' https://api.operator.xyz wss://api.operator.xyz;"),
+            csp.contains(
+                "connect-src 'self' https://api.operator.xyz wss://agent.app.operator.xyz;"
+            ),
             "{csp}"
         );
         assert!(
@@ -112,11 +115,11 @@ mod csp_tests {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
-        let local = content_security_policy("http://127.0.0.1:4010");
+        let local = content_security_policy("http://127.0.0.1:4010", "ws://127.0.0.1:4011/");
         assert!(
-            local.contains("http://127.0.0.1:4010 ws://127.0.0.1:4010"),
-            "{local}"
+            local.contains("'self' http://127.0.0.1:4010 ws://127.0.0.1:4011;"),
+            "the emulator's two hosts: {local}"
         );
-        assert!(content_security_policy("nonsense").contains("connect-src 'self';"));
+        assert!(content_security_policy("nonsense", "http://x").contains("connect-src 'self';"));
     }
 }

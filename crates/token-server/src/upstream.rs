@@ -100,6 +100,11 @@ impl Upstream {
         &self.base_url
     }
 
+    /// The session host (no trailing slash), e.g. `wss://agent.app.operator.xyz`.
+    pub fn session_base_url(&self) -> &str {
+        &self.session_base_url
+    }
+
     /// The session WebSocket URL of a conversation, without token:
     /// `{session base}/conversations/{id}/session`. Never derived from the REST base or from
     /// the create answer (which documents no such field).

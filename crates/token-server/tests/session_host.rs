@@ -1,5 +1,6 @@
 //! The dev server with its embedded emulator: the emulator's session host is separate from its
-//! REST host, and the minted `session_url` is on the session host and opens the socket.
+//! REST host, the minted `session_url` is on the session host and opens the socket, and the
+//! demo pages' CSP lets them dial it.
 
 use serde_json::Value;
 use token_server::{bind, Config};
@@ -38,6 +39,12 @@ async fn the_embedded_emulator_s_session_host_is_the_minted_session_url_s_host()
     tokio::spawn(bound.serve(std::future::pending()));
 
     let http = reqwest::Client::new();
+    let page = http.get(format!("{url}/index.html")).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains(&format!("connect-src 'self' {rest} {session_host};")),
+        "the demo pages may dial the session host: {csp}"
+    );
     let login = http.get(format!("{url}/demo/login")).send().await.unwrap();
     let cookie = login.headers()["set-cookie"].to_str().unwrap();
     let cookie = cookie.split(';').next().unwrap().to_owned();
