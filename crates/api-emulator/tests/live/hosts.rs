@@ -183,3 +183,24 @@ async fn with_extensions_the_create_answer_names_the_session_host_and_acks_echo_
         json!({"type": "user.message.received", "text": "/echo hi", "client_message_id": "c7"})
     );
 }
+
+#[tokio::test]
+async fn spawn_refuses_an_empty_key() {
+    let bind = || tokio::net::TcpListener::bind("127.0.0.1:0");
+    for config in [
+        api_emulator::EmulatorConfig {
+            admin_key: Some(String::new()),
+            ..config()
+        },
+        api_emulator::EmulatorConfig {
+            api_key: String::new(),
+            ..config()
+        },
+    ] {
+        let (rest, session) = (bind().await.expect("bind"), bind().await.expect("bind"));
+        let err = api_emulator::spawn(rest, session, config)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{err}");
+    }
+}
