@@ -63,6 +63,10 @@ pub struct Session {
 }
 
 /// `POST /operator/session`: authorize, create or reuse the caller's conversation, mint a token.
+///
+/// Works with the documented create answer `{type, token, events_url}`: `expires_at` is learned
+/// from `POST /conversations/{id}/token/refresh` (which documents it), and `session_url` is built
+/// on the session host ([`Upstream::session_url`]), never from the REST base.
 pub async fn mint(State(state): State<Arc<MintState>>, headers: HeaderMap) -> Response {
     match mint_session(&state, &headers).await {
         Ok(session) => {
