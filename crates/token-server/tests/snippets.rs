@@ -149,7 +149,11 @@ async fn an_ended_conversation_is_replaced(lang: Lang) {
     let deleted = emu
         .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
         .await;
-    assert!(deleted.status().is_success(), "delete: {}", deleted.status());
+    assert!(
+        deleted.status().is_success(),
+        "delete: {}",
+        deleted.status()
+    );
 
     let second = snippet.post(Some("carol")).await;
     assert_eq!(second.status, 200, "{lang:?}: {}", second.raw);

@@ -74,7 +74,10 @@ impl Snippet {
             .env("OPERATOR_BASE_URL", base_url)
             .env("OPERATOR_API_KEY", KEY)
             .env("OPERATOR_AGENT_ID", api_emulator::SEEDED_AGENT_ID)
-            .env("OPERATOR_ALLOWED_ORIGINS", format!("https://other.test, {ORIGIN}"))
+            .env(
+                "OPERATOR_ALLOWED_ORIGINS",
+                format!("https://other.test, {ORIGIN}"),
+            )
             .envs(extra.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -273,7 +276,9 @@ pub fn documented(method: &str, path: &str) -> Response {
             "channel": {"type": "chat_realtime", "token": CREATE_TOKEN, "events_url": EVENTS_URL},
         }))
         .into_response(),
-        ("GET", p) if p == conv => Json(json!({"id": CONV, "status": "in-progress"})).into_response(),
+        ("GET", p) if p == conv => {
+            Json(json!({"id": CONV, "status": "in-progress"})).into_response()
+        }
         ("POST", p) if p == format!("{conv}/token/refresh") => {
             Json(json!({"token": REFRESH_TOKEN, "expires_at": EXPIRES_AT})).into_response()
         }
@@ -298,7 +303,12 @@ pub struct Script(Arc<Mutex<Vec<(String, String, Maker)>>>);
 
 impl Script {
     /// From now on `method path` is answered by `make`.
-    pub fn on(&self, method: &str, path: &str, make: impl Fn() -> Response + Send + Sync + 'static) {
+    pub fn on(
+        &self,
+        method: &str,
+        path: &str,
+        make: impl Fn() -> Response + Send + Sync + 'static,
+    ) {
         let mut routes = self.0.lock().unwrap();
         routes.retain(|(m, p, _)| (m.as_str(), p.as_str()) != (method, path));
         routes.push((method.to_owned(), path.to_owned(), Arc::new(make)));
