@@ -7,7 +7,7 @@ const env = process.env;
 const base = (env.OPERATOR_BASE_URL ?? "https://api.operator.xyz").replace(/\/+$/, "");
 // The session socket lives on its own host: never derive it from the REST base or the create answer.
 const sessionBase = (env.OPERATOR_SESSION_BASE_URL ?? "wss://agent.app.operator.xyz").replace(/\/+$/, "");
-const allowedOrigins = new Set((env.OPERATOR_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean));
+const allowedOrigins = new Set((env.OPERATOR_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean));
 const ENDED = ["completed", "failed", "busy", "no-answer", "voicemail"];
 const MAX_BODY = 64 * 1024; // bytes read from the Operator API per answer
 const current = new Map(); // caller -> {id, events_url}; keep it in your database if you run more than one process
@@ -49,14 +49,14 @@ async function api(method, path, body) {
   const s = res.status;
   if (s === 404 && method === "GET") return null;
   if (!res.ok) { // 3xx included
-    const retry = /^\d{1,6}$/.test(res.headers.get("retry-after")) ? res.headers.get("retry-after") : null;
+    const retry = res.headers.get("retry-after");
     throw new Refusal(s === 401 || s === 403 ? "upstream_auth" : s === 429 ? "upstream_rate_limited"
-      : s >= 500 ? "upstream_unavailable" : "upstream_rejected", retry);
+      : s >= 500 ? "upstream_unavailable" : "upstream_rejected", /^\d{1,6}$/.test(retry) ? retry : null);
   }
   const chunks = [];
   let size = 0;
   try {
-    for await (const chunk of res.body) {
+    for await (const chunk of res.body ?? []) {
       if ((size += chunk.length) > MAX_BODY) throw new Refusal("upstream_rejected");
       chunks.push(chunk);
     }

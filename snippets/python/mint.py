@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 BASE = os.environ.get("OPERATOR_BASE_URL", "https://api.operator.xyz").rstrip("/")
 # The session socket lives on its own host: never derive it from the REST base or the create answer.
 SESSION_BASE = os.environ.get("OPERATOR_SESSION_BASE_URL", "wss://agent.app.operator.xyz").rstrip("/")
-ALLOWED_ORIGINS = {o.strip() for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(",") if o.strip()}
+ALLOWED_ORIGINS = set(filter(None, (o.strip().rstrip("/") for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(","))))
 ENDED = {"completed", "failed", "busy", "no-answer", "voicemail"}
 MAX_BODY = 64 * 1024  # bytes read from the Operator API per answer
 current = {}  # caller -> {id, events_url}; keep it in your database if you run more than one process
@@ -56,9 +56,9 @@ def api(method, path, body=None):
         with opener.open(req, timeout=10) as res: data = res.read(MAX_BODY + 1)
     except urllib.error.HTTPError as e:  # 3xx included
         if e.code == 404 and method == "GET": return None
-        s, retry = e.code, e.headers.get("Retry-After", "")
-        raise Refusal({401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(s, "upstream_unavailable" if s >= 500 else "upstream_rejected"),
-                      retry if retry.isdigit() and len(retry) <= 6 else None)
+        code = {401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(e.code)
+        retry = e.headers.get("Retry-After", "")
+        raise Refusal(code or ("upstream_unavailable" if e.code >= 500 else "upstream_rejected"), retry if retry.isdigit() and len(retry) <= 6 else None)
     except (OSError, http.client.HTTPException): raise Refusal("upstream_unavailable")  # unreachable, timed out, not HTTP
     if len(data) > MAX_BODY: raise Refusal("upstream_rejected")
     try: return json.loads(data)

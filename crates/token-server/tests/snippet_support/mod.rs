@@ -76,7 +76,7 @@ impl Snippet {
             .env("OPERATOR_AGENT_ID", api_emulator::SEEDED_AGENT_ID)
             .env(
                 "OPERATOR_ALLOWED_ORIGINS",
-                format!("https://other.test, {ORIGIN}"),
+                format!("https://other.test, {ORIGIN}/"),
             )
             .envs(extra.iter().copied())
             .stdout(Stdio::piped())
