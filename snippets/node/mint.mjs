@@ -1,43 +1,111 @@
 // POST /operator/session for Node 20+ (plain fetch): the browser gets a token, never the API key.
-// Env: OPERATOR_BASE_URL, OPERATOR_API_KEY, OPERATOR_AGENT_ID (and PORT when run directly).
+// Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
+// e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly).
 import http from "node:http";
 
-const base = (process.env.OPERATOR_BASE_URL ?? "https://api.operator.xyz").replace(/\/+$/, "");
+const env = process.env;
+const base = (env.OPERATOR_BASE_URL ?? "https://api.operator.xyz").replace(/\/+$/, "");
+// The session socket lives on its own host: never derive it from the REST base or the create answer.
+const sessionBase = (env.OPERATOR_SESSION_BASE_URL ?? "wss://agent.app.operator.xyz").replace(/\/+$/, "");
+const allowedOrigins = new Set((env.OPERATOR_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean));
 const ENDED = ["completed", "failed", "busy", "no-answer", "voicemail"];
-const current = new Map(); // caller -> {id, events_url, session_url}; use your database in production
+const MAX_BODY = 64 * 1024; // bytes read from the Operator API per answer
+const current = new Map(); // caller -> {id, events_url}; keep it in your database if you run more than one process
+
+// Every error answer is one of these fixed texts: upstream text never reaches the browser.
+const ERRORS = {
+  origin_not_allowed: [403, false, "this page may not request chat sessions"],
+  rate_limited: [429, true, "too many session requests; retry later"],
+  unauthorized: [401, false, "sign in before chatting"],
+  upstream_auth: [502, false, "the chat backend is misconfigured"],
+  upstream_rate_limited: [429, true, "the chat service is busy; retry later"],
+  upstream_unavailable: [503, true, "the chat service is unavailable; retry later"],
+  upstream_rejected: [502, false, "the chat service refused the request or answered unexpectedly"],
+};
+class Refusal extends Error {
+  constructor(code, retryAfter = null) { super(code); this.code = code; this.retryAfter = retryAfter; }
+}
+
+// LOUD: a minimal per-address limit, 60 requests a minute, counted in one-minute windows; the map is cleared
+// every window and capped, so it cannot grow without bound. Behind a proxy every request has the proxy's
+// address: then use your framework's limiter, keyed on the client address it trusts.
+const LIMIT = 60, WINDOW_MS = 60_000, MAX_ADDRESSES = 10_000;
+const hits = new Map();
+let windowStart = Date.now();
+function secondsToWait(address) { // 0 when the request may go on
+  const now = Date.now();
+  if (now - windowStart >= WINDOW_MS) { hits.clear(); windowStart = now; }
+  const n = hits.get(address) ?? 0;
+  if (n >= LIMIT || (n === 0 && hits.size >= MAX_ADDRESSES)) return Math.ceil((windowStart + WINDOW_MS - now) / 1000);
+  hits.set(address, n + 1);
+  return 0;
+}
 
 async function api(method, path, body) {
-  const res = await fetch(base + path, { method, body: body && JSON.stringify(body), signal: AbortSignal.timeout(15000),
-    headers: { Authorization: `Bearer ${process.env.OPERATOR_API_KEY}`, "Operator-Version": "2025-06-19", "Content-Type": "application/json" } });
-  if (res.status === 404 && method === "GET") return null;
-  if (!res.ok) throw Object.assign(new Error(`Operator API answered ${res.status}`), { status: res.status, retryAfter: res.headers.get("retry-after") });
-  return res.json();
+  const res = await fetch(base + path, { method, body: body && JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+    redirect: "manual", // a redirect is answered as an error, never followed with the key
+    headers: { Authorization: `Bearer ${env.OPERATOR_API_KEY}`, "Operator-Version": "2025-06-19", "Content-Type": "application/json" },
+  }).catch(() => { throw new Refusal("upstream_unavailable"); }); // unreachable or timed out
+  const s = res.status;
+  if (s === 404 && method === "GET") return null;
+  if (!res.ok) { // 3xx included
+    const retry = res.headers.get("retry-after");
+    throw new Refusal(s === 401 || s === 403 ? "upstream_auth" : s === 429 ? "upstream_rate_limited"
+      : s >= 500 ? "upstream_unavailable" : "upstream_rejected", /^\d{1,6}$/.test(retry) ? retry : null);
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body ?? []) {
+      if ((size += chunk.length) > MAX_BODY) throw new Refusal("upstream_rejected");
+      chunks.push(chunk);
+    }
+  } catch (e) { throw e instanceof Refusal ? e : new Refusal("upstream_unavailable"); }
+  try { return JSON.parse(Buffer.concat(chunks)); } catch { throw new Refusal("upstream_rejected"); }
 }
+
+const text = (v) => { if (typeof v !== "string" || !v) throw new Refusal("upstream_rejected"); return v; };
+const conversation = (id) => `/conversations/${encodeURIComponent(id)}`;
 
 export async function mintSession(caller) {
   let conv = current.get(caller);
-  if (conv && ENDED.includes((await api("GET", `/conversations/${conv.id}`))?.status ?? "completed")) conv = null;
-  if (!conv) {
-    const { id, channel } = await api("POST", "/conversations", { agent_id: process.env.OPERATOR_AGENT_ID, channel: { type: "chat_realtime" } });
-    conv = { id, events_url: channel.events_url ?? `${base}/conversations/${id}/events`,
-      session_url: channel.session_url ?? `${base.replace(/^http/, "ws")}/conversations/${id}/session` };
+  if (conv) {
+    const got = await api("GET", conversation(conv.id));
+    if (!got || ENDED.includes(text(got.status))) conv = null;
+  }
+  if (!conv) { // the documented create answer: {id, channel: {type, token, events_url}}
+    const created = await api("POST", "/conversations", { agent_id: env.OPERATOR_AGENT_ID, channel: { type: "chat_realtime" } });
+    conv = { id: text(created?.id), events_url: text(created.channel?.events_url) };
     current.set(caller, conv);
   }
-  const { token, expires_at } = await api("POST", `/conversations/${conv.id}/token/refresh`);
-  return { conversation_id: conv.id, token, expires_at, events_url: conv.events_url, session_url: conv.session_url };
+  // The create answer carries no expiry, so the token always comes from a refresh, whose answer has
+  // {token, expires_at}; it also replaces the caller's previous token.
+  const minted = await api("POST", `${conversation(conv.id)}/token/refresh`);
+  return { conversation_id: conv.id, token: text(minted?.token), expires_at: text(minted.expires_at),
+    events_url: conv.events_url, session_url: `${sessionBase}${conversation(conv.id)}/session` };
 }
 
 export async function handler(req, res, caller /* REPLACE: your signed-in user's id, or null */) {
-  const send = (status, body, extra = {}) => { res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", ...extra }); res.end(JSON.stringify(body)); };
-  if (!caller) return send(401, { code: "unauthorized", transient: false, message: "sign in before chatting" });
+  const send = (status, body, extra = {}) => {
+    res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...extra });
+    res.end(JSON.stringify(body));
+  };
+  const refuse = (code, retryAfter) => {
+    const [status, transient, message] = ERRORS[code];
+    send(status, { code, transient, message }, retryAfter ? { "Retry-After": String(retryAfter) } : {});
+  };
+  if (!allowedOrigins.has(req.headers.origin)) return refuse("origin_not_allowed"); // browsers always send Origin on POST
+  const wait = secondsToWait(req.socket.remoteAddress);
+  if (wait) return refuse("rate_limited", wait);
+  if (!caller) return refuse("unauthorized");
   try { send(200, await mintSession(caller)); } catch (e) {
-    const s = e.status ?? 503, transient = s === 429 || s >= 500, auth = s === 401 || s === 403;
-    const [status, code] = auth ? [502, "upstream_auth"] : s === 429 ? [429, "upstream_rate_limited"] : transient ? [503, "upstream_unavailable"] : [502, "upstream_rejected"];
-    send(status, { code, transient, message: e.message }, e.retryAfter ? { "Retry-After": e.retryAfter } : {});
+    if (!(e instanceof Refusal)) console.error("mint failed:", e); // a bug here, not an upstream answer
+    refuse(e instanceof Refusal ? e.code : "upstream_rejected", e.retryAfter);
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) { // demo server; trusts X-Demo-User, which real apps must not
+  if (!allowedOrigins.size) console.error("OPERATOR_ALLOWED_ORIGINS is empty: every request will be refused");
   const server = http.createServer((req, res) => req.method === "POST" && req.url === "/operator/session" ? handler(req, res, req.headers["x-demo-user"]) : (res.writeHead(404), res.end()));
-  server.listen(Number(process.env.PORT ?? 3000), "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
+  server.listen(Number(env.PORT ?? 3000), "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
 }

@@ -1,45 +1,113 @@
 """POST /operator/session, standard library only: the browser gets a token, never the API key.
-Env: OPERATOR_BASE_URL, OPERATOR_API_KEY, OPERATOR_AGENT_ID (and PORT when run directly)."""
-import json, os, urllib.error, urllib.request
+Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
+e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly)."""
+import http.client, json, logging, math, os, sys, threading, time, urllib.error, urllib.parse, urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE = os.environ.get("OPERATOR_BASE_URL", "https://api.operator.xyz").rstrip("/")
-current = {}  # caller -> {id, events_url, session_url}; use your database in production
+# The session socket lives on its own host: never derive it from the REST base or the create answer.
+SESSION_BASE = os.environ.get("OPERATOR_SESSION_BASE_URL", "wss://agent.app.operator.xyz").rstrip("/")
+ALLOWED_ORIGINS = set(filter(None, (o.strip().rstrip("/") for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(","))))
+ENDED = {"completed", "failed", "busy", "no-answer", "voicemail"}
+MAX_BODY = 64 * 1024  # bytes read from the Operator API per answer
+current = {}  # caller -> {id, events_url}; keep it in your database if you run more than one process
+
+# Every error answer is one of these fixed texts: upstream text never reaches the browser.
+ERRORS = {
+    "origin_not_allowed": (403, False, "this page may not request chat sessions"),
+    "rate_limited": (429, True, "too many session requests; retry later"),
+    "unauthorized": (401, False, "sign in before chatting"),
+    "upstream_auth": (502, False, "the chat backend is misconfigured"),
+    "upstream_rate_limited": (429, True, "the chat service is busy; retry later"),
+    "upstream_unavailable": (503, True, "the chat service is unavailable; retry later"),
+    "upstream_rejected": (502, False, "the chat service refused the request or answered unexpectedly"),
+}
+
+class Refusal(Exception):
+    def __init__(self, code, retry_after=None): super().__init__(code); self.code, self.retry_after = code, retry_after
+
+class Limiter:
+    """LOUD: a minimal per-address limit, 60 requests a minute, counted in one-minute windows; the map is
+    cleared every window and capped, so it cannot grow without bound. Behind a proxy every request has the
+    proxy's address: then use your framework's limiter, keyed on the client address it trusts."""
+    def __init__(self, limit=60, window_s=60, max_addresses=10_000):
+        self.limit, self.window_s, self.max_addresses = limit, window_s, max_addresses
+        self.hits, self.start, self.lock = {}, time.monotonic(), threading.Lock()
+
+    def seconds_to_wait(self, address):  # 0 when the request may go on
+        with self.lock:
+            now = time.monotonic()
+            if now - self.start >= self.window_s: self.hits.clear(); self.start = now
+            n = self.hits.get(address, 0)
+            if n >= self.limit or (n == 0 and len(self.hits) >= self.max_addresses): return math.ceil(self.start + self.window_s - now)
+            self.hits[address] = n + 1; return 0
+
+limiter = Limiter()
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args): return None  # urllib would copy Authorization onto the redirect: refuse it
+
+opener = urllib.request.build_opener(NoRedirect)
 
 def api(method, path, body=None):
     req = urllib.request.Request(BASE + path, method=method, data=body and json.dumps(body).encode(), headers={
         "Authorization": "Bearer " + os.environ["OPERATOR_API_KEY"], "Operator-Version": "2025-06-19", "Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=15) as res: return json.load(res)
-    except urllib.error.HTTPError as e:
-        if e.code != 404 or method != "GET": raise
+        with opener.open(req, timeout=10) as res: data = res.read(MAX_BODY + 1)
+    except urllib.error.HTTPError as e:  # 3xx included
+        if e.code == 404 and method == "GET": return None
+        code = {401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(e.code)
+        retry = e.headers.get("Retry-After", "")
+        raise Refusal(code or ("upstream_unavailable" if e.code >= 500 else "upstream_rejected"), retry if retry.isdigit() and len(retry) <= 6 else None)
+    except (OSError, http.client.HTTPException): raise Refusal("upstream_unavailable")  # unreachable, timed out, not HTTP
+    if len(data) > MAX_BODY: raise Refusal("upstream_rejected")
+    try: return json.loads(data)
+    except ValueError: raise Refusal("upstream_rejected")
+
+def text(obj, key):  # a non-empty string field of an upstream answer, or a clear refusal
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if not isinstance(value, str) or not value: raise Refusal("upstream_rejected")
+    return value
+
+def conversation(conv_id): return "/conversations/" + urllib.parse.quote(conv_id, safe="")
 
 def mint_session(caller):
     conv = current.get(caller)
-    if conv and (api("GET", f"/conversations/{conv['id']}") or {"status": "completed"})["status"] in {"completed", "failed", "busy", "no-answer", "voicemail"}: conv = None
-    if not conv:
-        c = api("POST", "/conversations", {"agent_id": os.environ.get("OPERATOR_AGENT_ID"), "channel": {"type": "chat_realtime"}}); ch = c["channel"]
-        conv = current[caller] = {"id": c["id"], "events_url": ch.get("events_url") or f"{BASE}/conversations/{c['id']}/events",
-                                  "session_url": ch.get("session_url") or BASE.replace("http", "ws", 1) + f"/conversations/{c['id']}/session"}
-    minted = api("POST", f"/conversations/{conv['id']}/token/refresh")
-    return {"conversation_id": conv["id"], "token": minted["token"], "expires_at": minted["expires_at"], "events_url": conv["events_url"], "session_url": conv["session_url"]}
+    if conv:
+        got = api("GET", conversation(conv["id"]))
+        if got is None or text(got, "status") in ENDED: conv = None
+    if not conv:  # the documented create answer: {id, channel: {type, token, events_url}}
+        created = api("POST", "/conversations", {"agent_id": os.environ.get("OPERATOR_AGENT_ID"), "channel": {"type": "chat_realtime"}})
+        conv = current[caller] = {"id": text(created, "id"), "events_url": text(created.get("channel"), "events_url")}
+    # The create answer carries no expiry, so the token always comes from a refresh, whose answer has
+    # {token, expires_at}; it also replaces the caller's previous token.
+    minted = api("POST", conversation(conv["id"]) + "/token/refresh")
+    return {"conversation_id": conv["id"], "token": text(minted, "token"), "expires_at": text(minted, "expires_at"),
+            "events_url": conv["events_url"], "session_url": SESSION_BASE + conversation(conv["id"]) + "/session"}
 
-def answer(caller):  # -> (status, body, extra headers). REPLACE caller: your signed-in user's id, or None
-    if not caller: return 401, {"code": "unauthorized", "transient": False, "message": "sign in before chatting"}, {}
+def refusal(code, retry_after=None):
+    status, transient, message = ERRORS[code]
+    return status, {"code": code, "transient": transient, "message": message}, ({"Retry-After": str(retry_after)} if retry_after else {})
+
+def answer(caller, origin, address):  # -> (status, body, extra headers). REPLACE caller: your signed-in user's id, or None
+    if origin not in ALLOWED_ORIGINS: return refusal("origin_not_allowed")  # browsers always send Origin on POST
+    wait = limiter.seconds_to_wait(address)
+    if wait: return refusal("rate_limited", wait)
+    if not caller: return refusal("unauthorized")
     try: return 200, mint_session(caller), {}
-    except urllib.error.HTTPError as e: s, retry = e.code, e.headers.get("Retry-After")
-    except OSError: s, retry = 503, None  # unreachable or timed out
-    code = {401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(s, "upstream_unavailable" if s >= 500 else "upstream_rejected")
-    body = {"code": code, "transient": s == 429 or s >= 500, "message": f"Operator API answered {s}"}
-    return (429 if s == 429 else 503 if s >= 500 else 502), body, ({"Retry-After": retry} if retry else {})
+    except Refusal as e: return refusal(e.code, e.retry_after)
+    except Exception: logging.exception("mint failed"); return refusal("upstream_rejected")  # a bug here, not an upstream answer
 
 class Handler(BaseHTTPRequestHandler):  # demo server; trusts X-Demo-User, which real apps must not
     def do_POST(self):
-        status, body, extra = answer(self.headers.get("X-Demo-User")) if self.path == "/operator/session" else (404, {}, {})
+        if self.path != "/operator/session": self.send_error(404); return
+        status, body, extra = answer(self.headers.get("X-Demo-User"), self.headers.get("Origin"), self.client_address[0])
         data = json.dumps(body).encode(); self.send_response(status)
-        for k, v in {"Content-Type": "application/json", "Cache-Control": "no-store", "Content-Length": str(len(data)), **extra}.items(): self.send_header(k, v)
+        headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Length": str(len(data))}
+        for k, v in {**headers, **extra}.items(): self.send_header(k, v)
         self.end_headers(); self.wfile.write(data)
 
 if __name__ == "__main__":
+    if not ALLOWED_ORIGINS: print("OPERATOR_ALLOWED_ORIGINS is empty: every request will be refused", file=sys.stderr)
     server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("PORT", "3000"))), Handler)
     print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True); server.serve_forever()

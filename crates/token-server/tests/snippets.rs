@@ -1,144 +1,188 @@
-//! The Node and Python snippets (repo-root `snippets/`) run as child processes against an
-//! in-process emulator and must behave like the Rust one.
+//! The Node and Python snippets (repo-root `snippets/`) run as child processes: against the
+//! in-process emulator they mint, reuse and revoke like the Rust endpoint; against a fake that
+//! answers exactly the documented shapes they build what the widget needs from those alone.
+//! (Their hardening is pinned down in `snippets_safety.rs`.)
 
 mod common;
+mod snippet_support;
 
-use std::path::PathBuf;
-use std::process::Stdio;
-use std::time::Duration;
+use common::{fault_503, Emulator, API_KEY};
+use snippet_support::*;
 
-use common::*;
-use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+/// A session host apart from the REST host, as the real service has.
+const SESSION_BASE: &str = "ws://agent.test:4011";
 
-fn snippet(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../snippets")
-        .join(path)
-}
-
-/// Starts `program script` on a free port; `None` (after saying so) if the interpreter is missing.
-async fn start(program: &str, script: PathBuf, emu: &Emulator) -> Option<(Child, String)> {
-    let spawned = Command::new(program)
-        .arg(&script)
-        .env("PORT", "0")
-        .env("OPERATOR_BASE_URL", &emu.url)
-        .env("OPERATOR_API_KEY", API_KEY)
-        .env("OPERATOR_AGENT_ID", api_emulator::SEEDED_AGENT_ID)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn();
-    let mut child = match spawned {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            println!(
-                "SKIPPED: `{program}` is not installed, so {} was not tested",
-                script.display()
-            );
-            return None;
-        }
-        other => other.unwrap_or_else(|e| panic!("could not start {program}: {e}")),
-    };
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let first = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await
-        .unwrap_or_else(|_| panic!("{program} printed nothing in 20 s"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("{program} exited without printing its address"));
-    let url = first
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .to_owned();
-    Some((child, url))
-}
-
-async fn post(url: &str, user: Option<&str>) -> (u16, Option<String>, String) {
-    let mut req = reqwest::Client::new().post(format!("{url}/operator/session"));
-    if let Some(user) = user {
-        req = req.header("X-Demo-User", user);
-    }
-    let res = req.timeout(Duration::from_secs(20)).send().await.unwrap();
-    let status = res.status().as_u16();
-    let cache = res
-        .headers()
-        .get("cache-control")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (status, cache, res.text().await.unwrap())
-}
-
-async fn check_snippet(program: &str, script: &str) {
+async fn mints_reuses_and_revokes_against_the_emulator(lang: Lang) {
     let emu = Emulator::start().await;
-    let Some((_child, url)) = start(program, snippet(script), &emu).await else {
+    let session_base = format!("{SESSION_BASE}/");
+    let env = [
+        ("OPERATOR_API_KEY", API_KEY),
+        ("OPERATOR_SESSION_BASE_URL", session_base.as_str()),
+    ];
+    let Some(snippet) = Snippet::start(lang, &emu.url, &env).await else {
         return;
     };
 
-    let (status, cache, raw) = post(&url, Some("alice")).await;
-    assert_eq!(status, 200, "{script}: {raw}");
+    let first = snippet.post(Some("alice")).await;
+    assert_eq!(first.status, 200, "{lang:?}: {}", first.raw);
     assert_eq!(
-        cache.as_deref(),
+        first.header("cache-control").as_deref(),
         Some("no-store"),
-        "{script}: Cache-Control"
+        "{lang:?}: Cache-Control"
     );
-    assert!(!raw.contains(API_KEY), "{script}: key in body");
-    let first: Value = serde_json::from_str(&raw).unwrap();
-    for field in [
-        "conversation_id",
-        "token",
-        "expires_at",
-        "events_url",
-        "session_url",
-    ] {
+    assert!(!first.raw.contains(API_KEY), "{lang:?}: key in body");
+    let body = &first.body;
+    for field in ["conversation_id", "token", "expires_at", "events_url"] {
         assert!(
-            first[field].as_str().is_some_and(|v| !v.is_empty()),
-            "{script}: {field} in {raw}"
+            body[field].as_str().is_some_and(|v| !v.is_empty()),
+            "{lang:?}: {field} in {}",
+            first.raw
         );
     }
-    let events_url = first["events_url"].as_str().unwrap();
-    let token = first["token"].as_str().unwrap();
+    let id = body["conversation_id"].as_str().unwrap();
+    assert_eq!(
+        body["session_url"].as_str(),
+        Some(format!("{SESSION_BASE}/conversations/{id}/session").as_str()),
+        "{lang:?}: session_url is OPERATOR_SESSION_BASE_URL + the path, whatever the create answer says"
+    );
+    let events_url = body["events_url"].as_str().unwrap();
+    let token = body["token"].as_str().unwrap();
     assert_eq!(
         emu.events_status(events_url, token).await,
         (200, None),
-        "{script}: token works"
+        "{lang:?}: token works"
     );
 
-    let (_, _, raw) = post(&url, Some("alice")).await;
-    let second: Value = serde_json::from_str(&raw).unwrap();
+    let second = snippet.post(Some("alice")).await;
     assert_eq!(
-        second["conversation_id"], first["conversation_id"],
-        "{script}: reused"
+        second.body["conversation_id"], body["conversation_id"],
+        "{lang:?}: reused: {}",
+        second.raw
     );
-    let revoked = emu.events_status(events_url, token).await;
     assert_eq!(
-        revoked,
+        emu.events_status(events_url, token).await,
         (401, Some("token_revoked".into())),
-        "{script}: first token revoked"
+        "{lang:?}: first token revoked"
     );
 
-    let (status, _, raw) = post(&url, None).await;
-    let refused: Value = serde_json::from_str(&raw).unwrap();
+    let refused = snippet.post(None).await;
     assert_eq!(
-        (status, refused["code"].as_str()),
+        (refused.status, refused.body["code"].as_str()),
         (401, Some("unauthorized")),
-        "{script}: {raw}"
+        "{lang:?}: {}",
+        refused.raw
     );
 
     emu.fault(fault_503(1)).await;
-    let (status, _, raw) = post(&url, Some("bob")).await;
-    let failed: Value = serde_json::from_str(&raw).unwrap();
-    assert_eq!(status, 503, "{script}: {raw}");
+    let failed = snippet.post(Some("bob")).await;
+    let (status, code, transient) = failed.error(lang);
     assert_eq!(
-        failed["transient"], true,
-        "{script}: upstream 503 stays transient: {raw}"
+        (status, code.as_str(), transient),
+        (503, "upstream_unavailable", true),
+        "{lang:?}: upstream 503 stays transient"
+    );
+    assert!(
+        !snippet.stderr().contains(API_KEY),
+        "{lang:?}: key in the snippet's log"
+    );
+}
+
+async fn builds_the_session_from_the_documented_create_and_refresh_answers(lang: Lang) {
+    let (fake, _) = Fake::scripted().await;
+    let Some(snippet) = Snippet::start(lang, &fake.url, &[]).await else {
+        return;
+    };
+
+    for round in ["new conversation", "reused conversation"] {
+        let answer = snippet.post(Some("alice")).await;
+        assert_eq!(answer.status, 200, "{lang:?} {round}: {}", answer.raw);
+        let expected = serde_json::json!({
+            "conversation_id": CONV,
+            "token": REFRESH_TOKEN,
+            "expires_at": EXPIRES_AT,
+            "events_url": EVENTS_URL,
+            "session_url": format!("{DEFAULT_SESSION_BASE}/conversations/{CONV}/session"),
+        });
+        assert_eq!(
+            answer.body, expected,
+            "{lang:?} {round}: the token and expiry come from the refresh answer, the session \
+             URL from the default agent host"
+        );
+    }
+    let calls: Vec<_> = fake
+        .seen()
+        .into_iter()
+        .map(|s| {
+            assert!(
+                s.authorization.as_deref() == Some(format!("Bearer {KEY}").as_str()),
+                "{lang:?}: {} {} without the key",
+                s.method,
+                s.path
+            );
+            format!("{} {}", s.method, s.path)
+        })
+        .collect();
+    let refresh = format!("POST /conversations/{CONV}/token/refresh");
+    assert_eq!(
+        calls,
+        [
+            "POST /conversations".to_owned(),
+            refresh.clone(),
+            format!("GET /conversations/{CONV}"),
+            refresh,
+        ],
+        "{lang:?}: create + refresh, then status check + refresh"
+    );
+}
+
+async fn an_ended_conversation_is_replaced(lang: Lang) {
+    let emu = Emulator::start().await;
+    let Some(snippet) = Snippet::start(lang, &emu.url, &[("OPERATOR_API_KEY", API_KEY)]).await
+    else {
+        return;
+    };
+    let first = snippet.post(Some("carol")).await;
+    let id = first.body["conversation_id"].as_str().unwrap_or_else(|| {
+        panic!("{lang:?}: {}", first.raw);
+    });
+    let deleted = emu
+        .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
+        .await;
+    assert!(
+        deleted.status().is_success(),
+        "delete: {}",
+        deleted.status()
+    );
+
+    let second = snippet.post(Some("carol")).await;
+    assert_eq!(second.status, 200, "{lang:?}: {}", second.raw);
+    assert_ne!(
+        second.body["conversation_id"].as_str(),
+        Some(id),
+        "{lang:?}: a conversation that is gone is not reused"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_snippet_mints_reuses_and_revokes_like_the_rust_one() {
-    check_snippet("node", "node/mint.mjs").await;
+    mints_reuses_and_revokes_against_the_emulator(Lang::Node).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_snippet_mints_reuses_and_revokes_like_the_rust_one() {
-    check_snippet("python3", "python/mint.py").await;
+    mints_reuses_and_revokes_against_the_emulator(Lang::Python).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snippets_work_from_the_documented_answers_alone() {
+    for lang in LANGS {
+        builds_the_session_from_the_documented_create_and_refresh_answers(lang).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snippets_start_a_new_conversation_when_the_old_one_is_gone() {
+    for lang in LANGS {
+        an_ended_conversation_is_replaced(lang).await;
+    }
 }
