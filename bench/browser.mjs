@@ -190,11 +190,21 @@ async function transcript(browser) {
   return out;
 }
 
-/** One reconnect at the transcript's current length: the connections dropped while the agent is
- * idle, a probe `/echo <token> live` sent as soon as the widget sees the drop (queued until it
- * is connected again), and the widget's path from the new connection to the probe's first
- * delta painted traced (main-thread tasks) and watched (rows shown before the drop). */
+/** One reconnect at the transcript's current length: with the agent idle, a probe
+ * `/echo <token> live` is the last event through before the connections drop (see
+ * `dropConnections`), its reply is written while the widget reconnects, and the widget's path
+ * from the new connection to the reply's first delta painted is traced (main-thread tasks) and
+ * watched (rows shown before the drop). Measured again if the new connection drops too. */
 async function reconnectOnce(browser, page, conversation, token) {
+  for (let attempt = 1; ; attempt += 1) {
+    const r = await reconnectAttempt(browser, page, conversation, `${token}a${attempt}`);
+    if (!r.redropped) return { ...r, attempts: attempt };
+    console.log(`replay: ${token}: the new connection dropped too, measuring again`);
+    if (attempt === 3) throw new Error(`replay: ${token}: the new connection dropped ${attempt} times`);
+  }
+}
+
+async function reconnectAttempt(browser, page, conversation, token) {
   await pace(servers, conversation, 0); // clears any fault left from the last reconnect
   await page.waitForFunction(() => window.__bench.state === 'open', null, { timeout: 30_000, polling: 20 });
   await agentIdle(page);
@@ -204,12 +214,17 @@ async function reconnectOnce(browser, page, conversation, token) {
   let trace;
   try {
     await page.evaluate((t) => window.__bench.replayArm(t), token);
-    await dropConnections(servers, conversation);
-    await page.waitForFunction(() => window.__bench.replay.live > 0, null, { timeout: 300_000, polling: 20 });
+    await dropConnections(servers, conversation, () => page.evaluate(() => window.__bench.replaySend()));
+    await page.waitForFunction(
+      () => window.__bench.replay.live > 0 || window.__bench.replay.redropped,
+      null,
+      { timeout: 300_000, polling: 20 },
+    );
   } finally {
     trace = await browser.stopTracing();
   }
   const r = await page.evaluate(() => window.__bench.replayResult());
+  if (r.redropped) return r;
   await agentIdle(page, 120_000);
   const tasks = mainThreadTasks(trace, 'replay:reconnect', 'replay:live');
   return { ...r, trace: tasks };

@@ -52,14 +52,19 @@ export async function pace(servers, conversation, ms) {
   });
 }
 
-/** Drops the conversation's open connections the way a network drop does: the events stream
- * ends and the session socket closes without a close frame (the emulator's `drop_sse` and
- * `drop_ws` faults, each after 0 more events). The one place that says how a reconnect is
- * forced: switch it here to another fault. */
-export async function dropConnections(servers, conversation) {
+/** Drops the conversation's open connections the way a network drop does, with the probe
+ * message `send()` (a promise) as the last thing through: the events stream and the session
+ * socket each deliver its acknowledgement (`user.message.received`) and then end without a
+ * close frame (the emulator's `drop_sse` and `drop_ws` faults after 1 more event, both claimed
+ * by the open connections as they are armed, before the probe is sent). The agent's reply is
+ * then written while the widget is disconnected. The one place that says how a reconnect is
+ * forced: to use a fault that closes every connection at once, arm it here and call `send()`
+ * after it (the widget queues a message written while it reconnects). */
+export async function dropConnections(servers, conversation, send) {
   for (const kind of ['drop_sse', 'drop_ws']) {
-    await fault(servers.emulator, servers.adminKey, { kind, after_events: 0, conversation_id: conversation });
+    await fault(servers.emulator, servers.adminKey, { kind, after_events: 1, conversation_id: conversation });
   }
+  await send();
 }
 
 /** Fills the transcript through the real path to at least `target` messages: `/echo fill i`

@@ -50,7 +50,7 @@
         onFrame(e.data, t);
         replayFrame(this, e.data, t);
       });
-      this.addEventListener('error', () => dropped());
+      this.addEventListener('error', () => dropped(this));
     }
   }
   window.EventSource = StampedEventSource;
@@ -60,20 +60,23 @@
     constructor(url, protocols) {
       super(url, protocols);
       connected(this);
-      this.addEventListener('close', () => dropped());
+      this.addEventListener('close', () => dropped(this));
     }
   }
   window.WebSocket = StampedWebSocket;
 
   // ---- Reconnect and replay (`browser.mjs replay`) ----
   // One measurement at a time, armed by `B.replayArm(token)` just before node drops the
-  // conversation's connections; `token` is the unique first word of the probe's reply.
+  // conversation's connections; `token` is the unique first word of the probe's reply, the
+  // probe sent by `B.replaySend()`.
   /** A transport (events stream or session socket) was opened: the first after the drop is
    * "reconnect". */
   function connected(transport) {
     const R = B.replay;
     if (!R?.dropSeen) return;
     R.connects += 1;
+    R.reopened.add(transport);
+    R.log.push(['open', transport.constructor.name, performance.now()]);
     if (!R.reconnect) {
       R.reconnect = performance.now();
       performance.mark('replay:reconnect');
@@ -81,16 +84,14 @@
     if (transport instanceof Native) R.stream = transport;
   }
   /** A transport ended or failed: the first one after arming is when the widget saw the drop.
-   * The probe is sent in a later task, after the widget's own handlers for this event ran,
-   * so it is queued while the widget reconnects. */
-  function dropped() {
+   * One opened after the drop failing as well spoils the measurement (`redropped`: node
+   * measures again). */
+  function dropped(transport) {
     const R = B.replay;
+    R?.log.push(['drop', transport.constructor.name, performance.now(), transport.readyState]);
+    if (R?.reopened.has(transport) && !R.live) R.redropped = true;
     if (!R || R.dropSeen) return;
     R.dropSeen = performance.now();
-    setTimeout(() => {
-      R.probeSent = performance.now();
-      B.handle.send(`/echo ${R.token} live`);
-    }, 0);
   }
   /** Counts the frames the new events stream delivers before the probe's first delta. */
   function replayFrame(stream, data, t) {
@@ -123,8 +124,14 @@
     B.longtasks.length = 0;
     B.replay = {
       token, rows, records, observer, armed: performance.now(), dropSeen: 0, probeSent: 0,
-      reconnect: 0, connects: 0, stream: null, framesBefore: 0, arrival: 0, livePending: false, live: 0,
+      reconnect: 0, connects: 0, reopened: new Set(), log: [], redropped: false, stream: null, framesBefore: 0, arrival: 0, livePending: false, live: 0,
     };
+  };
+
+  /** Sends the probe, `/echo <token> live`: its reply's first delta is the first new event. */
+  B.replaySend = () => {
+    B.replay.probeSent = performance.now();
+    B.handle.send(`/echo ${B.replay.token} live`);
   };
 
   /** Ends the measurement: times, long tasks in [reconnect, live], and the rows shown before
@@ -159,8 +166,10 @@
       reconnect_to_arrival_ms: R.arrival ? R.arrival - R.reconnect : null,
       reconnect_to_live_ms: R.live - R.reconnect,
       drop_to_live_ms: R.live - R.dropSeen,
-      probe_sent_after_drop_ms: R.probeSent - R.dropSeen,
+      probe_sent_before_drop_ms: R.dropSeen - R.probeSent,
       connects: R.connects,
+      redropped: R.redropped,
+      transports: R.log,
       frames_before_live: R.framesBefore,
       rows_before: R.rows.size,
       rows_after: rowsAfter,

@@ -189,16 +189,16 @@ pub fn section(raw: &Value) -> Section {
         goals["rows_met"] = json!(rows_met);
     }
     t.note(
-        "Each size: the transcript filled through the real path (as for long transcripts), the \
-         agent idle, then each reconnect drops the conversation's events stream and session \
-         socket (emulator faults `drop_sse` and `drop_ws`, no close frame), and a probe \
-         `/echo <token> live` is sent as soon as the widget sees the drop (queued until it is \
-         connected again). `reconnect`: the widget constructs its first EventSource or WebSocket \
-         after the drop (after its backoff wait, shown apart as `drop → reconnect`). `live`: the \
-         end of the rendering step that showed the probe's first delta — the first event the \
-         page had not seen, which the stream delivers after everything it replays (`frames \
-         before live`: what the new events stream delivered before it). Cells: median \
-         (min–max) over reconnects.",
+        "Each size: the transcript filled through the real path (as for long transcripts), then \
+         per reconnect, with the agent idle: a probe `/echo <token> live` is sent and the events \
+         stream and session socket end right after delivering its acknowledgement (emulator \
+         faults `drop_sse` and `drop_ws` after 1 event, no close frame), so the agent's reply \
+         is written while the widget is disconnected. `reconnect`: the widget constructs its \
+         first EventSource or WebSocket after the drop (after its backoff wait, shown apart as \
+         `drop → reconnect`). `live`: the end of the rendering step that showed the reply's \
+         first delta — the first event the page had not seen, which the stream delivers after \
+         everything it replays (`frames before live`: what the new events stream delivered \
+         before it). Cells: median (min–max) over reconnects.",
     );
     t.note(
         "Main thread: a Chromium trace of each reconnect; the renderer main thread's top-level \
