@@ -244,7 +244,7 @@ async function replayRun(browser, run, sizes, reconnects) {
       for (let i = 0; i < reconnects; i += 1) {
         const r = await reconnectOnce(browser, page, conversation, `replay${run}n${target}i${i}`);
         samples.push(r);
-        console.log(`replay: ${r.rows_before} messages, reconnect ${i + 1}: `
+        console.log(`replay: ${messages} messages, reconnect ${i + 1}: `
           + `drop → reconnect ${r.drop_to_reconnect_ms.toFixed(0)} ms, reconnect → live `
           + `${r.reconnect_to_live_ms.toFixed(1)} ms (${r.frames_before_live} frames first), main thread `
           + `${r.trace ? r.trace.task_ms.toFixed(1) : '?'} ms, longest task `

@@ -52,9 +52,9 @@ fn sizes(raw: &Value) -> Vec<Size> {
                 }
             };
             let size = &mut out[i];
+            size.messages.extend(num(s, "messages"));
             for r in arr(s, "reconnects") {
                 size.reconnects += 1;
-                size.messages.extend(num(r, "rows_before"));
                 size.live.extend(num(r, "reconnect_to_live_ms"));
                 size.drop_to_live.extend(num(r, "drop_to_live_ms"));
                 size.backoff.extend(num(r, "drop_to_reconnect_ms"));
@@ -269,8 +269,8 @@ mod tests {
 
     fn raw(last: Vec<Value>) -> Value {
         json!([{"run": 0, "sizes": [
-            {"target": 50, "reconnects": [reconnect(40.0, 10.0, 0, 51), reconnect(60.0, 12.0, 0, 53)]},
-            {"target": 5000, "reconnects": last},
+            {"target": 50, "messages": 51, "reconnects": [reconnect(40.0, 10.0, 0, 54), reconnect(60.0, 12.0, 0, 56)]},
+            {"target": 5000, "messages": 5001, "reconnects": last},
         ]}])
     }
 
@@ -283,7 +283,7 @@ mod tests {
         ]));
         let rows = &s.tables[0].rows;
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0][0], "52");
+        assert_eq!(rows[0][0], "51", "messages after the fill (user and agent)");
         assert_eq!(rows[0][3], "50.0 (40.0–60.0)");
         assert_eq!(rows[1][1], "3");
         assert_eq!(rows[1][3], "350.0 (300.0–400.0)");
@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(rows[1][6], "0");
         assert_eq!(rows[1][7], "2");
         assert!(
-            s.tables[0].notes[0].starts_with("Goals at 5003 messages:"),
+            s.tables[0].notes[0].starts_with("Goals at 5001 messages:"),
             "{}",
             s.tables[0].notes[0]
         );
@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(s.json["goals"]["rows_met"], true);
         assert_eq!(
             s.panels[0].series[0].points,
-            vec![(52.0, 50.0), (5003.0, 350.0)]
+            vec![(51.0, 50.0), (5001.0, 350.0)]
         );
     }
 
@@ -346,7 +346,8 @@ mod tests {
     fn a_short_run_says_where_it_stopped_and_a_missing_trace_is_not_a_zero() {
         let mut r = reconnect(100.0, 10.0, 0, 500);
         r["trace"] = Value::Null;
-        let raw = json!([{"run": 0, "sizes": [{"target": 500, "reconnects": [r]}]}]);
+        let raw =
+            json!([{"run": 0, "sizes": [{"target": 500, "messages": 500, "reconnects": [r]}]}]);
         let s = section(&raw);
         assert!(s.tables[0].notes[0].contains("this run stopped at 500"));
         assert_eq!(s.tables[0].rows[0][4], "–");
