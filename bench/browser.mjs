@@ -223,9 +223,10 @@ async function reconnectAttempt(browser, page, conversation, token) {
   } finally {
     trace = await browser.stopTracing();
   }
+  // Rows are watched until the reply is complete, so late re-rendering is seen too.
+  if (!(await page.evaluate(() => window.__bench.replay.redropped))) await agentIdle(page, 120_000);
   const r = await page.evaluate(() => window.__bench.replayResult());
   if (r.redropped) return r;
-  await agentIdle(page, 120_000);
   const tasks = mainThreadTasks(trace, 'replay:reconnect', 'replay:live');
   return { ...r, trace: tasks };
 }

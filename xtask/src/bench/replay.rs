@@ -222,8 +222,8 @@ pub fn section(raw: &Value) -> Section {
          (PerformanceObserver), whichever is longer, the worst over all reconnects; beside it \
          the number of tasks of 50 ms or more, summed over reconnects. Rows \
          re-rendered: the rows shown before the drop that a MutationObserver saw touched until \
-         live (any mutation inside one, or the row removed or re-added), summed over \
-         reconnects. Rows added: rows after minus before (the probe and its reply; more means \
+         the reply was complete (any mutation inside one, or the row removed or re-added), \
+         summed over reconnects. Rows added: rows after minus before (the probe and its reply; more means \
          replayed messages were shown twice).",
     );
     let panel = Panel {
