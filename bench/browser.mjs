@@ -214,7 +214,7 @@ async function reconnectAttempt(browser, page, conversation, token) {
   let trace;
   try {
     await page.evaluate((t) => window.__bench.replayArm(t), token);
-    await dropConnections(servers, conversation, () => page.evaluate(() => window.__bench.replaySend()));
+    await dropConnections(servers, conversation, page);
     await page.waitForFunction(
       () => window.__bench.replay.live > 0 || window.__bench.replay.redropped,
       null,

@@ -53,18 +53,23 @@ export async function pace(servers, conversation, ms) {
 }
 
 /** Drops the conversation's open connections the way a network drop does, with the probe
- * message `send()` (a promise) as the last thing through: the events stream and the session
- * socket each deliver its acknowledgement (`user.message.received`) and then end without a
- * close frame (the emulator's `drop_sse` and `drop_ws` faults after 1 more event, both claimed
- * by the open connections as they are armed, before the probe is sent). The agent's reply is
- * then written while the widget is disconnected. The one place that says how a reconnect is
- * forced: to use a fault that closes every connection at once, arm it here and call `send()`
- * after it (the widget queues a message written while it reconnects). */
-export async function dropConnections(servers, conversation, send) {
+ * message (sent by the page's `__bench.replaySend()`) as the last thing through: the events
+ * stream and the session socket each deliver its acknowledgement (`user.message.received`) and
+ * then end without a close frame (the emulator's `drop_sse` and `drop_ws` faults after 1 more
+ * event, both claimed by the open connections as they are armed, before the probe is sent), so
+ * the agent's reply is written while the widget is disconnected.
+ *
+ * The one place that says how a reconnect is forced. To use a fault that closes every
+ * connection at once instead, arm it, wait until the page saw the drop, then send (the widget
+ * queues a message written while it reconnects):
+ *   await fault(servers.emulator, servers.adminKey, { kind: …, conversation_id: conversation });
+ *   await page.waitForFunction(() => window.__bench.replay.dropSeen > 0);
+ *   await page.evaluate(() => window.__bench.replaySend()); */
+export async function dropConnections(servers, conversation, page) {
   for (const kind of ['drop_sse', 'drop_ws']) {
     await fault(servers.emulator, servers.adminKey, { kind, after_events: 1, conversation_id: conversation });
   }
-  await send();
+  await page.evaluate(() => window.__bench.replaySend());
 }
 
 /** Fills the transcript through the real path to at least `target` messages: `/echo fill i`
