@@ -1,11 +1,14 @@
 // The browser benchmarks, in headless Chromium against the token server and the emulator.
-// usage: node bench/browser.mjs <streaming|transcript|load> <out.json>
+// usage: node bench/browser.mjs <streaming|transcript|load|replay> <out.json>
 // Raw samples only: `cargo xtask bench` computes the percentiles and medians.
 import { writeFileSync } from 'node:fs';
 import { launchChromium } from '../e2e/support/browser.mjs';
 import { env } from './lib/http.mjs';
 import { watchDeltas } from './lib/sse.mjs';
-import { agentIdle, conversationId, memory, openWidget, pace, taskSeconds, warmUp } from './lib/page.mjs';
+import { TRACE_CATEGORIES, mainThreadTasks } from './lib/trace.mjs';
+import {
+  agentIdle, conversationId, dropConnections, fillTo, memory, openWidget, pace, taskSeconds, warmUp,
+} from './lib/page.mjs';
 
 const servers = {
   server: env('OPERATOR_CHAT_BENCH_SERVER'),
@@ -149,31 +152,8 @@ async function transcriptRun(browser, checkpoints, probes, probeDeltas) {
     await warmUp(page);
     const conversation = await conversationId(page);
     const out = [];
-    let fill = 0;
     for (const target of checkpoints) {
-      await pace(servers, conversation, 0);
-      const have = await page.evaluate(() => window.__bench.messageCount());
-      const pairs = Math.max(0, Math.ceil((target - have) / 2));
-      const t0 = Date.now();
-      await page.evaluate((pairs) => {
-        // Fill messages are sent in slices so the page stays responsive while they stream back.
-        let i = 0;
-        const slice = () => {
-          for (const end = Math.min(pairs, i + 100); i < end; i += 1) {
-            window.__bench.handle.send(`/echo fill ${i}`);
-          }
-          if (i < pairs) setTimeout(slice, 0);
-        };
-        slice();
-      }, pairs);
-      fill += pairs;
-      await page.waitForFunction((t) => window.__bench.messageCount() >= t, target, {
-        timeout: 600_000,
-        polling: 500,
-      });
-      await agentIdle(page, 120_000);
-      const fillMs = Date.now() - t0;
-      const messages = await page.evaluate(() => window.__bench.messageCount());
+      const { messages, fill_ms: fillMs } = await fillTo(page, servers, conversation, target);
       const mem = await memory(page, cdp);
       await pace(servers, conversation, 10);
       const samples = [];
@@ -206,6 +186,87 @@ async function transcript(browser) {
   const out = [];
   for (let run = 0; run < runs; run += 1) {
     out.push({ run, checkpoints: await transcriptRun(browser, checkpoints, 8, 20) });
+  }
+  return out;
+}
+
+/** One reconnect at the transcript's current length: with the agent idle, a probe
+ * `/echo <token> live` is the last event through before the connections drop (see
+ * `dropConnections`), its reply is written while the widget reconnects, and the widget's path
+ * from the new connection to the reply's first delta painted is traced (main-thread tasks) and
+ * watched (rows shown before the drop). Measured again if the new connection drops too. */
+async function reconnectOnce(browser, page, conversation, token) {
+  for (let attempt = 1; ; attempt += 1) {
+    const r = await reconnectAttempt(browser, page, conversation, `${token}a${attempt}`);
+    if (!r.redropped) return { ...r, attempts: attempt };
+    console.log(`replay: ${token}: the new connection dropped too, measuring again`);
+    if (attempt === 3) throw new Error(`replay: ${token}: the new connection dropped ${attempt} times`);
+  }
+}
+
+async function reconnectAttempt(browser, page, conversation, token) {
+  await pace(servers, conversation, 0); // clears any fault left from the last reconnect
+  await page.waitForFunction(() => window.__bench.state === 'open', null, { timeout: 30_000, polling: 20 });
+  await agentIdle(page);
+  // Past the widget's 2 s "stable" mark, so every reconnect starts from the first backoff step.
+  await page.waitForTimeout(2_100);
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  let trace;
+  try {
+    await page.evaluate((t) => window.__bench.replayArm(t), token);
+    await dropConnections(servers, conversation, page);
+    await page.waitForFunction(
+      () => window.__bench.replay.live > 0 || window.__bench.replay.redropped,
+      null,
+      { timeout: 300_000, polling: 20 },
+    );
+  } finally {
+    trace = await browser.stopTracing();
+  }
+  // Rows are watched until the reply is complete, so late re-rendering is seen too.
+  if (!(await page.evaluate(() => window.__bench.replay.redropped))) await agentIdle(page, 120_000);
+  const r = await page.evaluate(() => window.__bench.replayResult());
+  if (r.redropped) return r;
+  const tasks = mainThreadTasks(trace, 'replay:reconnect', 'replay:live');
+  return { ...r, trace: tasks };
+}
+
+async function replayRun(browser, run, sizes, reconnects) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await openWidget(page, servers.server);
+    await warmUp(page);
+    const conversation = await conversationId(page);
+    const out = [];
+    for (const target of sizes) {
+      const { messages, fill_ms: fillMs } = await fillTo(page, servers, conversation, target);
+      const samples = [];
+      for (let i = 0; i < reconnects; i += 1) {
+        const r = await reconnectOnce(browser, page, conversation, `replay${run}n${target}i${i}`);
+        samples.push(r);
+        console.log(`replay: ${messages} messages, reconnect ${i + 1}: `
+          + `drop → reconnect ${r.drop_to_reconnect_ms.toFixed(0)} ms, reconnect → live `
+          + `${r.reconnect_to_live_ms.toFixed(1)} ms (${r.frames_before_live} frames first), main thread `
+          + `${r.trace ? r.trace.task_ms.toFixed(1) : '?'} ms, longest task `
+          + `${r.trace ? r.trace.longest_task_ms.toFixed(1) : '?'} ms, rows re-rendered ${r.rows_rerendered}, `
+          + `rows added ${r.rows_after - r.rows_before}${r.connects > 2 ? `, ${r.connects} connects` : ''}`);
+      }
+      out.push({ target, messages, fill_ms: fillMs, reconnects: samples });
+    }
+    return out;
+  } finally {
+    await context.close();
+  }
+}
+
+async function replay(browser) {
+  const sizes = (process.env.BENCH_REPLAY ?? '50,500,5000').split(',').map(Number);
+  const reconnects = Number(process.env.BENCH_REPLAY_RECONNECTS ?? 3);
+  const runs = Number(process.env.BENCH_REPLAY_RUNS ?? 1);
+  const out = [];
+  for (let run = 0; run < runs; run += 1) {
+    out.push({ run, sizes: await replayRun(browser, run, sizes, reconnects) });
   }
   return out;
 }
@@ -253,10 +314,10 @@ async function load(browser) {
   return { cold, warm };
 }
 
-const PHASES = { streaming, transcript, load };
+const PHASES = { streaming, transcript, load, replay };
 const [phase, out] = process.argv.slice(2);
 if (!PHASES[phase] || !out) {
-  console.error('usage: node bench/browser.mjs <streaming|transcript|load> <out.json>');
+  console.error('usage: node bench/browser.mjs <streaming|transcript|load|replay> <out.json>');
   process.exit(2);
 }
 const browser = await launchChromium();

@@ -52,6 +52,54 @@ export async function pace(servers, conversation, ms) {
   });
 }
 
+/** Drops the conversation's open connections the way a network drop does, with the probe
+ * message (sent by the page's `__bench.replaySend()`) as the last thing through: the events
+ * stream and the session socket each deliver its acknowledgement (`user.message.received`) and
+ * then end without a close frame (the emulator's `drop_sse` and `drop_ws` faults after 1 more
+ * event, both claimed by the open connections as they are armed, before the probe is sent), so
+ * the agent's reply is written while the widget is disconnected.
+ *
+ * The one place that says how a reconnect is forced. To use a fault that closes every
+ * connection at once instead, arm it, wait until the page saw the drop, then send (the widget
+ * queues a message written while it reconnects):
+ *   await fault(servers.emulator, servers.adminKey, { kind: …, conversation_id: conversation });
+ *   await page.waitForFunction(() => window.__bench.replay.dropSeen > 0);
+ *   await page.evaluate(() => window.__bench.replaySend()); */
+export async function dropConnections(servers, conversation, page) {
+  for (const kind of ['drop_sse', 'drop_ws']) {
+    await fault(servers.emulator, servers.adminKey, { kind, after_events: 1, conversation_id: conversation });
+  }
+  await page.evaluate(() => window.__bench.replaySend());
+}
+
+/** Fills the transcript through the real path to at least `target` messages: `/echo fill i`
+ * sent with the handle's `send()` (a user and an agent message each), the agent unpaced, then
+ * waits until every reply is complete. Returns how many messages are shown and how long it took. */
+export async function fillTo(page, servers, conversation, target) {
+  await pace(servers, conversation, 0);
+  const have = await page.evaluate(() => window.__bench.messageCount());
+  const pairs = Math.max(0, Math.ceil((target - have) / 2));
+  const t0 = Date.now();
+  await page.evaluate((pairs) => {
+    // Fill messages are sent in slices so the page stays responsive while they stream back.
+    let i = 0;
+    const slice = () => {
+      for (const end = Math.min(pairs, i + 100); i < end; i += 1) {
+        window.__bench.handle.send(`/echo fill ${i}`);
+      }
+      if (i < pairs) setTimeout(slice, 0);
+    };
+    slice();
+  }, pairs);
+  await page.waitForFunction((t) => window.__bench.messageCount() >= t, target, {
+    timeout: 600_000,
+    polling: 500,
+  });
+  await agentIdle(page, 120_000);
+  const messages = await page.evaluate(() => window.__bench.messageCount());
+  return { messages, fill_ms: Date.now() - t0 };
+}
+
 /** CDP: garbage-collect, then the JS heap in use and the wasm memory size, in bytes. */
 export async function memory(page, cdp) {
   await cdp.send('HeapProfiler.collectGarbage');

@@ -3,6 +3,7 @@
 import init, { mount } from '/pkg/operator_chat.js';
 
 const B = window.__bench;
+B.stateLog = [];
 try {
   const wasm = await init();
   B.wasmMemory = wasm.memory;
@@ -13,7 +14,9 @@ try {
     title: 'Benchmark',
     onStateChange: (s) => {
       B.state = s.state;
-      B.stateAt[s.state] ??= performance.now();
+      const t = performance.now();
+      B.stateAt[s.state] ??= t;
+      B.stateLog.push([s.state, t]);
     },
     onError: (e) => {
       (B.errors ??= []).push(String(e?.code ?? e));

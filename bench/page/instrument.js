@@ -1,5 +1,6 @@
 // Loaded before the widget (classic script, so it runs first). Stamps every events-stream frame
-// on arrival, finds when the DOM change it caused was painted, and records long tasks and frames.
+// on arrival, finds when the DOM change it caused was painted, and records long tasks and frames;
+// for the replay benchmark, also when the widget's EventSource and WebSocket open and drop.
 // Driven by bench/browser.mjs through window.__bench.
 (() => {
   const B = {
@@ -42,11 +43,144 @@
     constructor(url, init) {
       super(url, init);
       B.eventsUrls.push(String(url));
-      // Registered before the widget's own listener, so it runs first for every frame.
-      this.addEventListener('message', (e) => onFrame(e.data, performance.now()));
+      connected(this);
+      // Registered before the widget's own listeners, so they run first for every frame and
+      // see the stream end before the widget does.
+      this.addEventListener('message', (e) => {
+        const t = performance.now();
+        onFrame(e.data, t);
+        replayFrame(this, e.data, t);
+      });
+      this.addEventListener('error', () => dropped(this));
     }
   }
   window.EventSource = StampedEventSource;
+
+  const NativeSocket = window.WebSocket;
+  class StampedWebSocket extends NativeSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      connected(this);
+      this.addEventListener('close', () => dropped(this));
+    }
+  }
+  window.WebSocket = StampedWebSocket;
+
+  // ---- Reconnect and replay (`browser.mjs replay`) ----
+  // One measurement at a time, armed by `B.replayArm(token)` just before node drops the
+  // conversation's connections; `token` is the unique first word of the probe's reply, the
+  // probe sent by `B.replaySend()`.
+  /** A transport (events stream or session socket) was opened: the first after the drop is
+   * "reconnect". */
+  function connected(transport) {
+    const R = B.replay;
+    if (!R?.dropSeen) return;
+    R.connects += 1;
+    R.reopened.add(transport);
+    R.log.push(['open', transport.constructor.name, performance.now()]);
+    if (!R.reconnect) {
+      R.reconnect = performance.now();
+      performance.mark('replay:reconnect');
+    }
+    if (transport instanceof Native) R.stream = transport;
+  }
+  /** A transport ended or failed: the first one after arming is when the widget saw the drop.
+   * One opened after the drop failing as well spoils the measurement (`redropped`: node
+   * measures again). */
+  function dropped(transport) {
+    const R = B.replay;
+    R?.log.push(['drop', transport.constructor.name, performance.now(), transport.readyState]);
+    if (R?.reopened.has(transport) && !R.live) R.redropped = true;
+    if (!R || R.dropSeen) return;
+    R.dropSeen = performance.now();
+  }
+  /** Counts the frames the new events stream delivers before the probe's first delta. */
+  function replayFrame(stream, data, t) {
+    const R = B.replay;
+    if (!R || stream !== R.stream || R.arrival) return;
+    if (data.includes(`"text_delta":"${R.token}`)) R.arrival = t;
+    else R.framesBefore += 1;
+  }
+  /** From the page's mutation observer: once the probe's reply shows in the last row, "live"
+   * is stamped after the rendering step that showed it. */
+  function replayMutated() {
+    const R = B.replay;
+    if (!R?.dropSeen || R.livePending) return;
+    if (!(lastAgentBubble()?.textContent ?? '').includes(R.token)) return;
+    R.livePending = true;
+    B.afterPaint((t) => {
+      R.live = t;
+      performance.mark('replay:live');
+    });
+  }
+
+  /** Arms one measurement: remembers the rows shown now and records every DOM mutation. */
+  B.replayArm = (token) => {
+    const rows = new Set(B.root.querySelectorAll('[data-testid="message"]'));
+    const records = [];
+    const observer = new MutationObserver((list) => {
+      for (const r of list) records.push(r);
+    });
+    observer.observe(B.root, { subtree: true, childList: true, characterData: true, attributes: true });
+    B.longtasks.length = 0;
+    B.replay = {
+      token, rows, records, observer, armed: performance.now(), dropSeen: 0, probeSent: 0,
+      reconnect: 0, connects: 0, reopened: new Set(), log: [], redropped: false, stream: null, framesBefore: 0, arrival: 0, livePending: false, live: 0,
+    };
+  };
+
+  /** Sends the probe, `/echo <token> live`: its reply's first delta is the first new event. */
+  B.replaySend = () => {
+    B.replay.probeSent = performance.now();
+    B.handle.send(`/echo ${B.replay.token} live`);
+  };
+
+  /** Ends the measurement: times, long tasks in [reconnect, live], and the rows shown before
+   * the drop that were touched since (a mutation inside one, or one removed or re-added). */
+  B.replayResult = () => {
+    const R = B.replay;
+    B.replay = null;
+    R.observer.disconnect();
+    const records = R.records.concat(R.observer.takeRecords());
+    const ROW = '[data-testid="message"]';
+    const touched = new Set();
+    const mark = (row) => {
+      if (row && R.rows.has(row)) touched.add(row);
+    };
+    for (const rec of records) {
+      const target = rec.target.nodeType === Node.ELEMENT_NODE ? rec.target : rec.target.parentElement;
+      mark(target?.closest(ROW));
+      for (const node of [...rec.addedNodes, ...rec.removedNodes]) {
+        if (node.nodeType !== Node.ELEMENT_NODE) continue;
+        mark(node);
+        for (const row of node.querySelectorAll(ROW)) mark(row);
+      }
+    }
+    for (const row of R.rows) if (!row.isConnected) touched.add(row);
+    const rowsAfter = B.root.querySelectorAll(ROW).length;
+    const open = (B.stateLog ?? []).find(([s, t]) => s === 'open' && t >= R.reconnect);
+    const tasks = B.longtasks.filter(([s, d]) => s + d >= R.reconnect && s <= R.live);
+    return {
+      drop_seen_ms: R.dropSeen - R.armed,
+      drop_to_reconnect_ms: R.reconnect - R.dropSeen,
+      reconnect_to_open_ms: open ? open[1] - R.reconnect : null,
+      reconnect_to_arrival_ms: R.arrival ? R.arrival - R.reconnect : null,
+      reconnect_to_live_ms: R.live - R.reconnect,
+      drop_to_live_ms: R.live - R.dropSeen,
+      probe_sent_before_drop_ms: R.dropSeen - R.probeSent,
+      connects: R.connects,
+      redropped: R.redropped,
+      transports: R.log,
+      frames_before_live: R.framesBefore,
+      rows_before: R.rows.size,
+      rows_after: rowsAfter,
+      rows_rerendered: touched.size,
+      mutation_records: records.length,
+      longtask_count: tasks.length,
+      longtask_max_ms: tasks.reduce((a, [, d]) => Math.max(a, d), 0),
+      longtasks_unsupported: Boolean(B.longtasksUnsupported),
+    };
+  };
 
   try {
     new PerformanceObserver((list) => {
@@ -102,6 +236,7 @@
         const m = /w(\d+)\s*$/.exec(text.slice(-24));
         if (m) pending.highest = Math.max(pending.highest, Number(m[1]));
       }
+      replayMutated();
       for (const w of B.waiters.splice(0)) w();
     }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
   };

@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: transfer size, streaming latency, long transcripts, load to
-//! interactive and server capacity, measured in one run and written to `target/bench/`.
+//! `cargo xtask bench`: transfer size, streaming latency, long transcripts, reconnect and
+//! replay, load to interactive and server capacity, measured in one run and written to
+//! `target/bench/`.
 //!
 //! The node scripts in `bench/` measure and write raw samples; the modules here summarise them
 //! (percentiles, medians over runs), print the tables and write the Markdown, JSON and SVG.
@@ -8,6 +9,7 @@ mod capacity;
 mod load;
 mod machine;
 mod output;
+mod replay;
 mod run;
 mod section;
 mod servers;

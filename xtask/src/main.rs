@@ -30,8 +30,9 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
           with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`
   bench   setup, build the npm packages as the demo does, then measure size, streaming, long
-          transcripts, load time and server capacity; writes target/bench/results.{md,json}
-          and curves.svg";
+          transcripts, reconnect and replay, load time and server capacity; writes
+          target/bench/results.{md,json} and curves.svg. `bench <name>…` runs only those of
+          size, load, streaming, transcript, replay, capacity (into results-<names>.*)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,7 +53,7 @@ fn main() -> ExitCode {
         "build" => build(&ws, args.get(1).map(String::as_str)),
         "demo" => demo::run(&ws).map(|_| ExitCode::SUCCESS),
         "test" => test::run(&ws),
-        "bench" => bench::run(&ws),
+        "bench" => bench::run(&ws, &args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

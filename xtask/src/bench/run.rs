@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: setup, the widget built as the demo builds it, the bench npm packages,
-//! then each benchmark as a node script writing raw samples, summarised here.
+//! `cargo xtask bench [names…]`: setup, the widget built as the demo builds it, the bench npm
+//! packages, then each benchmark (or the named ones) as a node script writing raw samples,
+//! summarised here.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -9,7 +10,7 @@ use serde_json::Value;
 use super::output::{self, Part};
 use super::section::Section;
 use super::servers::BenchServers;
-use super::{capacity, load, machine, size, snapshot, streaming, transcript};
+use super::{capacity, load, machine, replay, size, snapshot, streaming, transcript};
 use crate::error::{Error, Result};
 use crate::servers::{self as project_servers, EMULATOR, TOKEN_SERVER};
 use crate::workspace::Workspace;
@@ -52,9 +53,53 @@ fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
     cmd
 }
 
-/// Everything; exits non-zero if a benchmark could not be measured (the figures themselves
-/// never fail the run: nothing is asserted about them).
-pub fn run(ws: &Workspace) -> Result<ExitCode> {
+/// Every benchmark, in the order they run.
+pub const SECTIONS: [&str; 6] = [
+    "size",
+    "load",
+    "streaming",
+    "transcript",
+    "replay",
+    "capacity",
+];
+
+/// The benchmarks to run: all for no arguments, else the named ones (each known, in `SECTIONS`
+/// order), or why the names are wrong.
+pub fn select(args: &[String]) -> std::result::Result<Vec<&'static str>, String> {
+    if let Some(bad) = args.iter().find(|a| !SECTIONS.contains(&a.as_str())) {
+        return Err(format!(
+            "xtask bench: unknown benchmark `{bad}` (known: {})",
+            SECTIONS.join(", ")
+        ));
+    }
+    Ok(SECTIONS
+        .into_iter()
+        .filter(|s| args.is_empty() || args.iter().any(|a| a == s))
+        .collect())
+}
+
+/// Where the report goes: `results.*` and `curves.svg` for a full run; a partial run writes
+/// `results-<names>.*` and `curves-<names>.svg`, so a full report is not overwritten.
+fn report_stem(selected: &[&str]) -> (String, String) {
+    if selected.len() == SECTIONS.len() {
+        ("results".into(), "curves".into())
+    } else {
+        let names = selected.join("-");
+        (format!("results-{names}"), format!("curves-{names}"))
+    }
+}
+
+/// The benchmarks named in `args` (every one when empty); exits non-zero if one could not be
+/// measured (the figures themselves never fail the run: nothing is asserted about them).
+pub fn run(ws: &Workspace, args: &[String]) -> Result<ExitCode> {
+    let selected = match select(args) {
+        Ok(s) => s,
+        Err(why) => {
+            eprintln!("{why}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let wants = |name: &str| selected.contains(&name);
     let browser = setup::run(ws)?;
     // The bench page loads only the npm package (`pkg/`), not the Leptos demo build.
     widget::build_npm(ws)?;
@@ -82,13 +127,15 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let mut machine = machine::describe(&browser.chromium);
     let mut parts = Vec::new();
 
-    println!("\n== bench: transfer size");
-    let file = raw.join("size.json");
-    let cmd = node(ws, "size.mjs", &[pkg.as_os_str(), file.as_os_str()]);
-    parts.push(Part {
-        name: "size",
-        outcome: measure(cmd, &file, size::section),
-    });
+    if wants("size") {
+        println!("\n== bench: transfer size");
+        let file = raw.join("size.json");
+        let cmd = node(ws, "size.mjs", &[pkg.as_os_str(), file.as_os_str()]);
+        parts.push(Part {
+            name: "size",
+            outcome: measure(cmd, &file, size::section),
+        });
+    }
 
     let chromium_env = [
         (
@@ -100,60 +147,72 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             browser_tests::chromium_cli_args().join(" "),
         ),
     ];
-    let browser_phases: [(&'static str, Summarise); 3] = [
-        ("load", load::section),
+    let browser_phases: Vec<(&'static str, Summarise)> = [
+        ("load", load::section as Summarise),
         ("streaming", streaming::section),
         ("transcript", transcript::section),
-    ];
-    match BenchServers::start(ws, &pkg, "browser") {
-        Ok(servers) => {
-            for (phase, summarise) in browser_phases {
-                println!("\n== bench: {phase} (headless Chromium)");
-                let file = raw.join(format!("{phase}.json"));
-                let mut cmd = node(ws, "browser.mjs", &[phase.as_ref(), file.as_os_str()]);
-                cmd.envs(servers.env()).envs(chromium_env.clone());
-                parts.push(Part {
-                    name: phase,
-                    outcome: measure(cmd, &file, summarise),
-                });
+        ("replay", replay::section),
+    ]
+    .into_iter()
+    .filter(|(phase, _)| wants(phase))
+    .collect();
+    if !browser_phases.is_empty() {
+        match BenchServers::start(ws, &pkg, "browser") {
+            Ok(servers) => {
+                for &(phase, summarise) in &browser_phases {
+                    println!("\n== bench: {phase} (headless Chromium)");
+                    let file = raw.join(format!("{phase}.json"));
+                    let mut cmd = node(ws, "browser.mjs", &[phase.as_ref(), file.as_os_str()]);
+                    cmd.envs(servers.env()).envs(chromium_env.clone());
+                    parts.push(Part {
+                        name: phase,
+                        outcome: measure(cmd, &file, summarise),
+                    });
+                }
             }
-        }
-        Err(e) => {
-            for (phase, _) in browser_phases {
-                parts.push(Part {
-                    name: phase,
-                    outcome: Err(e.to_string()),
-                });
+            Err(e) => {
+                for &(phase, _) in &browser_phases {
+                    parts.push(Part {
+                        name: phase,
+                        outcome: Err(e.to_string()),
+                    });
+                }
             }
         }
     }
 
-    println!("\n== bench: capacity (emulator sessions, token-server mints)");
-    let file = raw.join("capacity.json");
-    let outcome = BenchServers::start(ws, &pkg, "capacity")
-        .map_err(|e| e.to_string())
-        .and_then(|servers| {
-            let mut cmd = node(ws, "capacity.mjs", &[file.as_os_str()]);
-            cmd.envs(servers.env());
-            measure(cmd, &file, capacity::section)
+    if wants("capacity") {
+        println!("\n== bench: capacity (emulator sessions, token-server mints)");
+        let file = raw.join("capacity.json");
+        let outcome = BenchServers::start(ws, &pkg, "capacity")
+            .map_err(|e| e.to_string())
+            .and_then(|servers| {
+                let mut cmd = node(ws, "capacity.mjs", &[file.as_os_str()]);
+                cmd.envs(servers.env());
+                measure(cmd, &file, capacity::section)
+            });
+        parts.push(Part {
+            name: "capacity",
+            outcome,
         });
-    parts.push(Part {
-        name: "capacity",
-        outcome,
-    });
+    }
 
     machine["load_average_at_end"] = Value::String(machine::load_average());
     let json = output::json(&machine, &parts);
     let pretty = serde_json::to_string_pretty(&json)
         .map_err(|e| Error::Other(format!("results.json: {e}")))?;
-    write(&out.join("results.json"), &pretty)?;
-    write(&out.join("results.md"), &output::markdown(&machine, &parts))?;
-    write(&out.join("curves.svg"), &output::curves(&parts))?;
+    let (results, curves) = report_stem(&selected);
+    write(&out.join(format!("{results}.json")), &pretty)?;
+    write(
+        &out.join(format!("{results}.md")),
+        &output::markdown(&machine, &parts),
+    )?;
+    write(&out.join(format!("{curves}.svg")), &output::curves(&parts))?;
     println!("\n== bench: results ({})\n", machine::line(&machine));
     print!("{}", output::text(&parts));
     println!(
-        "written: {}, results.json, curves.svg (raw samples in raw/)",
-        out.join("results.md").display()
+        "written: {}, {results}.json, {curves}.svg (raw samples in raw/)",
+        out.join(format!("{results}.md")).display()
     );
     let failed: Vec<&str> = parts
         .iter()
@@ -165,5 +224,37 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     } else {
         println!("xtask bench: not measured: {}", failed.join(", "));
         Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_names_select_everything_and_names_keep_the_run_order() {
+        assert_eq!(select(&[]).expect("all"), SECTIONS.to_vec());
+        let some = ["replay".to_string(), "size".to_string()];
+        assert_eq!(select(&some).expect("two"), vec!["size", "replay"]);
+        let err = select(&["replays".to_string()]).expect_err("unknown");
+        assert!(
+            err.contains("`replays`") && err.contains("replay, capacity"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_partial_run_does_not_overwrite_the_full_report() {
+        assert_eq!(
+            report_stem(&SECTIONS),
+            ("results".to_string(), "curves".to_string())
+        );
+        assert_eq!(
+            report_stem(&["transcript", "replay"]),
+            (
+                "results-transcript-replay".to_string(),
+                "curves-transcript-replay".to_string()
+            )
+        );
     }
 }
