@@ -1,8 +1,9 @@
-//! The snippet: `POST /operator/session`. Copy this file (with `upstream.rs`, `error.rs` and
-//! `authorize.rs`) into your backend; the browser gets a token, never the API key.
+//! The snippet: `POST /operator/session`. Copy this file (with `upstream.rs`, `error.rs`,
+//! `authorize.rs` and `conversation_cookie.rs`) into your backend; the browser gets a token,
+//! never the API key. It keeps no state: which conversation a caller resumes travels in a
+//! signed cookie, so any number of instances sharing the secret behave as one.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -11,6 +12,7 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::authorize::{Authorize, CallerId};
+use crate::conversation_cookie::{is_https, ConversationCookie};
 use crate::error::MintError;
 use crate::upstream::Upstream;
 
@@ -22,20 +24,26 @@ pub struct MintState {
     pub upstream: Upstream,
     /// The conversational agent new conversations go to.
     pub agent_id: String,
-    /// Each caller's current conversation (in memory; use your database in production).
-    pub current: Mutex<HashMap<CallerId, Conversation>>,
+    /// Signs the cookie telling any instance which conversation a caller resumes.
+    pub conversations: ConversationCookie,
 }
 
 impl MintState {
-    /// State with an empty conversation map.
+    /// State with a random conversation-cookie secret: callers resume their conversation on
+    /// this process only. Behind a load balancer use [`MintState::with_session_secret`].
     pub fn new(auth: Arc<dyn Authorize>, upstream: Upstream, agent_id: impl Into<String>) -> Self {
-        let (agent_id, current) = (agent_id.into(), Mutex::default());
         MintState {
             auth,
             upstream,
-            agent_id,
-            current,
+            agent_id: agent_id.into(),
+            conversations: ConversationCookie::random(),
         }
+    }
+
+    /// Signs conversation cookies with `secret`, shared by every instance.
+    pub fn with_session_secret(mut self, secret: impl Into<Vec<u8>>) -> Self {
+        self.conversations = ConversationCookie::new(secret);
+        self
     }
 }
 
@@ -62,46 +70,56 @@ pub struct Session {
     pub session_url: String,
 }
 
-/// `POST /operator/session`: authorize, create or reuse the caller's conversation, mint a token.
+/// `POST /operator/session`: authorize, create or resume the caller's conversation (named by
+/// its signed cookie), mint a token. All Operator calls share one deadline
+/// ([`Upstream::total_timeout`]).
 pub async fn mint(State(state): State<Arc<MintState>>, headers: HeaderMap) -> Response {
-    match mint_session(&state, &headers).await {
-        Ok(session) => {
+    let deadline = state.upstream.total_timeout();
+    let minted = tokio::time::timeout(deadline, mint_session(&state, &headers))
+        .await
+        .unwrap_or_else(|_| Err(MintError::UpstreamUnavailable("timed out".into(), None)));
+    match minted {
+        Ok((session, set_cookie)) => {
             let mut response = Json(session).into_response();
-            let no_store = HeaderValue::from_static("no-store");
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, no_store);
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            if let Some(set_cookie) = set_cookie {
+                headers.insert(header::SET_COOKIE, set_cookie);
+            }
             response
         }
         Err(err) => err.into_response(),
     }
 }
 
-async fn mint_session(state: &MintState, headers: &HeaderMap) -> Result<Session, MintError> {
-    let caller = state.auth.caller(headers).await?;
-    let known = lock(&state.current).get(&caller).cloned();
-    if let Some(conv) = known {
-        if state.upstream.has_ended(&conv.id).await? == Some(false) {
-            let minted = state.upstream.refresh_token(&conv.id).await?;
-            tracing::info!(conversation = %conv.id, "token refreshed for the current conversation");
-            return Ok(session(conv, minted.token, minted.expires_at));
+/// The session, and the cookie to set when the caller starts a new conversation.
+async fn mint_session(
+    state: &MintState,
+    headers: &HeaderMap,
+) -> Result<(Session, Option<HeaderValue>), MintError> {
+    let caller: CallerId = state.auth.caller(headers).await?;
+    if let Some(id) = state.conversations.from_headers(&caller, headers) {
+        if state.upstream.has_ended(&id).await? == Some(false) {
+            let minted = state.upstream.refresh_token(&id).await?;
+            tracing::info!(conversation = %id, "token refreshed for the current conversation");
+            let conv = Conversation::derived(&state.upstream, id);
+            return Ok((session(conv, minted.token, minted.expires_at), None));
         }
     }
     let created = state.upstream.create_conversation(&state.agent_id).await?;
-    let base = state.upstream.base_url();
-    let conv =
-        Conversation {
-            events_url: created
-                .channel
-                .events_url
-                .clone()
-                .unwrap_or_else(|| format!("{base}/conversations/{}/events", created.id)),
-            session_url: created.channel.session_url.clone().unwrap_or_else(|| {
-                format!("{}/conversations/{}/session", ws_base(base), created.id)
-            }),
-            id: created.id,
-        };
-    lock(&state.current).insert(caller, conv.clone());
+    let derived = Conversation::derived(&state.upstream, created.id);
+    let conv = Conversation {
+        events_url: created.channel.events_url.unwrap_or(derived.events_url),
+        session_url: created.channel.session_url.unwrap_or(derived.session_url),
+        id: derived.id,
+    };
+    let set_cookie = state
+        .conversations
+        .set_cookie(&caller, &conv.id, is_https(headers));
     let (token, expires_at) = match (created.channel.token, created.channel.expires_at) {
         (Some(token), Some(expires_at)) => (token, expires_at),
         _ => {
@@ -110,7 +128,20 @@ async fn mint_session(state: &MintState, headers: &HeaderMap) -> Result<Session,
         }
     };
     tracing::info!(conversation = %conv.id, "new conversation created");
-    Ok(session(conv, token, expires_at))
+    Ok((session(conv, token, expires_at), set_cookie))
+}
+
+impl Conversation {
+    /// Conversation `id` with the URLs derived from the API base (used when resuming, and
+    /// when a create answer does not carry them).
+    fn derived(upstream: &Upstream, id: String) -> Conversation {
+        let base = upstream.base_url();
+        Conversation {
+            events_url: format!("{base}/conversations/{id}/events"),
+            session_url: format!("{}/conversations/{id}/session", ws_base(base)),
+            id,
+        }
+    }
 }
 
 fn session(conv: Conversation, token: String, expires_at: String) -> Session {
@@ -132,11 +163,6 @@ pub fn ws_base(base: &str) -> String {
     } else {
         base.to_owned()
     }
-}
-
-/// Locks the map even if another request panicked while holding it (the map stays usable).
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ async fn decorate(
 /// The demo pages' `Content-Security-Policy` (issue 5): scripts and styles only from this
 /// server (wasm compilation allowed, no inline code), connections only to this server and the
 /// Operator host at `operator_base_url` (its `http(s)` origin for the events stream and the
-/// matching `ws(s)` origin for the session socket).
+/// matching `ws(s)` origin for the session socket); no page may frame them (clickjacking).
 pub fn content_security_policy(operator_base_url: &str) -> String {
     let origin = operator_base_url
         .split_once("://")
@@ -92,7 +92,7 @@ pub fn content_security_policy(operator_base_url: &str) -> String {
     };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'"
+         connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
     )
 }
 
@@ -112,6 +112,7 @@ mod csp_tests {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         let local = content_security_policy("http://127.0.0.1:4010");
         assert!(
             local.contains("http://127.0.0.1:4010 ws://127.0.0.1:4010"),

@@ -14,12 +14,24 @@ use crate::error::MintError;
 /// The only Operator API version (`Operator-Version` header).
 pub const OPERATOR_VERSION: &str = "2025-06-19";
 
+/// Timeout of one Operator API call.
+pub const UPSTREAM_CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Deadline for all Operator API calls of one mint (two or three calls). It stays below the
+/// dev server's request timeout, so a slow Operator is answered `upstream_unavailable` in the
+/// error schema rather than cut off by the request timeout.
+pub const UPSTREAM_TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Largest Operator API answer body read; a longer one is refused as `upstream_rejected`.
+pub const UPSTREAM_BODY_LIMIT: usize = 64 * 1024;
+
 /// An Operator API client bound to one base URL and API key.
 #[derive(Clone)]
 pub struct Upstream {
     http: reqwest::Client,
     base_url: String,
     api_key: String,
+    total_timeout: Duration,
 }
 
 impl fmt::Debug for Upstream {
@@ -68,17 +80,32 @@ struct Status {
 }
 
 impl Upstream {
-    /// A client with connect and request timeouts. `base_url` is e.g. `https://api.operator.xyz`.
+    /// A client with connect and per-call timeouts ([`UPSTREAM_CALL_TIMEOUT`]) and a per-mint
+    /// deadline ([`UPSTREAM_TOTAL_TIMEOUT`]). `base_url` is e.g. `https://api.operator.xyz`.
+    /// Redirects are not followed: the API key is never sent anywhere but `base_url`.
     pub fn new(base_url: &str, api_key: &str) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .timeout(UPSTREAM_CALL_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Upstream {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             api_key: api_key.to_owned(),
+            total_timeout: UPSTREAM_TOTAL_TIMEOUT,
         })
+    }
+
+    /// The same client with another per-mint deadline.
+    pub fn with_total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = total;
+        self
+    }
+
+    /// The deadline for all Operator API calls of one mint.
+    pub fn total_timeout(&self) -> Duration {
+        self.total_timeout
     }
 
     /// The base URL (no trailing slash).
@@ -146,10 +173,27 @@ impl Upstream {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, MintError> {
-    response
-        .json::<T>()
+/// Reads at most [`UPSTREAM_BODY_LIMIT`] bytes of `response` and decodes them as `T`.
+async fn decode<T: DeserializeOwned>(mut response: Response) -> Result<T, MintError> {
+    let too_large = || MintError::UpstreamRejected("response body too large".into());
+    if response
+        .content_length()
+        .is_some_and(|n| n > UPSTREAM_BODY_LIMIT as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
+        .map_err(|_| MintError::UpstreamUnavailable("connection lost".into(), None))?
+    {
+        if body.len() + chunk.len() > UPSTREAM_BODY_LIMIT {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body)
         .map_err(|_| MintError::UpstreamRejected("unexpected response body".into()))
 }
 
