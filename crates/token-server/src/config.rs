@@ -358,8 +358,20 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(config.rate_limit, RateLimit { burst: 7, per_minute: 8 });
-        assert_eq!(config.address_limit, RateLimit { burst: 9, per_minute: 10 });
+        assert_eq!(
+            config.rate_limit,
+            RateLimit {
+                burst: 7,
+                per_minute: 8
+            }
+        );
+        assert_eq!(
+            config.address_limit,
+            RateLimit {
+                burst: 9,
+                per_minute: 10
+            }
+        );
         assert_eq!(
             config.public_origins,
             ["https://b.example.com", "https://chat.example.com"]

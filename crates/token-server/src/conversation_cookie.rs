@@ -62,7 +62,10 @@ impl ConversationCookie {
     /// characters a cookie cannot carry (then nothing is remembered).
     pub fn sign(&self, caller: &CallerId, conversation_id: &str) -> Option<String> {
         let safe = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-');
-        if conversation_id.is_empty() || conversation_id.len() > 128 || !conversation_id.chars().all(safe) {
+        if conversation_id.is_empty()
+            || conversation_id.len() > 128
+            || !conversation_id.chars().all(safe)
+        {
             return None;
         }
         let sig = self.mac(caller, conversation_id).finalize().into_bytes();
@@ -153,12 +156,27 @@ mod tests {
     fn a_signed_conversation_verifies_for_its_caller_only() {
         let cookies = ConversationCookie::new(*b"0123456789abcdef0123456789abcdef");
         let value = cookies.sign(&caller("alice"), "conv_1").unwrap();
-        assert_eq!(cookies.verify(&caller("alice"), &value).as_deref(), Some("conv_1"));
-        assert_eq!(cookies.verify(&caller("bob"), &value), None, "another caller");
+        assert_eq!(
+            cookies.verify(&caller("alice"), &value).as_deref(),
+            Some("conv_1")
+        );
+        assert_eq!(
+            cookies.verify(&caller("bob"), &value),
+            None,
+            "another caller"
+        );
         let tampered = value.replacen("conv_1", "conv_2", 1);
-        assert_eq!(cookies.verify(&caller("alice"), &tampered), None, "another conversation");
+        assert_eq!(
+            cookies.verify(&caller("alice"), &tampered),
+            None,
+            "another conversation"
+        );
         let other = ConversationCookie::new(*b"another secret, another server!!");
-        assert_eq!(other.verify(&caller("alice"), &value), None, "another secret");
+        assert_eq!(
+            other.verify(&caller("alice"), &value),
+            None,
+            "another secret"
+        );
         for junk in ["", "conv_1", "conv_1.zz", ".", "conv_1.00"] {
             assert_eq!(cookies.verify(&caller("alice"), junk), None, "{junk:?}");
         }
@@ -185,15 +203,24 @@ mod tests {
         );
         let mut headers = HeaderMap::new();
         let pair = plain.split(';').next().unwrap();
-        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("x=1; {pair}")).unwrap());
-        assert_eq!(cookies.from_headers(&caller("a"), &headers).as_deref(), Some("conv_1"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("x=1; {pair}")).unwrap(),
+        );
+        assert_eq!(
+            cookies.from_headers(&caller("a"), &headers).as_deref(),
+            Some("conv_1")
+        );
     }
 
     #[test]
     fn https_is_read_from_the_origin_or_the_proxy() {
         let mut headers = HeaderMap::new();
         assert!(!is_https(&headers));
-        headers.insert(header::ORIGIN, HeaderValue::from_static("https://app.example"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://app.example"),
+        );
         assert!(is_https(&headers));
         let mut proxied = HeaderMap::new();
         proxied.insert("x-forwarded-proto", HeaderValue::from_static("HTTPS"));

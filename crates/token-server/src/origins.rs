@@ -106,9 +106,9 @@ impl AllowedOrigins {
             return true;
         }
         let host = host.map(|h| h.trim().to_ascii_lowercase());
-        self.own.iter().any(|own| {
-            own.origin == origin && host.as_ref().is_some_and(|h| own.hosts.contains(h))
-        })
+        self.own
+            .iter()
+            .any(|own| own.origin == origin && host.as_ref().is_some_and(|h| own.hosts.contains(h)))
     }
 
     /// A CORS layer answering only allowed origins, with credentials.
@@ -263,7 +263,12 @@ mod tests {
         ] {
             assert!(allowed.is_own_host(host), "{host} is ours");
         }
-        for host in ["evil.example:8080", "127.0.0.1:8081", "127.0.0.1", "chat.example.com:80"] {
+        for host in [
+            "evil.example:8080",
+            "127.0.0.1:8081",
+            "127.0.0.1",
+            "chat.example.com:80",
+        ] {
             assert!(!allowed.is_own_host(host), "{host} is not ours");
         }
         let v6 = AllowedOrigins::new(

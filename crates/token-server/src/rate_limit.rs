@@ -34,7 +34,9 @@ impl RateLimit {
 
     /// How long an untouched bucket takes to refill completely (then it equals a new one).
     pub fn full_after(&self) -> Duration {
-        Duration::from_secs_f64(f64::from(self.burst.max(1)) * 60.0 / f64::from(self.per_minute.max(1)))
+        Duration::from_secs_f64(
+            f64::from(self.burst.max(1)) * 60.0 / f64::from(self.per_minute.max(1)),
+        )
     }
 }
 
@@ -223,7 +225,9 @@ mod tests {
         for i in 0..3 {
             assert_eq!(limiter.check("a", t0), Ok(()), "request {i} within burst");
         }
-        let wait = limiter.check("a", t0).expect_err("fourth request is limited");
+        let wait = limiter
+            .check("a", t0)
+            .expect_err("fourth request is limited");
         assert!(
             wait > Duration::from_millis(900) && wait <= Duration::from_secs(1),
             "{wait:?}"
@@ -250,7 +254,10 @@ mod tests {
         let b: Ipv6Addr = "2001:db8:1:2:ffff:eeee:dddd:cccc".parse().unwrap();
         let other: Ipv6Addr = "2001:db8:1:3::1".parse().unwrap();
         assert_eq!(ClientKey::of(Some(a.into())), ClientKey::of(Some(b.into())));
-        assert_ne!(ClientKey::of(Some(a.into())), ClientKey::of(Some(other.into())));
+        assert_ne!(
+            ClientKey::of(Some(a.into())),
+            ClientKey::of(Some(other.into()))
+        );
         let mapped: Ipv6Addr = "::ffff:192.0.2.7".parse().unwrap();
         assert_eq!(
             ClientKey::of(Some(mapped.into())),
@@ -265,7 +272,11 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..1_000 {
             limiter.check(i, t0).unwrap();
-            assert!(limiter.len() <= 200, "{} buckets after {i} keys", limiter.len());
+            assert!(
+                limiter.len() <= 200,
+                "{} buckets after {i} keys",
+                limiter.len()
+            );
         }
     }
 
@@ -281,7 +292,11 @@ mod tests {
         );
         limiter.sweep();
         limiter.sweep();
-        assert!(limiter.is_empty(), "idle buckets are swept: {}", limiter.len());
+        assert!(
+            limiter.is_empty(),
+            "idle buckets are swept: {}",
+            limiter.len()
+        );
     }
 
     #[test]

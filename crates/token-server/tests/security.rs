@@ -20,9 +20,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use common::*;
 use serde_json::Value;
+use token_server::{RateLimit, Redactor, Upstream, CONVERSATION_COOKIE, COOKIE_NAME};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
-use token_server::{RateLimit, Redactor, Upstream, CONVERSATION_COOKIE, COOKIE_NAME};
 
 // --- 1. no open mint by accident -------------------------------------------------------------
 
@@ -39,9 +39,16 @@ fn server() -> Command {
     ] {
         cmd.env_remove(var);
     }
-    cmd.args(["--port", "0", "--www", "/nonexistent", "--pkg", "/nonexistent"])
-        .args(["--pkg-leptos", "/nonexistent"])
-        .kill_on_drop(true);
+    cmd.args([
+        "--port",
+        "0",
+        "--www",
+        "/nonexistent",
+        "--pkg",
+        "/nonexistent",
+    ])
+    .args(["--pkg-leptos", "/nonexistent"])
+    .kill_on_drop(true);
     cmd
 }
 
@@ -69,11 +76,7 @@ async fn start(mut cmd: Command) -> (Child, String) {
 
 #[tokio::test]
 async fn the_demo_auth_on_a_public_interface_is_refused_with_one_clear_line() {
-    let output = server()
-        .args(["--host", "0.0.0.0"])
-        .output()
-        .await
-        .unwrap();
+    let output = server().args(["--host", "0.0.0.0"]).output().await.unwrap();
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "exits non-zero: {stderr}");
@@ -128,20 +131,34 @@ async fn dns_rebinding_with_a_matching_origin_is_refused_and_mints_nothing() {
         .body(Body::empty())
         .unwrap();
     let logged_in = send(&app, login).await;
-    let page = send(&app, request("GET", "/", rebound).body(Body::empty()).unwrap()).await;
+    let page = send(
+        &app,
+        request("GET", "/", rebound).body(Body::empty()).unwrap(),
+    )
+    .await;
 
     assert_eq!(minted.status, StatusCode::FORBIDDEN, "{}", minted.raw);
     assert_eq!(error_parts(&minted), ("host_not_allowed".into(), false));
     assert!(
-        minted.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none(),
+        minted
+            .headers
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none(),
         "no CORS grant for the rebound page"
     );
-    assert_eq!(logged_in.status, StatusCode::FORBIDDEN, "no identity handed out");
+    assert_eq!(
+        logged_in.status,
+        StatusCode::FORBIDDEN,
+        "no identity handed out"
+    );
     assert!(logged_in.headers.get(header::SET_COOKIE).is_none());
     assert_eq!(page.status, StatusCode::FORBIDDEN, "not even a page");
     let listed = emu.api(reqwest::Method::GET, "/conversations").await;
     let listed = listed.text().await.unwrap();
-    assert!(!listed.contains("conv_"), "a conversation was created: {listed}");
+    assert!(
+        !listed.contains("conv_"),
+        "a conversation was created: {listed}"
+    );
 }
 
 #[tokio::test]
@@ -228,7 +245,11 @@ async fn fresh_identities_do_not_buy_one_address_more_mints() {
     let mut statuses = Vec::new();
     for i in 0..12 {
         let cookie = cookie_for(&auth, &format!("demo_fresh_{i}"));
-        statuses.push(send(&app, mint_as("203.0.113.9:4000", &cookie)).await.status);
+        statuses.push(
+            send(&app, mint_as("203.0.113.9:4000", &cookie))
+                .await
+                .status,
+        );
     }
     let elsewhere = send(
         &app,
@@ -239,10 +260,16 @@ async fn fresh_identities_do_not_buy_one_address_more_mints() {
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     assert_eq!(ok, 5, "only the address burst is minted: {statuses:?}");
     assert!(
-        statuses[5..].iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        statuses[5..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    assert_eq!(elsewhere.status, StatusCode::OK, "another address is not limited");
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::OK,
+        "another address is not limited"
+    );
 }
 
 #[tokio::test]
@@ -295,7 +322,11 @@ async fn a_caller_hopping_addresses_keeps_its_own_limit() {
 
     assert_eq!(
         statuses,
-        [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
     );
 }
 
@@ -331,7 +362,9 @@ async fn mint_at(url: &str, cookies: &str) -> (u16, Value, Vec<String>) {
 }
 
 async fn login_at(url: &str) -> String {
-    let login = reqwest::get(format!("{url}/demo/login?fresh=1")).await.unwrap();
+    let login = reqwest::get(format!("{url}/demo/login?fresh=1"))
+        .await
+        .unwrap();
     let set = login.headers()[header::SET_COOKIE].to_str().unwrap();
     set.split(';').next().unwrap().to_owned()
 }
@@ -359,7 +392,10 @@ async fn a_second_instance_resumes_the_conversation_and_ignores_forged_or_foreig
     let (_, unshared, _) = mint_at(&c, &format!("{alice}; {conv_cookie}")).await;
 
     let id = &first["conversation_id"];
-    assert_eq!(resumed["conversation_id"], *id, "instance B resumes A's conversation");
+    assert_eq!(
+        resumed["conversation_id"], *id,
+        "instance B resumes A's conversation"
+    );
     assert_ne!(resumed["token"], first["token"], "with a new token");
     let revoked = emu
         .events_status(
@@ -367,7 +403,11 @@ async fn a_second_instance_resumes_the_conversation_and_ignores_forged_or_foreig
             first["token"].as_str().unwrap(),
         )
         .await;
-    assert_eq!(revoked, (401, Some("token_revoked".into())), "A's token was revoked by B");
+    assert_eq!(
+        revoked,
+        (401, Some("token_revoked".into())),
+        "A's token was revoked by B"
+    );
     for (what, answer) in [
         ("a tampered cookie", &forged),
         ("another caller's cookie", &stolen),
@@ -390,19 +430,30 @@ async fn json_answers_are_nosniff_and_pages_may_not_be_framed() {
     let refused = post_session(&app, None, None).await;
     let login = send(
         &app,
-        request("GET", "/demo/login", OWN_HOST).body(Body::empty()).unwrap(),
+        request("GET", "/demo/login", OWN_HOST)
+            .body(Body::empty())
+            .unwrap(),
     )
     .await;
-    let page = send(&app, request("GET", "/", OWN_HOST).body(Body::empty()).unwrap()).await;
+    let page = send(
+        &app,
+        request("GET", "/", OWN_HOST).body(Body::empty()).unwrap(),
+    )
+    .await;
 
     for (what, answer) in [("mint", &ok), ("401", &refused), ("login", &login)] {
         assert_eq!(
-            answer.headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.to_str().unwrap()),
+            answer
+                .headers
+                .get(header::X_CONTENT_TYPE_OPTIONS)
+                .map(|v| v.to_str().unwrap()),
             Some("nosniff"),
             "{what}"
         );
     }
-    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
 }
 
@@ -434,7 +485,12 @@ async fn a_hanging_upstream_is_answered_in_the_error_schema_within_the_deadline(
     let started = Instant::now();
     let answer = post_session(&app, Some(&cookie_for(&auth, "demo_slow")), None).await;
 
-    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE, "{}", answer.raw);
+    assert_eq!(
+        answer.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        answer.raw
+    );
     assert_eq!(error_parts(&answer), ("upstream_unavailable".into(), true));
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -484,14 +540,27 @@ async fn an_oversized_upstream_body_is_refused_whether_announced_or_streamed() {
 
         let answer = post_session(&app, Some(&cookie_for(&auth, "demo_big")), None).await;
 
-        assert_eq!(answer.status, StatusCode::BAD_GATEWAY, "chunked {chunked}: {}", answer.raw);
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_GATEWAY,
+            "chunked {chunked}: {}",
+            answer.raw
+        );
         assert_eq!(error_parts(&answer), ("upstream_rejected".into(), false));
-        assert!(!answer.raw.contains("tok_big"), "nothing of the body is passed on");
+        assert!(
+            !answer.raw.contains("tok_big"),
+            "nothing of the body is passed on"
+        );
     }
     let small = oversized_upstream(100, true).await;
     let (app, auth) = test_app(&small, API_KEY, generous());
     let answer = post_session(&app, Some(&cookie_for(&auth, "demo_small")), None).await;
-    assert_eq!(answer.status, StatusCode::OK, "a normal body still mints: {}", answer.raw);
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "a normal body still mints: {}",
+        answer.raw
+    );
 }
 
 #[test]

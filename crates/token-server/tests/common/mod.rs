@@ -111,10 +111,7 @@ pub fn test_app_with(
     let router = app(AppState {
         mint,
         demo: Some(demo.clone()),
-        origins: AllowedOrigins::new(
-            [format!("http://{OWN_HOST}")],
-            [ALLOWED_ORIGIN.to_owned()],
-        ),
+        origins: AllowedOrigins::new([format!("http://{OWN_HOST}")], [ALLOWED_ORIGIN.to_owned()]),
         rate_limit: limit,
         address_limit,
         static_dirs: StaticDirs {
@@ -167,7 +164,11 @@ impl Jar {
 
     /// The `Cookie` header value.
     pub fn header(&self) -> String {
-        let pairs: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         pairs.join("; ")
     }
 
