@@ -55,8 +55,8 @@ pub struct Conversation {
     session_url: String,
 }
 
-/// The 200 answer (the widget's `SessionResponse`).
-#[derive(Debug, Serialize)]
+/// The 200 answer (the widget's `SessionResponse`). Its `Debug` hides the token.
+#[derive(Serialize)]
 pub struct Session {
     /// The conversation the token opens.
     pub conversation_id: String,
@@ -68,6 +68,18 @@ pub struct Session {
     pub events_url: String,
     /// Session WebSocket URL (no token).
     pub session_url: String,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("conversation_id", &self.conversation_id)
+            .field("token", &"[REDACTED]")
+            .field("expires_at", &self.expires_at)
+            .field("events_url", &self.events_url)
+            .field("session_url", &self.session_url)
+            .finish()
+    }
 }
 
 /// `POST /operator/session`: authorize, create or resume the caller's conversation (named by
@@ -168,6 +180,19 @@ pub fn ws_base(base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::ws_base;
+
+    #[test]
+    fn debug_output_hides_the_token() {
+        let session = super::Session {
+            conversation_id: "conv_1".into(),
+            token: "tok_secret_debug".into(),
+            expires_at: "2030-01-01T00:00:00Z".into(),
+            events_url: "http://e".into(),
+            session_url: "ws://s".into(),
+        };
+        let shown = format!("{session:?}");
+        assert!(shown.contains("conv_1") && !shown.contains("tok_secret_debug"), "{shown}");
+    }
 
     #[test]
     fn http_bases_become_websocket_bases() {

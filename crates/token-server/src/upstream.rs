@@ -52,8 +52,8 @@ pub struct Created {
     pub channel: CreatedChannel,
 }
 
-/// The `channel` object of a create answer.
-#[derive(Debug, Clone, Deserialize)]
+/// The `channel` object of a create answer. Its `Debug` hides the token.
+#[derive(Clone, Deserialize)]
 pub struct CreatedChannel {
     /// The first token, when Operator returns one.
     pub token: Option<String>,
@@ -65,13 +65,33 @@ pub struct CreatedChannel {
     pub session_url: Option<String>,
 }
 
-/// `POST /conversations/{id}/token/refresh` answer.
-#[derive(Debug, Clone, Deserialize)]
+impl fmt::Debug for CreatedChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedChannel")
+            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
+            .field("expires_at", &self.expires_at)
+            .field("events_url", &self.events_url)
+            .field("session_url", &self.session_url)
+            .finish()
+    }
+}
+
+/// `POST /conversations/{id}/token/refresh` answer. Its `Debug` hides the token.
+#[derive(Clone, Deserialize)]
 pub struct Minted {
     /// The new token (the previous one is revoked).
     pub token: String,
     /// Its expiry (RFC 3339).
     pub expires_at: String,
+}
+
+impl fmt::Debug for Minted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Minted")
+            .field("token", &"[REDACTED]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]
@@ -240,6 +260,29 @@ mod tests {
         for s in ["queued", "in-progress"] {
             assert!(!is_final_status(s), "{s} should not be final");
         }
+    }
+
+    #[test]
+    fn debug_output_of_answers_hides_their_tokens() {
+        let minted = Minted {
+            token: "tok_minted_secret".into(),
+            expires_at: "2030-01-01T00:00:00Z".into(),
+        };
+        let created = Created {
+            id: "conv_1".into(),
+            channel: CreatedChannel {
+                token: Some("tok_created_secret".into()),
+                expires_at: None,
+                events_url: None,
+                session_url: None,
+            },
+        };
+        let shown = format!("{minted:?} {created:?}");
+        assert!(
+            !shown.contains("tok_minted_secret") && !shown.contains("tok_created_secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("conv_1"), "{shown}");
     }
 
     #[test]
