@@ -191,7 +191,10 @@ mod tests {
             session_url: "ws://s".into(),
         };
         let shown = format!("{session:?}");
-        assert!(shown.contains("conv_1") && !shown.contains("tok_secret_debug"), "{shown}");
+        assert!(
+            shown.contains("conv_1") && !shown.contains("tok_secret_debug"),
+            "{shown}"
+        );
     }
 
     #[test]
