@@ -144,7 +144,10 @@ async function mintLevel(clients) {
   const errors = {};
   const t0 = now();
   const end = t0 + MINT_SECONDS * 1000;
-  await Promise.all(cookies.map(async (cookie) => {
+  await Promise.all(cookies.map(async (identity) => {
+    // Send back the conversation cookie the first mint sets, as a browser does: the later
+    // mints then resume that conversation (GET + token refresh) instead of creating one.
+    let cookie = identity;
     while (now() < end) {
       const t = now();
       try {
@@ -153,6 +156,8 @@ async function mintLevel(clients) {
           headers: { Origin: TS, Cookie: cookie },
         });
         await res.arrayBuffer();
+        const conversation = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('opchat_conv='));
+        if (conversation) cookie = `${identity}; ${conversation}`;
         if (res.ok) latencies.push(now() - t);
         else errors[res.status] = (errors[res.status] ?? 0) + 1;
       } catch (e) {

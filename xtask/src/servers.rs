@@ -105,6 +105,14 @@ impl TestServers {
             ts.current_dir(&ws.root)
                 .args(["--port", "0"])
                 .args(static_dir_args(ws))
+                // Every suite mints from 127.0.0.1: raise the per-address limit (the per-caller
+                // one stays at its default, which the rate-limit suite exercises).
+                .args([
+                    "--address-burst",
+                    "100000",
+                    "--address-per-minute",
+                    "100000",
+                ])
                 .env("OPERATOR_BASE_URL", &emulator.url)
                 .env("OPERATOR_SESSION_BASE_URL", session_host(&emulator))
                 .env("OPERATOR_API_KEY", &api_key)

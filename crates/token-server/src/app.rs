@@ -1,5 +1,6 @@
-//! The dev server's router: the snippet behind an origin check and a rate limit, the demo
-//! login, static files, and CORS / timeout / body-limit / trace layers around everything.
+//! The dev server's router: the snippet behind an origin check and two rate limits (per client
+//! address, then per caller), the rate-limited demo login, static files, and host-check / CORS /
+//! timeout / body-limit / trace layers around everything.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,8 +20,8 @@ use tracing::Level;
 use crate::demo_auth::{demo_login, DemoCookieAuth};
 use crate::error::MintError;
 use crate::mint::{mint, MintState};
-use crate::origins::{check_origin, AllowedOrigins};
-use crate::rate_limit::{Limiter, RateLimit};
+use crate::origins::{check_host, check_origin, AllowedOrigins};
+use crate::rate_limit::{spawn_sweeper, ClientKey, Limiter, RateLimit};
 use crate::static_files::{content_security_policy, static_router, StaticDirs};
 
 /// Largest request body accepted (the mint endpoint needs none).
@@ -32,10 +33,12 @@ pub struct AppState {
     pub mint: Arc<MintState>,
     /// The demo cookie issuer; `Some` adds `GET /demo/login` and cookies on page loads.
     pub demo: Option<Arc<DemoCookieAuth>>,
-    /// Browser origins allowed besides the server's own.
+    /// This server's own origins (its only valid `Host`s) and the other allowed browser origins.
     pub origins: AllowedOrigins,
-    /// Mint rate limit per (IP, caller).
+    /// Mint rate limit per authorized caller.
     pub rate_limit: RateLimit,
+    /// Mint and demo-login rate limit per client address (IPv6 per /64), checked before auth.
+    pub address_limit: RateLimit,
     /// Demo pages at `/`, the npm package at `/pkg`, the Leptos demo build at `/pkg-leptos`.
     pub static_dirs: StaticDirs,
     /// Whole-request timeout.
@@ -43,22 +46,31 @@ pub struct AppState {
 }
 
 #[derive(Clone)]
-struct LimitState {
+struct CallerLimit {
     mint: Arc<MintState>,
-    limiter: Arc<Limiter>,
+    limiter: Arc<Limiter<String>>,
 }
 
 /// The dev server's router. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`
-/// so the rate limit sees client addresses.
+/// so the rate limit sees client addresses. Inside a tokio runtime, the rate limits' maps are
+/// swept on a timer for as long as the router lives.
 pub fn app(state: AppState) -> Router {
-    let limit = LimitState {
+    let addresses = Arc::new(Limiter::<ClientKey>::new(state.address_limit));
+    let callers = Arc::new(Limiter::<String>::new(state.rate_limit));
+    spawn_sweeper(Arc::downgrade(&addresses), addresses.sweep_every());
+    spawn_sweeper(Arc::downgrade(&callers), callers.sweep_every());
+    let caller_limit = CallerLimit {
         mint: state.mint.clone(),
-        limiter: Arc::new(Limiter::new(state.rate_limit)),
+        limiter: callers,
     };
     let session = Router::new()
         .route("/operator/session", post(mint))
         .with_state(state.mint.clone())
-        .layer(middleware::from_fn_with_state(limit, limit_mints))
+        .layer(middleware::from_fn_with_state(caller_limit, limit_callers))
+        .layer(middleware::from_fn_with_state(
+            addresses.clone(),
+            limit_addresses,
+        ))
         .layer(middleware::from_fn_with_state(
             state.origins.clone(),
             check_origin,
@@ -68,7 +80,8 @@ pub fn app(state: AppState) -> Router {
         router = router.merge(
             Router::new()
                 .route("/demo/login", get(demo_login))
-                .with_state(demo.clone()),
+                .with_state(demo.clone())
+                .layer(middleware::from_fn_with_state(addresses, limit_addresses)),
         );
     }
     router
@@ -91,6 +104,13 @@ pub fn app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             state.request_timeout,
         ))
+        .layer(middleware::from_fn_with_state(state.origins, check_host))
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        )
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -98,22 +118,32 @@ pub fn app(state: AppState) -> Router {
         )
 }
 
-/// Takes one token from the (IP, caller) bucket; unauthenticated callers share `(IP, "")`.
-async fn limit_mints(State(limit): State<LimitState>, request: Request, next: Next) -> Response {
+/// Takes one token from the client address's bucket, before anything else looks at the
+/// request: a new identity does not buy a new bucket.
+async fn limit_addresses(
+    State(limiter): State<Arc<Limiter<ClientKey>>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let ip = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
-    let caller = limit
-        .mint
-        .auth
-        .caller(request.headers())
-        .await
-        .map(|c| c.0)
-        .unwrap_or_default();
-    if let Err(retry_after) = limit.limiter.check((ip, caller), Instant::now()) {
-        tracing::warn!(?ip, "mint rate limited");
+    if let Err(retry_after) = limiter.check(ClientKey::of(ip), Instant::now()) {
+        tracing::warn!(?ip, path = request.uri().path(), "address rate limited");
         return MintError::RateLimited { retry_after }.into_response();
+    }
+    next.run(request).await
+}
+
+/// Takes one token from the authorized caller's bucket; a request the hook refuses passes on
+/// (the address bucket has counted it, and the handler answers 401/403).
+async fn limit_callers(State(limit): State<CallerLimit>, request: Request, next: Next) -> Response {
+    if let Ok(caller) = limit.mint.auth.caller(request.headers()).await {
+        if let Err(retry_after) = limit.limiter.check(caller.0, Instant::now()) {
+            tracing::warn!("mint rate limited for a caller");
+            return MintError::RateLimited { retry_after }.into_response();
+        }
     }
     next.run(request).await
 }

@@ -11,11 +11,23 @@ token-server: the operator-chat dev server (mint endpoint + static files)
 
 USAGE: token-server [--host H] [--port P] [--allowed-origin O]... [--www DIR] [--pkg DIR]
                     [--pkg-leptos DIR] [--mint-burst N] [--mint-per-minute N]
+                    [--address-burst N] [--address-per-minute N] [--public-origin O]...
+                    [--insecure-demo-auth]
 
   --www DIR         demo pages, served at / (default: www)
   --pkg DIR         the npm package, served at /pkg (default: pkg)
   --pkg-leptos DIR  the Leptos demo build for /leptos.html, served at /pkg-leptos
                     (default: pkg-leptos)
+  --mint-burst N, --mint-per-minute N
+                    mints per caller: N back to back, N a minute (default: 20, 60)
+  --address-burst N, --address-per-minute N
+                    mints and demo logins per client address, IPv6 per /64
+                    (default: 30, 60)
+  --public-origin O another origin browsers reach this server at (a proxy or a DNS
+                    name); requests whose Host is not this server's are refused
+  --insecure-demo-auth
+                    allow a non-loopback --host although the demo login hands out an
+                    identity to anyone; never do this with a real API key
 
 ENVIRONMENT:
   OPERATOR_BASE_URL            Operator API base URL (default: an emulator in-process)
@@ -26,6 +38,9 @@ ENVIRONMENT:
   OPERATOR_ALLOWED_ORIGINS     comma-separated extra browser origins allowed to mint
   OPERATOR_EMULATOR_ADMIN_KEY  admin key of the embedded emulator (fault injection)
   OPERATOR_DEMO_COOKIE_SECRET  secret signing demo session cookies (default: random)
+  OPERATOR_SESSION_SECRET      secret signing the caller-to-conversation cookie; give every
+                               instance behind a load balancer the same one (default: random)
+  OPERATOR_PUBLIC_ORIGINS      comma-separated --public-origin values
   RUST_LOG                     log filter (default: info)
 ";
 
@@ -57,8 +72,16 @@ pub struct Config {
     pub pkg_dir: PathBuf,
     /// The Leptos demo build directory (served under `/pkg-leptos`).
     pub pkg_leptos_dir: PathBuf,
-    /// Mint rate limit per client.
+    /// Mint rate limit per caller.
     pub rate_limit: RateLimit,
+    /// Mint and demo-login rate limit per client address (IPv6 per /64), checked before auth.
+    pub address_limit: RateLimit,
+    /// Origins browsers reach this server at besides its bound address (proxies, DNS names).
+    pub public_origins: Vec<String>,
+    /// Secret signing the caller-to-conversation cookie; `None` means random per start.
+    pub session_secret: Option<String>,
+    /// Whether the demo auth may listen on a non-loopback interface.
+    pub insecure_demo_auth: bool,
 }
 
 /// Why the configuration is unusable.
@@ -84,6 +107,13 @@ pub enum ConfigError {
     /// An allowed origin that is not an exact origin.
     #[error(transparent)]
     Origin(#[from] OriginError),
+    /// The demo auth on an interface other hosts can reach, without `--insecure-demo-auth`.
+    #[error(
+        "refusing to listen on {0}: the demo login hands out an identity to anyone who asks, so \
+         it only listens on loopback (use --host 127.0.0.1, or --insecure-demo-auth for a \
+         throwaway demo)"
+    )]
+    DemoAuthNotLoopback(String),
     /// A real Operator base URL without a key.
     #[error(
         "OPERATOR_API_KEY is required when OPERATOR_BASE_URL is set (the key stays on this server)"
@@ -113,8 +143,17 @@ impl Config {
             www_dir: default_dir("www"),
             pkg_dir: default_dir("pkg"),
             pkg_leptos_dir: default_dir("pkg-leptos"),
-            rate_limit: RateLimit::default(),
+            rate_limit: RateLimit::PER_CALLER,
+            address_limit: RateLimit::PER_ADDRESS,
+            public_origins: Vec::new(),
+            session_secret: var("OPERATOR_SESSION_SECRET"),
+            insecure_demo_auth: false,
         };
+        if let Some(list) = var("OPERATOR_PUBLIC_ORIGINS") {
+            for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+                config.public_origins.push(normalize_origin(origin)?);
+            }
+        }
         if let Some(list) = var("OPERATOR_ALLOWED_ORIGINS") {
             for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
                 config.allowed_origins.push(normalize_origin(origin)?);
@@ -129,6 +168,10 @@ impl Config {
             if name == "--help" || name == "-h" {
                 return Err(ConfigError::Help);
             }
+            if name == "--insecure-demo-auth" && inline.is_none() {
+                config.insecure_demo_auth = true;
+                continue;
+            }
             let known = [
                 "--host",
                 "--port",
@@ -138,6 +181,9 @@ impl Config {
                 "--pkg-leptos",
                 "--mint-burst",
                 "--mint-per-minute",
+                "--address-burst",
+                "--address-per-minute",
+                "--public-origin",
             ];
             if !known.contains(&name.as_str()) {
                 return Err(ConfigError::UnknownFlag(flag));
@@ -153,14 +199,35 @@ impl Config {
                 "--pkg" => config.pkg_dir = value.into(),
                 "--pkg-leptos" => config.pkg_leptos_dir = value.into(),
                 "--mint-burst" => config.rate_limit.burst = number(&name, &value)?,
+                "--address-burst" => config.address_limit.burst = number(&name, &value)?,
+                "--address-per-minute" => config.address_limit.per_minute = number(&name, &value)?,
+                "--public-origin" => config.public_origins.push(normalize_origin(&value)?),
                 _ => config.rate_limit.per_minute = number(&name, &value)?,
             }
         }
         if config.base_url.is_some() && config.api_key.is_none() {
             return Err(ConfigError::MissingApiKey);
         }
+        if !config.insecure_demo_auth && !is_loopback_host(&config.host) {
+            return Err(ConfigError::DemoAuthNotLoopback(config.host));
+        }
         Ok(config)
     }
+
+    /// Whether the demo auth is exposed beyond this machine (warned about at every start).
+    pub fn demo_auth_exposed(&self) -> bool {
+        !is_loopback_host(&self.host)
+    }
+}
+
+/// Whether `host` (an `--host` value) names a loopback interface: `localhost` or a loopback
+/// IP. Any other name counts as reachable from elsewhere.
+pub fn is_loopback_host(host: &str) -> bool {
+    let bare = host.trim().trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, ConfigError> {
@@ -275,6 +342,69 @@ mod tests {
             config.session_base_url.as_deref(),
             Some("ws://127.0.0.1:4011")
         );
+    }
+
+    #[test]
+    fn a_non_loopback_host_needs_insecure_demo_auth() {
+        for host in ["0.0.0.0", "::", "192.168.1.5", "example.com"] {
+            let err = parse(&["--host", host], &[]).unwrap_err();
+            assert_eq!(err, ConfigError::DemoAuthNotLoopback(host.into()));
+            let line = err.to_string();
+            assert!(
+                !line.contains('\n') && line.contains("--insecure-demo-auth"),
+                "one clear line: {line}"
+            );
+        }
+        for host in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"] {
+            let config = parse(&["--host", host], &[]).unwrap();
+            assert!(!config.demo_auth_exposed(), "{host} is loopback");
+        }
+        let config = parse(&["--host", "0.0.0.0", "--insecure-demo-auth"], &[]).unwrap();
+        assert!(config.insecure_demo_auth && config.demo_auth_exposed());
+    }
+
+    #[test]
+    fn both_rate_limits_public_origins_and_the_session_secret_are_configurable() {
+        let config = parse(
+            &[
+                "--mint-burst",
+                "7",
+                "--mint-per-minute=8",
+                "--address-burst",
+                "9",
+                "--address-per-minute",
+                "10",
+                "--public-origin",
+                "https://chat.example.com/",
+            ],
+            &[
+                ("OPERATOR_SESSION_SECRET", "s3cret"),
+                ("OPERATOR_PUBLIC_ORIGINS", "https://b.example.com"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            config.rate_limit,
+            RateLimit {
+                burst: 7,
+                per_minute: 8
+            }
+        );
+        assert_eq!(
+            config.address_limit,
+            RateLimit {
+                burst: 9,
+                per_minute: 10
+            }
+        );
+        assert_eq!(
+            config.public_origins,
+            ["https://b.example.com", "https://chat.example.com"]
+        );
+        assert_eq!(config.session_secret.as_deref(), Some("s3cret"));
+        let defaults = parse(&[], &[]).unwrap();
+        assert_eq!(defaults.address_limit, RateLimit::PER_ADDRESS);
+        assert_eq!(defaults.rate_limit, RateLimit::PER_CALLER);
     }
 
     #[test]

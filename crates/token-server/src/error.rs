@@ -22,6 +22,9 @@ pub enum MintError {
     /// The request came from a browser origin that is not on the allow-list.
     #[error("origin {0} is not allowed to request chat sessions")]
     OriginNotAllowed(String),
+    /// The request was addressed to a host that is not this server (e.g. DNS rebinding).
+    #[error("this server does not answer for host {0}")]
+    HostNotAllowed(String),
     /// This server's own per-client rate limit.
     #[error("too many session requests; retry later")]
     RateLimited {
@@ -52,6 +55,7 @@ impl MintError {
             MintError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", false),
             MintError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", false),
             MintError::OriginNotAllowed(_) => (StatusCode::FORBIDDEN, "origin_not_allowed", false),
+            MintError::HostNotAllowed(_) => (StatusCode::FORBIDDEN, "host_not_allowed", false),
             MintError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", true),
             MintError::UpstreamRateLimited { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "upstream_rate_limited", true)
@@ -88,6 +92,10 @@ impl IntoResponse for MintError {
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         if let Some(secs) = retry_secs {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

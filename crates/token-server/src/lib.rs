@@ -6,17 +6,20 @@
 //! 1. **The snippet** — [`mint()`] (`POST /operator/session`) in `mint.rs`, with its
 //!    [`Upstream`] client, [`MintError`] and the [`Authorize`] hook. It asks the hook who the
 //!    caller is, creates a `chat_realtime` conversation for the configured agent (or reuses the
-//!    caller's current one while it has not ended), mints a token with
+//!    caller's current one, named by a signed `opchat_conv` cookie, while it has not ended),
+//!    mints a token with
 //!    `POST /conversations/{id}/token/refresh`, and answers
 //!    `{conversation_id, token, expires_at, events_url, session_url}` with
 //!    `Cache-Control: no-store`; `session_url` is on Operator's session host
-//!    ([`DEFAULT_SESSION_BASE_URL`], or [`Upstream::with_session_base_url`]). Copy it into your
-//!    own axum app.
+//!    ([`DEFAULT_SESSION_BASE_URL`], or [`Upstream::with_session_base_url`]). It keeps no state
+//!    of its own ([`ConversationCookie`]), so instances sharing `OPERATOR_SESSION_SECRET` behave
+//!    as one. Copy it into your own axum app.
 //! 2. **The dev server** — [`app()`] and the `token-server` binary: the snippet plus the demo
 //!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/`, `pkg/` and
 //!    `pkg-leptos/` ([`StaticDirs`]),
-//!    an exact-origin CORS allow-list, a per-(IP, caller) rate limit, timeouts, body limits,
-//!    redacted logs ([`Redactor`]) and graceful shutdown.
+//!    a `Host` check (its own origins only), an exact-origin CORS allow-list, rate limits per
+//!    client address and per caller, timeouts, body limits, redacted logs ([`Redactor`]) and
+//!    graceful shutdown. The demo auth only ever listens on loopback unless told otherwise.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -39,6 +42,7 @@
 mod app;
 mod authorize;
 mod config;
+mod conversation_cookie;
 mod demo_auth;
 mod error;
 mod mint;
@@ -52,17 +56,18 @@ mod upstream;
 
 pub use app::{app, AppState, BODY_LIMIT};
 pub use authorize::{Authorize, CallerId, Refused};
-pub use config::{Config, ConfigError, USAGE};
-pub use demo_auth::{cookie, demo_login, DemoCookieAuth, COOKIE_NAME};
+pub use config::{is_loopback_host, Config, ConfigError, USAGE};
+pub use conversation_cookie::{cookie, is_https, ConversationCookie, CONVERSATION_COOKIE};
+pub use demo_auth::{demo_login, DemoCookieAuth, COOKIE_NAME};
 pub use error::MintError;
 pub use mint::{mint, Conversation, MintState, Session};
-pub use origins::{check_origin, normalize_origin, AllowedOrigins, OriginError};
-pub use rate_limit::{ClientKey, Limiter, RateLimit};
+pub use origins::{check_host, check_origin, normalize_origin, AllowedOrigins, OriginError};
+pub use rate_limit::{spawn_sweeper, ClientKey, Limiter, RateLimit, DEFAULT_CAPACITY};
 pub use redact::{RedactingMakeWriter, RedactingWriter, Redactor};
 pub use server::{bind, effective_api_key, secrets, Bound, ServeError, REQUEST_TIMEOUT};
 pub use shutdown::shutdown_signal;
 pub use static_files::{static_headers, static_router, StaticDirs};
 pub use upstream::{
     is_final_status, Created, CreatedChannel, Minted, Upstream, DEFAULT_SESSION_BASE_URL,
-    OPERATOR_VERSION,
+    OPERATOR_VERSION, UPSTREAM_BODY_LIMIT, UPSTREAM_CALL_TIMEOUT, UPSTREAM_TOTAL_TIMEOUT,
 };

@@ -25,6 +25,20 @@ async fn main() -> ExitCode {
         )
         .with_writer(redactor.wrap(std::io::stderr))
         .init();
+    if config.demo_auth_exposed() {
+        eprintln!(
+            "token-server: WARNING: --insecure-demo-auth: the demo login on {} hands an identity \
+             to anyone who can reach it, and every identity mints tokens with this server's API \
+             key. Never deploy the demo auth.",
+            config.host
+        );
+    }
+    if config.session_secret.is_none() {
+        eprintln!(
+            "token-server: warning: OPERATOR_SESSION_SECRET is not set, so a random one is used: \
+             instances will not share conversations (set the same secret on every instance)"
+        );
+    }
     let bound = match bind(&config).await {
         Ok(bound) => bound,
         Err(err) => {

@@ -1,8 +1,9 @@
 //! Log redaction: a `MakeWriter` wrapper that scrubs secrets from every formatted log line.
 //!
-//! It removes the configured secrets (the API key, the admin key) wherever they appear, plus
-//! anything that looks like a credential: `token=<v>` in URLs, `"token":"<v>"` in JSON,
-//! `Bearer <v>` and the value of the demo session cookie.
+//! It removes the configured secrets (the API key, the admin key, the cookie secrets) wherever
+//! they appear, plus anything that looks like a credential: `token=<v>` in URLs,
+//! `"token":"<v>"` in JSON (escaped or not, `access_token` too), `Bearer <v>` and the value of
+//! the demo session cookie, in any ASCII case.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -32,22 +33,34 @@ impl Redactor {
         }
     }
 
-    /// The text with every secret and credential value replaced by `[REDACTED]`.
+    /// The text with every secret and credential value replaced by `[REDACTED]`. Matching
+    /// ignores ASCII case, and sees through JSON escaping (`\"token\":\"…\"`, as a JSON
+    /// body logged inside a JSON string looks).
     pub fn redact(&self, text: &str) -> String {
-        // Patterns first: a short literal secret must not break a marker like `token=`.
-        let mut out = text.to_owned();
-        for marker in [
-            "token=",
-            "\"token\":\"",
-            "\"token\": \"",
-            "Bearer ",
-            "opchat_demo=",
-        ] {
-            out = mask_after(&out, marker);
-        }
+        let lower = text.to_ascii_lowercase();
+        let mut spans = credential_spans(&lower);
         for secret in self.secrets.iter() {
-            out = out.replace(secret.as_str(), MASK);
+            let secret = secret.to_ascii_lowercase();
+            spans.extend(
+                lower
+                    .match_indices(&secret)
+                    .map(|(at, _)| (at, at + secret.len())),
+            );
         }
+        spans.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (start, end) in spans {
+            if end <= copied {
+                continue;
+            }
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(MASK);
+            }
+            copied = end;
+        }
+        out.push_str(&text[copied..]);
         out
     }
 
@@ -60,28 +73,69 @@ impl Redactor {
     }
 }
 
-/// Replaces the value following each `marker` (up to a delimiter) with the mask.
-fn mask_after(text: &str, marker: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(marker) {
-        let value_start = at + marker.len();
-        out.push_str(&rest[..value_start]);
-        let tail = &rest[value_start..];
-        let end = tail
-            .find(|c: char| {
-                c.is_whitespace() || matches!(c, '&' | '"' | '\'' | ';' | ',' | '}' | ')' | '>')
-            })
-            .unwrap_or(tail.len());
-        if end > 0 && &tail[..end] != MASK {
-            out.push_str(MASK);
-        } else {
-            out.push_str(&tail[..end]);
+/// Keys whose value is a credential: `token` (so `access_token` too) and the demo cookie.
+const KEYS: [&str; 2] = ["token", "opchat_demo"];
+
+/// Byte ranges of credential values in `lower` (already ASCII-lowercased): the value after
+/// `<key>=`, `<key>: `, `"<key>":"`, `\"<key>\": \"`, and after `bearer `.
+fn credential_spans(lower: &str) -> Vec<(usize, usize)> {
+    let bytes = lower.as_bytes();
+    let mut spans = Vec::new();
+    for key in KEYS {
+        for (at, _) in lower.match_indices(key) {
+            let mut i = skip_quote(bytes, at + key.len());
+            i = skip_spaces(bytes, i);
+            if !matches!(bytes.get(i), Some(b':' | b'=')) {
+                continue;
+            }
+            i = skip_spaces(bytes, i + 1);
+            let start = skip_quote(bytes, i);
+            let end = value_end(bytes, start, start > i);
+            if end > start {
+                spans.push((start, end));
+            }
         }
-        rest = &tail[end..];
     }
-    out.push_str(rest);
-    out
+    for (at, _) in lower.match_indices("bearer ") {
+        let start = skip_spaces(bytes, at + "bearer ".len());
+        let end = value_end(bytes, start, false);
+        if end > start {
+            spans.push((start, end));
+        }
+    }
+    spans
+}
+
+/// Past an opening or closing quote at `i`: `"`, `'` or an escaped `\"`.
+fn skip_quote(bytes: &[u8], i: usize) -> usize {
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(b'\\'), Some(b'"')) => i + 2,
+        (Some(b'"' | b'\''), _) => i + 1,
+        _ => i,
+    }
+}
+
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// Where a value starting at `start` ends: at a quote or backslash when quoted, else also at a
+/// delimiter of URLs, cookies, headers or JSON.
+fn value_end(bytes: &[u8], start: usize, quoted: bool) -> usize {
+    let ends = |b: u8| {
+        matches!(b, b'"' | b'\'' | b'\\')
+            || (!quoted
+                && (b.is_ascii_whitespace()
+                    || matches!(b, b'&' | b';' | b',' | b'}' | b')' | b'>' | b']')))
+    };
+    let start = start.min(bytes.len());
+    bytes[start..]
+        .iter()
+        .position(|b| ends(*b))
+        .map_or(bytes.len(), |n| start + n)
 }
 
 /// A [`MakeWriter`] whose writers redact each buffered write before passing it on.
@@ -152,6 +206,35 @@ mod tests {
             clean.contains("after=ev_1&token=[REDACTED]"),
             "shape kept: {clean}"
         );
+    }
+
+    #[test]
+    fn matching_ignores_case_and_sees_through_escaped_json() {
+        let r = Redactor::new(["Op_Live_Secret".to_owned()]);
+        let line = concat!(
+            r#"body="{\"token\":\"tok_esc1\",\"Access_Token\": \"tok_esc2\"}" "#,
+            r#"URL=/e?TOKEN=tok_upper AUTHORIZATION: bearer tok_bearer "#,
+            r#"Cookie: OPCHAT_DEMO=demo_2.aa Session { token: "tok_debug" } "#,
+            r#"key=OP_LIVE_SECRET"#,
+        );
+        let clean = r.redact(line);
+        for secret in [
+            "tok_esc1",
+            "tok_esc2",
+            "tok_upper",
+            "tok_bearer",
+            "demo_2.aa",
+            "tok_debug",
+            "OP_LIVE_SECRET",
+        ] {
+            assert!(!clean.contains(secret), "{secret} survived in {clean}");
+        }
+        assert!(
+            clean.contains(r#"{\"token\":\"[REDACTED]\","#),
+            "shape kept: {clean}"
+        );
+        let plain = "token refreshed for the current conversation; 3 tokens left";
+        assert_eq!(r.redact(plain), plain, "prose about tokens is left alone");
     }
 
     #[test]

@@ -50,6 +50,7 @@ pub fn secrets(config: &Config) -> Vec<String> {
     let mut all = vec![effective_api_key(config)];
     all.extend(config.emulator_admin_key.clone());
     all.extend(config.demo_cookie_secret.clone());
+    all.extend(config.session_secret.clone());
     all
 }
 
@@ -91,7 +92,11 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         None => DemoCookieAuth::random(),
     });
     let upstream = Upstream::new(&base_url, &api_key)?.with_session_base_url(&session_base_url);
-    let mint = Arc::new(MintState::new(demo.clone(), upstream, agent_id));
+    let mut mint = MintState::new(demo.clone(), upstream, agent_id);
+    if let Some(secret) = &config.session_secret {
+        mint = mint.with_session_secret(secret.as_bytes());
+    }
+    let mint = Arc::new(mint);
     let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
         .map_err(|source| ServeError::Bind {
@@ -105,8 +110,9 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
     let router = app(AppState {
         mint,
         demo: Some(demo),
-        origins: AllowedOrigins::new(config.allowed_origins.clone()),
+        origins: own_and_allowed_origins(config, addr),
         rate_limit: config.rate_limit,
+        address_limit: config.address_limit,
         static_dirs: StaticDirs {
             www: config.www_dir.clone(),
             pkg: config.pkg_dir.clone(),
@@ -121,6 +127,16 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         listener,
         router,
     })
+}
+
+/// The server's own origins (from its bound address and `--public-origin`) and the others
+/// allowed to call it (`--allowed-origin`; public origins too, whatever `Host` a proxy sends).
+fn own_and_allowed_origins(config: &Config, addr: SocketAddr) -> AllowedOrigins {
+    let mut own = AllowedOrigins::bound_origins(addr);
+    own.extend(config.public_origins.iter().cloned());
+    let mut listed = config.allowed_origins.clone();
+    listed.extend(config.public_origins.iter().cloned());
+    AllowedOrigins::new(own, listed)
 }
 
 /// The embedded emulator: its REST host and its session host on free loopback ports, in its

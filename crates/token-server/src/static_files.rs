@@ -77,7 +77,8 @@ async fn decorate(
 /// The demo pages' `Content-Security-Policy` (issue 5): scripts and styles only from this
 /// server (wasm compilation allowed, no inline code), connections only to this server, the
 /// Operator REST host at `operator_base_url` (its `http(s)` origin, for the events stream) and
-/// the session host at `session_base_url` (its `ws(s)` origin, for the session socket).
+/// the session host at `session_base_url` (its `ws(s)` origin, for the session socket); no page
+/// may frame them (clickjacking).
 pub fn content_security_policy(operator_base_url: &str, session_base_url: &str) -> String {
     let origin = |url: &str, schemes: [&str; 2]| {
         url.split_once("://")
@@ -90,7 +91,7 @@ pub fn content_security_policy(operator_base_url: &str, session_base_url: &str) 
         origin(operator_base_url, ["http", "https"]) + &origin(session_base_url, ["ws", "wss"]);
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'"
+         connect-src 'self'{hosts}; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
     )
 }
 
@@ -115,6 +116,7 @@ mod csp_tests {
             "{csp}"
         );
         assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
         let local = content_security_policy("http://127.0.0.1:4010", "ws://127.0.0.1:4011/");
         assert!(
             local.contains("'self' http://127.0.0.1:4010 ws://127.0.0.1:4011;"),

@@ -20,12 +20,25 @@ pub const DEFAULT_SESSION_BASE_URL: &str = "wss://agent.app.operator.xyz";
 
 /// An Operator API client bound to one base URL and API key, plus the session host it hands
 /// to browsers.
+/// Timeout of one Operator API call.
+pub const UPSTREAM_CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Deadline for all Operator API calls of one mint (two or three calls). It stays below the
+/// dev server's request timeout, so a slow Operator is answered `upstream_unavailable` in the
+/// error schema rather than cut off by the request timeout.
+pub const UPSTREAM_TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Largest Operator API answer body read; a longer one is refused as `upstream_rejected`.
+pub const UPSTREAM_BODY_LIMIT: usize = 64 * 1024;
+
+/// An Operator API client bound to one base URL and API key.
 #[derive(Clone)]
 pub struct Upstream {
     http: reqwest::Client,
     base_url: String,
     session_base_url: String,
     api_key: String,
+    total_timeout: Duration,
 }
 
 impl fmt::Debug for Upstream {
@@ -47,8 +60,8 @@ pub struct Created {
     pub channel: CreatedChannel,
 }
 
-/// The `channel` object of a create answer.
-#[derive(Debug, Clone, Deserialize)]
+/// The `channel` object of a create answer. Its `Debug` hides the token.
+#[derive(Clone, Deserialize)]
 pub struct CreatedChannel {
     /// The first token, when Operator returns one.
     pub token: Option<String>,
@@ -59,13 +72,32 @@ pub struct CreatedChannel {
     pub events_url: Option<String>,
 }
 
-/// `POST /conversations/{id}/token/refresh` answer.
-#[derive(Debug, Clone, Deserialize)]
+impl fmt::Debug for CreatedChannel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreatedChannel")
+            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
+            .field("expires_at", &self.expires_at)
+            .field("events_url", &self.events_url)
+            .finish()
+    }
+}
+
+/// `POST /conversations/{id}/token/refresh` answer. Its `Debug` hides the token.
+#[derive(Clone, Deserialize)]
 pub struct Minted {
     /// The new token (the previous one is revoked).
     pub token: String,
     /// Its expiry (RFC 3339).
     pub expires_at: String,
+}
+
+impl fmt::Debug for Minted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Minted")
+            .field("token", &"[REDACTED]")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 #[derive(Deserialize)]
@@ -74,17 +106,21 @@ struct Status {
 }
 
 impl Upstream {
-    /// A client with connect and request timeouts. `base_url` is e.g. `https://api.operator.xyz`.
+    /// A client with connect and per-call timeouts ([`UPSTREAM_CALL_TIMEOUT`]) and a per-mint
+    /// deadline ([`UPSTREAM_TOTAL_TIMEOUT`]). `base_url` is e.g. `https://api.operator.xyz`.
+    /// Redirects are not followed: the API key is never sent anywhere but `base_url`.
     pub fn new(base_url: &str, api_key: &str) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(15))
+            .timeout(UPSTREAM_CALL_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Upstream {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             session_base_url: DEFAULT_SESSION_BASE_URL.to_owned(),
             api_key: api_key.to_owned(),
+            total_timeout: UPSTREAM_TOTAL_TIMEOUT,
         })
     }
 
@@ -93,6 +129,17 @@ impl Upstream {
     pub fn with_session_base_url(mut self, session_base_url: &str) -> Self {
         self.session_base_url = session_base_url.trim_end_matches('/').to_owned();
         self
+    }
+
+    /// The same client with another per-mint deadline.
+    pub fn with_total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = total;
+        self
+    }
+
+    /// The deadline for all Operator API calls of one mint.
+    pub fn total_timeout(&self) -> Duration {
+        self.total_timeout
     }
 
     /// The base URL (no trailing slash).
@@ -175,10 +222,27 @@ impl Upstream {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, MintError> {
-    response
-        .json::<T>()
+/// Reads at most [`UPSTREAM_BODY_LIMIT`] bytes of `response` and decodes them as `T`.
+async fn decode<T: DeserializeOwned>(mut response: Response) -> Result<T, MintError> {
+    let too_large = || MintError::UpstreamRejected("response body too large".into());
+    if response
+        .content_length()
+        .is_some_and(|n| n > UPSTREAM_BODY_LIMIT as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
         .await
+        .map_err(|_| MintError::UpstreamUnavailable("connection lost".into(), None))?
+    {
+        if body.len() + chunk.len() > UPSTREAM_BODY_LIMIT {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body)
         .map_err(|_| MintError::UpstreamRejected("unexpected response body".into()))
 }
 
@@ -241,6 +305,28 @@ mod tests {
             emulator.session_url("conv_1"),
             "ws://127.0.0.1:4011/conversations/conv_1/session"
         );
+    }
+
+    #[test]
+    fn debug_output_of_answers_hides_their_tokens() {
+        let minted = Minted {
+            token: "tok_minted_secret".into(),
+            expires_at: "2030-01-01T00:00:00Z".into(),
+        };
+        let created = Created {
+            id: "conv_1".into(),
+            channel: CreatedChannel {
+                token: Some("tok_created_secret".into()),
+                expires_at: None,
+                events_url: None,
+            },
+        };
+        let shown = format!("{minted:?} {created:?}");
+        assert!(
+            !shown.contains("tok_minted_secret") && !shown.contains("tok_created_secret"),
+            "{shown}"
+        );
+        assert!(shown.contains("conv_1"), "{shown}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ fn preflight(origin: &str) -> Request<Body> {
     Request::builder()
         .method(Method::OPTIONS)
         .uri("/operator/session")
-        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::HOST, OWN_HOST)
         .header(header::ORIGIN, origin)
         .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
         .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "content-type")
@@ -134,7 +134,10 @@ async fn minting_past_the_burst_answers_429_in_the_error_schema_with_retry_after
 async fn demo_login_sets_a_cookie_that_then_mints() {
     let emu = Emulator::start().await;
     let (app, _) = test_app(&emu.url, API_KEY, generous());
-    let login = Request::get("/demo/login").body(Body::empty()).unwrap();
+    let login = Request::get("/demo/login")
+        .header(header::HOST, OWN_HOST)
+        .body(Body::empty())
+        .unwrap();
 
     let answer = send(&app, login).await;
 
@@ -150,6 +153,7 @@ async fn demo_login_sets_a_cookie_that_then_mints() {
     let minted = post_session(&app, Some(pair), None).await;
     assert_eq!(minted.status, StatusCode::OK, "{}", minted.raw);
     let again = Request::get("/demo/login")
+        .header(header::HOST, OWN_HOST)
         .header(header::COOKIE, pair)
         .body(Body::empty())
         .unwrap();
@@ -166,6 +170,7 @@ async fn oversized_bodies_are_refused() {
     let emu = Emulator::start().await;
     let (app, auth) = test_app(&emu.url, API_KEY, generous());
     let req = Request::post("/operator/session")
+        .header(header::HOST, OWN_HOST)
         .header(header::COOKIE, cookie_for(&auth, "demo_e"))
         .header(header::CONTENT_LENGTH, token_server::BODY_LIMIT + 1)
         .body(Body::from(vec![b'x'; token_server::BODY_LIMIT + 1]))

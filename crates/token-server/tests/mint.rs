@@ -51,10 +51,10 @@ async fn signed_in_caller_gets_a_working_session_with_no_store() {
 async fn second_mint_reuses_the_conversation_and_revokes_the_first_token() {
     let emu = Emulator::start().await;
     let (app, auth) = test_app(&emu.url, API_KEY, generous());
-    let cookie = cookie_for(&auth, "demo_bob");
+    let mut jar = Jar::signed_in(&auth, "demo_bob");
 
-    let first = post_session(&app, Some(&cookie), None).await.body;
-    let second = post_session(&app, Some(&cookie), None).await.body;
+    let first = jar.mint(&app).await.body;
+    let second = jar.mint(&app).await.body;
 
     assert_eq!(
         first["conversation_id"], second["conversation_id"],
@@ -95,8 +95,8 @@ async fn different_callers_get_different_conversations() {
 async fn a_conversation_that_is_gone_is_replaced_by_a_new_one() {
     let emu = Emulator::start().await;
     let (app, auth) = test_app(&emu.url, API_KEY, generous());
-    let cookie = cookie_for(&auth, "demo_carol");
-    let first = post_session(&app, Some(&cookie), None).await.body;
+    let mut jar = Jar::signed_in(&auth, "demo_carol");
+    let first = jar.mint(&app).await.body;
     let id = first["conversation_id"].as_str().unwrap();
     let deleted = emu
         .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
@@ -107,12 +107,17 @@ async fn a_conversation_that_is_gone_is_replaced_by_a_new_one() {
         deleted.status()
     );
 
-    let second = post_session(&app, Some(&cookie), None).await;
+    let second = jar.mint(&app).await;
 
     assert_eq!(second.status, StatusCode::OK, "{}", second.raw);
     assert_ne!(
         second.body["conversation_id"], first["conversation_id"],
         "a new conversation"
+    );
+    let third = jar.mint(&app).await;
+    assert_eq!(
+        third.body["conversation_id"], second.body["conversation_id"],
+        "the replacement is the one resumed next"
     );
 }
 
@@ -234,8 +239,8 @@ async fn an_ended_conversation_is_replaced_by_a_new_one() {
     use tokio_tungstenite::tungstenite::Message;
     let emu = Emulator::start().await;
     let (app, auth) = test_app_with_session(&emu.url, &emu.session_url, API_KEY, generous());
-    let cookie = cookie_for(&auth, "demo_hank");
-    let first = post_session(&app, Some(&cookie), None).await.body;
+    let mut jar = Jar::signed_in(&auth, "demo_hank");
+    let first = jar.mint(&app).await.body;
     let session_url = first["session_url"].as_str().unwrap();
     let url = format!("{session_url}?token={}", first["token"].as_str().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
@@ -254,7 +259,7 @@ async fn an_ended_conversation_is_replaced_by_a_new_one() {
         "the emulator ended the conversation"
     );
 
-    let second = post_session(&app, Some(&cookie), None).await;
+    let second = jar.mint(&app).await;
 
     assert_eq!(second.status, StatusCode::OK, "{}", second.raw);
     assert_ne!(

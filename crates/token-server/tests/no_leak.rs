@@ -61,14 +61,16 @@ async fn key_and_tokens_never_appear_in_responses_or_captured_logs() {
 
     let emu = Emulator::start().await;
     let (app, auth) = test_app(&emu.url, API_KEY, generous());
-    let cookie = cookie_for(&auth, "demo_leak");
-    let first = post_session(&app, Some(&cookie), Some(ALLOWED_ORIGIN)).await;
-    let second = post_session(&app, Some(&cookie), None).await;
+    let mut jar = Jar::signed_in(&auth, "demo_leak");
+    let first = post_session(&app, Some(&jar.header()), Some(ALLOWED_ORIGIN)).await;
+    jar.absorb(&first.headers);
+    let second = jar.mint(&app).await;
     let token = second.body["token"].as_str().unwrap().to_owned();
     let first_token = first.body["token"].as_str().unwrap().to_owned();
     emu.events_status(second.body["events_url"].as_str().unwrap(), &token)
         .await;
     let with_query = Request::get(format!("/pkg/x.js?token={token}"))
+        .header(header::HOST, OWN_HOST)
         .header(header::AUTHORIZATION, format!("Bearer {API_KEY}"))
         .body(Body::empty())
         .unwrap();

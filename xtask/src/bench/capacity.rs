@@ -123,9 +123,10 @@ fn mint_table(raw: &Value) -> (Table, Vec<Value>) {
     }
     t.note(
         "Each client is a distinct demo caller (its own cookie from `/demo/login?fresh=1`) and \
-         mints back to back for a bounded time; each mint is a GET of the caller's conversation \
-         plus a token refresh on the emulator (the first creates it). The token server runs with \
-         `--mint-burst 1000000 --mint-per-minute 1000000` so its rate limiter does not dominate. \
+         mints back to back for a bounded time, sending back the conversation cookie; each mint \
+         is a GET of the caller's conversation plus a token refresh on the emulator (the first \
+         creates it). The token server runs with `--mint-burst 1000000 --mint-per-minute \
+         1000000` and the same `--address-…` limits so its rate limiters do not dominate. \
          Median over runs (min–max).",
     );
     (t, rows)

@@ -49,7 +49,13 @@ impl BenchServers {
             .arg(ws.root.join("bench/page"))
             .arg("--pkg")
             .arg(pkg)
-            .args(["--mint-burst", "1000000", "--mint-per-minute", "1000000"]);
+            .args(["--mint-burst", "1000000", "--mint-per-minute", "1000000"])
+            .args([
+                "--address-burst",
+                "1000000",
+                "--address-per-minute",
+                "1000000",
+            ]);
         let log = logs.join(format!("bench-{tag}-token-server.log"));
         let token_server = Server::start(TOKEN_SERVER, ts, &log, START_TIMEOUT)?;
         Ok(Self {

@@ -18,6 +18,8 @@ use tower::ServiceExt;
 pub const ADMIN_KEY: &str = "admin_test_key_42";
 pub const API_KEY: &str = "op_test_secret_key_for_token_server_tests";
 pub const ALLOWED_ORIGIN: &str = "http://app.test:3000";
+/// The `Host` the test requests are addressed to; the app's own origin is `http://` + this.
+pub const OWN_HOST: &str = "127.0.0.1:8080";
 
 /// An emulator on 127.0.0.1:0 with [`API_KEY`] and [`ADMIN_KEY`], in its default (documented)
 /// mode, with its session host on a port of its own.
@@ -93,8 +95,8 @@ impl Emulator {
     }
 }
 
-/// The app against `base_url` with `api_key`, a fixed demo secret and the given limit; session
-/// URLs on Operator's default session host.
+/// The app against `base_url` with `api_key`, a fixed demo secret and the given per-caller
+/// limit (the per-address one is generous); session URLs on Operator's default session host.
 pub fn test_app(base_url: &str, api_key: &str, limit: RateLimit) -> (Router, Arc<DemoCookieAuth>) {
     test_app_with_session(
         base_url,
@@ -111,10 +113,19 @@ pub fn test_app_with_session(
     api_key: &str,
     limit: RateLimit,
 ) -> (Router, Arc<DemoCookieAuth>) {
-    let demo = Arc::new(DemoCookieAuth::new(*b"test secret test secret test sec"));
     let upstream = Upstream::new(base_url, api_key)
         .unwrap()
         .with_session_base_url(session_base_url);
+    test_app_with(upstream, limit, generous())
+}
+
+/// The app with its upstream client and both rate limits given.
+pub fn test_app_with(
+    upstream: Upstream,
+    limit: RateLimit,
+    address_limit: RateLimit,
+) -> (Router, Arc<DemoCookieAuth>) {
+    let demo = Arc::new(DemoCookieAuth::new(*b"test secret test secret test sec"));
     let mint = Arc::new(MintState::new(
         demo.clone(),
         upstream,
@@ -123,8 +134,9 @@ pub fn test_app_with_session(
     let router = app(AppState {
         mint,
         demo: Some(demo.clone()),
-        origins: AllowedOrigins::new([ALLOWED_ORIGIN.to_owned()]),
+        origins: AllowedOrigins::new([format!("http://{OWN_HOST}")], [ALLOWED_ORIGIN.to_owned()]),
         rate_limit: limit,
+        address_limit,
         static_dirs: StaticDirs {
             www: "/nonexistent/www".into(),
             pkg: "/nonexistent/pkg".into(),
@@ -150,7 +162,7 @@ pub struct Answer {
 
 /// `POST /operator/session` with optional cookie and origin, through `oneshot`.
 pub async fn post_session(router: &Router, cookie: Option<&str>, origin: Option<&str>) -> Answer {
-    let mut req = Request::post("/operator/session").header(header::HOST, "127.0.0.1:8080");
+    let mut req = Request::post("/operator/session").header(header::HOST, OWN_HOST);
     if let Some(cookie) = cookie {
         req = req.header(header::COOKIE, cookie);
     }
@@ -158,6 +170,48 @@ pub async fn post_session(router: &Router, cookie: Option<&str>, origin: Option<
         req = req.header(header::ORIGIN, origin);
     }
     send(router, req.body(Body::empty()).unwrap()).await
+}
+
+/// A browser's cookies for one demo caller: the demo cookie plus what the server sets.
+pub struct Jar {
+    cookies: Vec<(String, String)>,
+}
+
+impl Jar {
+    /// A jar holding the signed demo cookie of `caller`.
+    pub fn signed_in(auth: &DemoCookieAuth, caller: &str) -> Jar {
+        Jar {
+            cookies: vec![(COOKIE_NAME.to_owned(), auth.sign(caller))],
+        }
+    }
+
+    /// The `Cookie` header value.
+    pub fn header(&self) -> String {
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        pairs.join("; ")
+    }
+
+    /// Keeps every cookie an answer sets (replacing one of the same name).
+    pub fn absorb(&mut self, headers: &HeaderMap) {
+        for set in headers.get_all(header::SET_COOKIE) {
+            let text = set.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(k, _)| k != name);
+            self.cookies.push((name.to_owned(), value.to_owned()));
+        }
+    }
+
+    /// `POST /operator/session` with these cookies, keeping what the answer sets.
+    pub async fn mint(&mut self, router: &Router) -> Answer {
+        let answer = post_session(router, Some(&self.header()), None).await;
+        self.absorb(&answer.headers);
+        answer
+    }
 }
 
 /// Sends any request through `oneshot`.
