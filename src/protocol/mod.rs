@@ -26,4 +26,4 @@ pub(crate) use fields::Fields;
 pub use payload::{EventPayload, SetupChannel};
 pub use session::{ErrorBody, SessionResponse};
 pub use time::parse_rfc3339_millis;
-pub use url::{events_url, percent_encode, session_url};
+pub use url::{events_url, percent_encode, redact_tokens, session_url, REDACTED};
