@@ -21,7 +21,6 @@ mod parse_tests;
 pub use client::{ClientMessage, ClientPayload};
 pub use error::ProtocolError;
 pub use event::Event;
-#[cfg(target_arch = "wasm32")]
 pub(crate) use fields::Fields;
 pub use payload::{EventPayload, SetupChannel};
 pub use session::{ErrorBody, SessionResponse};

@@ -220,6 +220,15 @@ impl Driver {
         self.input(Input::Retry);
     }
 
+    /// Forgets what `persist` saved and saves nothing more (`clearPersisted()`).
+    pub(crate) fn clear_persisted(&self) {
+        if let Ok(mut inner) = self.0.try_borrow_mut() {
+            if let Some(persist) = inner.persist.take() {
+                persist.forget();
+            }
+        }
+    }
+
     /// Ends the conversation (`conversation.end`).
     pub(crate) fn end(&self) {
         self.step(|inner, _| inner.conversation.end());

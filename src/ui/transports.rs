@@ -39,8 +39,8 @@ impl Inner {
             events_url,
             StreamHandlers {
                 on_open: Box::new(move || w1.with(|d| d.input(Input::Opened(id, Channel::Events)))),
-                on_message: Box::new(move |data, _last_id| {
-                    w2.with(|d| d.step(|inner, _| inner.receive(&data)));
+                on_message: Box::new(move |data, last_id| {
+                    w2.with(|d| d.step(|inner, _| inner.receive_replayable(&data, &last_id)));
                 }),
                 // The policy asks for a probe (`Command::Probe`) when this happens before open.
                 on_error: Box::new(move |_refused| {
