@@ -498,7 +498,10 @@ async fn persist_key_keeps_each_users_state_apart_and_clear_persisted_forgets_it
     sleep_ms(200).await;
     assert!(saved(bob).is_none(), "and never saved again by this widget");
     operator_chat::clear_persisted("token-source", Some("alice"));
-    assert!(saved(alice).is_none(), "clear_persisted() forgets alice's entry");
+    assert!(
+        saved(alice).is_none(),
+        "clear_persisted() forgets alice's entry"
+    );
 }
 
 #[wasm_bindgen_test]

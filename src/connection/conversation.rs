@@ -49,7 +49,7 @@ impl Conversation {
         &self.transcript
     }
 
-    /// The policy (state, resume cursor, credentials).
+    /// The policy (state, credentials, queued messages).
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

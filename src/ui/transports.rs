@@ -121,8 +121,8 @@ impl Inner {
 impl Driver {
     /// A frame from the session socket. The transcript is rendered from the events stream only
     /// (after a reconnect the socket's live events can overtake the stream's replay, which would
-    /// both reorder deltas and move the resume cursor past unseen events), so the socket's
-    /// events are only checked for `server.error`, which may concern a message we sent.
+    /// reorder deltas), so the socket's events are only checked for `server.error`, which may
+    /// concern a message we sent.
     pub(crate) fn socket_frame(&self, text: &str) {
         // Every delta comes this way too: skip parsing the frames that cannot be an error.
         if !text.contains("server.error") {

@@ -171,3 +171,24 @@ fn a_restored_conversation_with_auto_start_off_replays_everything_and_sends_no_s
     );
     assert!(sent_ids(&open_both(&mut p, connection(&cmds), 0)).is_empty());
 }
+
+#[test]
+fn debug_output_of_inputs_commands_and_the_policy_never_shows_the_token() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    let granted = creds("tok_very_secret", Some(HOUR));
+    let input = Input::TokenFetched(granted.clone());
+    let cmds = p.handle(input.clone(), 0);
+    let id = connection(&cmds);
+    let mut shown = format!("{input:?} {cmds:?} {p:?} {:#?}", p.credentials());
+    assert!(
+        events_url(&cmds).contains("tok_very_secret"),
+        "the URL itself carries it"
+    );
+    // A connect that fails before opening asks for a probe of the token-bearing URL.
+    let probe = p.handle(Input::Closed(id, Channel::Events), 1);
+    assert!(probe.iter().any(|c| matches!(c, Command::Probe { .. })));
+    shown.push_str(&format!("{probe:?}"));
+    assert!(!shown.contains("tok_very_secret"), "token in {shown}");
+    assert!(shown.contains("token=[redacted]"), "{shown}");
+}
