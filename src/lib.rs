@@ -36,9 +36,14 @@
 //! Everything that decides *what* happens is plain Rust with no browser types, tested natively:
 //!
 //! - [`protocol`]: the wire format (events, client messages, session and error bodies).
-//! - [`transcript`]: the reducer, events in, transcript out, idempotent by event id.
+//! - [`transcript`]: the reducer, events in, transcript out, idempotent by event id. The events
+//!   stream has no cursor: every connect replays the conversation from its first event, and the
+//!   reducer skips the events it already applied (rows on screen are not touched again). The
+//!   service acknowledges a user message with its text only, so the transcript confirms the
+//!   oldest sent message with that text.
 //! - [`connection`]: the policy state machine (backoff with jitter, `Retry-After`, token refresh,
-//!   resume cursor, outgoing queue), and [`Conversation`], which wires it to the transcript.
+//!   outgoing queue, messages unconfirmed after a drop), and [`Conversation`], which wires it to
+//!   the transcript.
 //! - [`token`]: credentials, token-source errors and refresh timing.
 //!
 //! A browser adapter owns a [`Conversation`], turns browser happenings into [`Input`]s and
@@ -77,13 +82,13 @@
 //! let update = chat.send_text("Where is my order?", now + 1_000);
 //! assert!(matches!(&update.commands[..], [Command::Send(m)] if m.id == "c_k3x9_1"));
 //!
-//! // Frames from the events stream update the transcript (replayed ids are dropped).
+//! // Frames from the events stream update the transcript; a replayed id changes nothing.
 //! let frame = r#"{"id":"ev_1","created_at":"2025-07-01T12:00:02Z","agent_id":"ca_1@v0",
 //!     "livemode":true,"conversation_id":"conv_1","experimental":false,
 //!     "payload":{"type":"agent.message.delta","text_delta":"Let me check","generation_id":"g1"}}"#;
 //! let update = chat.receive_frame(frame)?;
 //! assert!(chat.transcript().agent_streaming());
-//! assert_eq!(chat.policy().resume_cursor(), Some("ev_1"));
+//! assert!(chat.receive_frame(frame)?.changes.is_empty(), "the replay of ev_1 changes nothing");
 //! let row = &chat.transcript().entries()[1];
 //! assert!(matches!(&row.kind, EntryKind::Agent(m) if m.text == "Let me check"));
 //! # let _ = update;
@@ -96,7 +101,7 @@
 //!   `WebSocket`, and report `Opened`/`Closed`/`Rejected` with the given [`connection::ConnectionId`]
 //!   (reports about older ids are ignored, so replaced sockets need no special care).
 //! - On an `EventSource` error, close it at once (the browser would otherwise reconnect on its
-//!   own and replay) and report `Closed`. Browsers hide the HTTP status of a failed
+//!   own, with a `Last-Event-ID` the service ignores) and report `Closed`. Browsers hide the HTTP status of a failed
 //!   `EventSource`/`WebSocket`; the policy fetches a new token after repeated failed connects.
 //!   An adapter that learns more reports `Rejected`: the status of a `fetch` probe via
 //!   [`connection::Rejection::from_http`], or a WebSocket close code 1008 (token expired or
@@ -105,9 +110,14 @@
 //!   network drop.)
 //! - `ScheduleTimer`: `setTimeout` and report `TimerFired` with the same id (no cancelling needed).
 //!   Report `Tick` when the tab becomes visible again, in case timers were throttled.
-//! - Feed [`Conversation::receive_frame`] with the events stream's `data:` frames. The session
-//!   socket carries the same events, but its live ones can overtake the stream's replay after a
-//!   reconnect (which would put deltas out of order), so render from the stream only.
+//! - Feed [`Conversation::receive_frame`] with the events stream's `data:` frames: after every
+//!   (re)connect the stream replays the whole conversation, and frames already applied come
+//!   back as an empty [`Update`](connection::Update). The session socket carries the same
+//!   events, but its live ones can overtake the stream's replay after a reconnect (which would
+//!   put deltas out of order), so render from the stream only.
+//! - After a page reload, give the restored conversation the last event id the earlier page
+//!   showed ([`Conversation::with_history_until`]), so the replayed acknowledgements of its
+//!   messages do not confirm messages written since.
 //! - `Send`: write the JSON text to the socket; if that throws, call
 //!   [`Conversation::send_failed`].
 //! - Render [`Update::changes`](connection::Update) incrementally: `Added(i)` appends row `i`,
@@ -127,6 +137,9 @@ mod ui;
 // The texts live beside the view code but are pure, so they are compiled (and tested) natively.
 #[path = "ui/strings.rs"]
 mod strings;
+// What `persist` keeps is pure too (its storage is wasm-only, in `ui/persist.rs`).
+#[path = "ui/saved.rs"]
+mod saved;
 
 /// The build script's CSS minifier, compiled here only for its tests.
 #[cfg(test)]
@@ -150,4 +163,6 @@ pub use strings::Strings;
 #[cfg(all(target_arch = "wasm32", feature = "leptos"))]
 pub use ui::OperatorChat;
 #[cfg(target_arch = "wasm32")]
-pub use ui::{adopt_styles, ChatError, ChatMessage, MessageRole, TokenSourceFn, STYLE_CSS};
+pub use ui::{
+    adopt_styles, clear_persisted, ChatError, ChatMessage, MessageRole, TokenSourceFn, STYLE_CSS,
+};

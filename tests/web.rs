@@ -451,6 +451,60 @@ async fn a_saved_unexpired_token_is_reused_without_asking_the_token_source() {
 }
 
 #[wasm_bindgen_test]
+async fn persist_key_keeps_each_users_state_apart_and_clear_persisted_forgets_it() {
+    let bob = "operator-chat@bob:token-source";
+    let alice = "operator-chat@alice:token-source";
+    // Alice's saved grant is in the tab; Bob's widget must not use it.
+    let storage = web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .unwrap();
+    let saved_alice = serde_json::json!({
+        "conversation_id": "conv_alice", "last_event_id": "ev_7",
+        "token": {"token": "tok_alice", "expires_at_ms": 32_503_680_000_000_i64,
+            "events_url": "http://127.0.0.1:9/conversations/conv_alice/events",
+            "session_url": "ws://127.0.0.1:9/conversations/conv_alice/session"},
+    });
+    storage.set_item(alice, &saved_alice.to_string()).unwrap();
+    clear_saved(bob);
+    let calls = Rc::new(Cell::new(0));
+    let source = unreachable_grant(Rc::clone(&calls));
+    let controller = operator_chat::js_api::ChatController::default();
+    let control = controller.clone();
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                persist=true
+                persist_token=true
+                persist_key="bob"
+                controller=control
+            />
+        }
+    });
+    wait_for("bob's saved state", 5_000.0, || saved(bob).is_some()).await;
+    assert!(calls.get() >= 1, "bob's widget asked its token source");
+    assert_eq!(saved(bob).unwrap()["conversation_id"], "conv_nowhere");
+    assert_eq!(
+        saved(alice).unwrap()["token"]["token"],
+        "tok_alice",
+        "alice's entry is left alone"
+    );
+
+    assert!(controller.control(operator_chat::js_api::Control::ClearPersisted));
+    assert!(saved(bob).is_none(), "forgotten at once");
+    settle().await;
+    sleep_ms(200).await;
+    assert!(saved(bob).is_none(), "and never saved again by this widget");
+    operator_chat::clear_persisted("token-source", Some("alice"));
+    assert!(
+        saved(alice).is_none(),
+        "clear_persisted() forgets alice's entry"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn without_persist_nothing_is_stored() {
     let key = "operator-chat:token-source";
     clear_saved(key);

@@ -78,6 +78,8 @@ test('bad options throw Errors that name the option, before touching the element
         ['locale: string', { sessionEndpoint: ok, locale: 'fr' }],
         ['onMessage: string', { sessionEndpoint: ok, onMessage: 'alert(1)' }],
         ['colorScheme: sepia', { sessionEndpoint: ok, colorScheme: 'sepia' }],
+        ['persistKey: 7', { sessionEndpoint: ok, persist: true, persistKey: 7 }],
+        ['empty persistKey', { sessionEndpoint: ok, persist: true, persistKey: '' }],
         ['options: array', [ok]],
       ];
       return cases.map(([name, options]) => {
@@ -112,6 +114,8 @@ test('bad options throw Errors that name the option, before touching the element
       'locale: string': /options\.locale must be an object/,
       'onMessage: string': /options\.onMessage must be a function/,
       'colorScheme: sepia': /options\.colorScheme must be "light", "dark" or "auto"/,
+      'persistKey: 7': /options\.persistKey must be a string/,
+      'empty persistKey': /options\.persistKey must not be empty/,
       'options: array': /options must be an object/,
     };
     for (const r of results) {

@@ -22,6 +22,8 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
     open: true,
     inline: false,
     persist: true,
+    persistToken: true,
+    persistKey: 'user-42',
     theme: { accent: '#0f766e', radius: '10px', zIndex: 40, '--oc-panel-width': '420px' },
     colorScheme: 'dark',
     locale: { lang: 'en', retry: 'Try again', toolRunning: 'Looking up {name}…' },
@@ -37,6 +39,11 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
   chat.setContext({ plan: 'pro', seats: 3 });
   chat.close();
   return chat;
+}
+
+export function onLogout(chat: ChatHandle): void {
+  chat.destroy();
+  chat.clearPersisted();
 }
 
 export function inFrench(host: HTMLElement): ChatHandle {
@@ -86,6 +93,8 @@ export function mistakes(host: HTMLElement, chat: ChatHandle): void {
   mount(host, { sessionEndpoint: '/s', colorScheme: 'sepia' });
   // @ts-expect-error send takes text
   chat.send({ text: 'hi' });
+  // @ts-expect-error the persist key is the user's id as a string
+  mount(host, { sessionEndpoint: '/s', persist: true, persistKey: 42 });
   // @ts-expect-error states are a closed set
   const state: ChatState = { state: 'sleeping' };
   void state;

@@ -185,6 +185,12 @@ interface CommonOptions {
   persist?: boolean;
   /** With `persist`, also keep the token until it expires. Default `false`. */
   persistToken?: boolean;
+  /**
+   * The signed-in user's id (from the host app): with `persist`, the saved conversation and
+   * token are kept per user, so the next user in the same tab never resumes the previous one's
+   * conversation. Must not be empty.
+   */
+  persistKey?: string;
   /** CSS custom property values. */
   theme?: Theme;
   /** Force the light or dark palette; `"auto"` (default) follows `prefers-color-scheme`. */
@@ -225,8 +231,13 @@ export class ChatHandle {
   send(text: string): void;
   /** Merges a JSON object into the conversation context. */
   setContext(context: Record<string, unknown>): void;
-  /** Removes the widget and closes its connections; later calls throw. */
+  /** Removes the widget and closes its connections; later calls throw (except `clearPersisted`). */
   destroy(): void;
+  /**
+   * Forgets what `persist` saved for this widget (conversation and token) and saves nothing
+   * more; call it on logout. Works after `destroy()` too.
+   */
+  clearPersisted(): void;
   /** Whether `destroy()` was called. */
   readonly destroyed: boolean;
   /** Frees the handle's memory. The widget stays until `destroy()`, whatever happens to the handle. */

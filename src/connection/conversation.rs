@@ -4,7 +4,7 @@
 use crate::json::Value;
 
 use super::{Command, Input, Policy};
-use crate::protocol::{ClientMessage, ClientPayload, Event, ProtocolError};
+use crate::protocol::{ClientMessage, ClientPayload, Event, EventPayload, ProtocolError};
 use crate::transcript::{Change, Transcript};
 
 /// The largest client message (its JSON frame, in bytes) the session socket accepts: the
@@ -49,7 +49,7 @@ impl Conversation {
         &self.transcript
     }
 
-    /// The policy (state, resume cursor, credentials).
+    /// The policy (state, credentials, queued messages).
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
@@ -66,11 +66,30 @@ impl Conversation {
         Ok(self.receive(&Event::from_json(text)?))
     }
 
-    /// Feeds one parsed event: applied to the transcript once, then shown to the policy.
+    /// Marks the events up to and including `event_id` as shown by an earlier page (the last
+    /// event id persisted before a reload): the stream replays them, and their
+    /// `user.message.received` confirm none of the messages written on this page. See
+    /// [`Transcript::set_history_until`].
+    pub fn with_history_until(mut self, event_id: Option<String>) -> Self {
+        self.transcript.set_history_until(event_id);
+        self
+    }
+
+    /// Feeds one parsed event: applied to the transcript once, then shown to the policy. An
+    /// event already applied (every reconnect replays the conversation from its first event)
+    /// changes nothing and returns an empty [`Update`]. A `user.message.received` that the
+    /// transcript matched to one of this widget's messages acknowledges it to the policy.
     pub fn receive(&mut self, event: &Event) -> Update {
         let change = self.transcript.apply(event);
         if change == Change::Duplicate {
             return Update::default();
+        }
+        if let (EventPayload::UserMessageReceived { .. }, Change::Updated(row)) =
+            (&event.payload, change)
+        {
+            if let Some(client_id) = self.transcript.client_id_at(row) {
+                self.policy.acknowledged(client_id);
+            }
         }
         let commands = self.policy.on_event(event);
         self.track(vec![change], commands)

@@ -37,7 +37,7 @@ impl Policy {
                 return;
             }
             if let Some(creds) = &self.creds {
-                let events_url = creds.events_url_after(self.cursor.as_deref());
+                let events_url = creds.events_url_with_token();
                 self.close_transports(out);
                 self.probing = true;
                 out.push(Command::Probe {

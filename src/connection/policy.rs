@@ -24,13 +24,14 @@ pub struct PolicyConfig {
     /// How many times in a row a 401 may be answered by fetching a new token before giving up.
     /// Default 2.
     pub max_auth_refreshes: u32,
-    /// Send `conversation.start` on the first open of a fresh conversation (no cursor, no
-    /// `conversation.started` seen). Default true; set false when restoring a conversation
-    /// after a reload.
+    /// Send `conversation.start` on the first open of a fresh conversation (no
+    /// `conversation.started` seen and none sent yet). Default true; set false when restoring a
+    /// conversation after a reload.
     pub auto_start: bool,
     /// After a reconnect, how long messages written before the drop may take to be
-    /// acknowledged (the resumed stream replays the acknowledgement of any that arrived) before
-    /// they are reported as [`super::Command::Unconfirmed`]. Default 4 s.
+    /// acknowledged (the stream replays the conversation from its first event, so the
+    /// acknowledgement of any that arrived comes again) before they are reported as
+    /// [`super::Command::Unconfirmed`]. Default 4 s.
     pub confirm_within_ms: u64,
 }
 
@@ -68,7 +69,6 @@ pub struct Policy {
     pub(super) random: Box<dyn RandomSource>,
     pub(super) state: ConnectionState,
     pub(super) creds: Option<Credentials>,
-    pub(super) cursor: Option<String>,
     pub(super) outbox: Outbox,
     pub(super) connection: ConnectionId,
     pub(super) events_open: bool,
@@ -96,7 +96,7 @@ impl std::fmt::Debug for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Policy")
             .field("state", &self.state)
-            .field("cursor", &self.cursor)
+            .field("credentials", &self.creds)
             .field("attempt", &self.attempt)
             .finish_non_exhaustive()
     }
@@ -110,7 +110,6 @@ impl Policy {
             random,
             state: ConnectionState::Idle,
             creds: None,
-            cursor: None,
             outbox: Outbox::default(),
             connection: ConnectionId(0),
             events_open: false,
@@ -131,18 +130,6 @@ impl Policy {
             started_seen: false,
             renewing: false,
         }
-    }
-
-    /// Resumes after this event id. Use it only when the transcript already holds every event up
-    /// to it (e.g. a remount that keeps the [`crate::transcript::Transcript`]). After a page
-    /// reload the transcript is empty: connect without a cursor so the stream replays the
-    /// history, and set [`PolicyConfig::auto_start`] to `false` for a conversation that already
-    /// exists.
-    pub fn with_resume_cursor(mut self, after: Option<String>) -> Self {
-        // The transcript holds events of a conversation that already exists: never start it.
-        self.start_sent = after.is_some();
-        self.cursor = after;
-        self
     }
 
     /// Starts with known credentials (e.g. a persisted token the host opted in to keep).
@@ -168,11 +155,6 @@ impl Policy {
     /// The credentials in use, if any.
     pub fn credentials(&self) -> Option<&Credentials> {
         self.creds.as_ref()
-    }
-
-    /// The last event id seen: the next connect resumes after it.
-    pub fn resume_cursor(&self) -> Option<&str> {
-        self.cursor.as_deref()
     }
 
     /// Messages waiting for the connection, oldest first.

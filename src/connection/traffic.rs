@@ -1,31 +1,36 @@
-//! What flows over an open connection: events seen (the resume cursor, the end) and messages sent.
+//! What flows over an open connection: events seen (the start, the end), messages sent and
+//! their acknowledgements.
 
 use super::policy::Policy;
 use super::types::{Command, ConnectionState, TimerId, TimerKind};
 use crate::protocol::{ClientMessage, Event, EventPayload};
 
 impl Policy {
-    /// Records an event the transcript applied for the first time (never a duplicate, or the
-    /// cursor could move backwards). While connected, it also resets the backoff attempt
-    /// counter (see [`super::PolicyConfig::stable_after_ms`]). Returns commands: after `conversation.ended`, `Close`, a
-    /// `Discard` for each message still queued, and the `Ended` state.
+    /// Records an event the transcript applied for the first time (never a duplicate: a
+    /// replayed event proves nothing about the server's health now). While connected, it resets
+    /// the backoff attempt counter (see [`super::PolicyConfig::stable_after_ms`]). Returns
+    /// commands: after `conversation.ended`, `Close`, a `Discard` for each message still queued,
+    /// and the `Ended` state. A `user.message.received` acknowledges nothing here: it carries
+    /// only the text, so the transcript matches it to a message and the caller reports that
+    /// with [`Policy::acknowledged`].
     pub fn on_event(&mut self, event: &Event) -> Vec<Command> {
         let mut out = Vec::new();
-        self.cursor = Some(event.id.clone());
         if self.live {
             // A new event over an open connection: the server is healthy again.
             self.attempt = 0;
         }
         match &event.payload {
             EventPayload::ConversationStarted => self.started_seen = true,
-            EventPayload::UserMessageReceived {
-                client_message_id: Some(id),
-                ..
-            } => self.outbox.acknowledged(id),
             EventPayload::ConversationEnded { .. } => self.end(&mut out),
             _ => {}
         }
         out
+    }
+
+    /// The service acknowledged the message with this client id (a `user.message.received`
+    /// matched to it): it is no longer reported as [`Command::Unconfirmed`].
+    pub fn acknowledged(&mut self, client_id: &str) {
+        self.outbox.acknowledged(client_id);
     }
 
     /// Sends a client message now if connected, otherwise queues it for the next open. Each

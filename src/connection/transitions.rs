@@ -43,7 +43,7 @@ impl Policy {
         let Some(creds) = &self.creds else {
             return self.fetch_token(out);
         };
-        let events_url = creds.events_url_after(self.cursor.as_deref());
+        let events_url = creds.events_url_with_token();
         let session_url = creds.session_url_with_token();
         self.close_transports(out);
         self.retry = None;
@@ -132,8 +132,8 @@ impl Policy {
         self.failed_connects = 0;
         self.auth_refreshes = 0;
         self.set_state(ConnectionState::Open, out);
-        // Not `cursor.is_none()`: the stream may deliver `conversation.setup` before the socket
-        // opens. A cursor given from outside counts as started (see `with_resume_cursor`).
+        // Not "no event seen yet": the stream may deliver `conversation.setup` before the socket
+        // opens.
         let fresh = !self.started_seen && !self.start_sent;
         if self.config.auto_start && fresh {
             self.start_sent = true;

@@ -8,7 +8,7 @@ use super::Rejection;
 /// The two transports of one conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
-    /// The events SSE stream (history + live, resumable with `after=`).
+    /// The events SSE stream (the whole history on every connect, then live events).
     Events,
     /// The session WebSocket (sending; live events).
     Session,
@@ -123,17 +123,18 @@ pub enum Input {
     Stop,
 }
 
-/// Something the adapter must do, returned by the policy.
-#[derive(Debug, Clone, PartialEq)]
+/// Something the adapter must do, returned by the policy. Its `Debug` output redacts the
+/// tokens in the URLs it carries.
+#[derive(Clone, PartialEq)]
 pub enum Command {
     /// Call the token source, then report [`Input::TokenFetched`] or [`Input::TokenFailed`].
     FetchToken,
-    /// Replace any open transports with these (URLs carry `?token=` and `after=`). Report their
-    /// events with this `connection` id.
+    /// Replace any open transports with these (URLs carry `?token=` and nothing else). Report
+    /// their events with this `connection` id.
     Connect {
         /// Echo this back in [`Input::Opened`], [`Input::Closed`] and [`Input::Rejected`].
         connection: ConnectionId,
-        /// Events SSE URL, resuming after the last seen event.
+        /// Events SSE URL (it replays the conversation from its first event).
         events_url: String,
         /// Session WebSocket URL.
         session_url: String,
@@ -168,4 +169,41 @@ pub enum Command {
     },
     /// The state changed (for the UI and `on_state_change`).
     EmitState(ConnectionState),
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::protocol::redact_tokens;
+        match self {
+            Command::FetchToken => f.write_str("FetchToken"),
+            Command::Connect {
+                connection,
+                events_url,
+                session_url,
+            } => f
+                .debug_struct("Connect")
+                .field("connection", connection)
+                .field("events_url", &redact_tokens(events_url))
+                .field("session_url", &redact_tokens(session_url))
+                .finish(),
+            Command::Probe {
+                connection,
+                events_url,
+            } => f
+                .debug_struct("Probe")
+                .field("connection", connection)
+                .field("events_url", &redact_tokens(events_url))
+                .finish(),
+            Command::Close => f.write_str("Close"),
+            Command::Send(m) => f.debug_tuple("Send").field(m).finish(),
+            Command::Discard(m) => f.debug_tuple("Discard").field(m).finish(),
+            Command::Unconfirmed(m) => f.debug_tuple("Unconfirmed").field(m).finish(),
+            Command::ScheduleTimer { timer, after_ms } => f
+                .debug_struct("ScheduleTimer")
+                .field("timer", timer)
+                .field("after_ms", after_ms)
+                .finish(),
+            Command::EmitState(state) => f.debug_tuple("EmitState").field(state).finish(),
+        }
+    }
 }

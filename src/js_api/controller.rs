@@ -15,6 +15,9 @@ pub enum Control {
     Send(String),
     /// Merge this object into the conversation context (`conversation.context.update`).
     Context(crate::json::Value),
+    /// Forget what `persist` saved (conversation, token) and save nothing more, e.g. when the
+    /// host's user signs out.
+    ClearPersisted,
 }
 
 type Target = Rc<dyn Fn(Control)>;

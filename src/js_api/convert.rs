@@ -88,13 +88,15 @@ pub fn call_host(f: &Function, arg: &JsValue) {
     }
 }
 
+/// What `getToken()` threw, as text (any `token=` value in it redacted).
 fn describe(value: &JsValue) -> String {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        return String::from(e.message());
-    }
-    value
-        .as_string()
-        .unwrap_or_else(|| "getToken() failed".into())
+    let text = match value.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.message()),
+        None => value
+            .as_string()
+            .unwrap_or_else(|| "getToken() failed".into()),
+    };
+    crate::protocol::redact_tokens(&text)
 }
 
 /// A failure thrown by `getToken()`: its `code`/`transient`/`retryAfterMs` fields when it has

@@ -2,8 +2,11 @@
 // Rust at start-up with the package's `mount` function.
 //
 //   <operator-chat session-endpoint="/operator/session" title="Ask Acme"
-//                  placeholder="Type your question…" open inline persist lang="en"
-//                  color-scheme="dark" locale='{"retry": "Réessayer"}'></operator-chat>
+//                  placeholder="Type your question…" open inline persist persist-key="user-42"
+//                  lang="en" color-scheme="dark" locale='{"retry": "Réessayer"}'></operator-chat>
+//
+// `persist-key` is the host's id of the signed-in user: with `persist`, the saved conversation
+// (and, with `persist-token`, the token) is kept per user.
 //
 // `locale` is a JSON object of texts (the keys of `options.locale`); `lang` is merged into it
 // (a `lang` inside the JSON wins). Invalid JSON or an unknown key is a `chat-error`.
@@ -13,9 +16,9 @@
 //
 // Events (bubbling, composed): `chat-message`, `chat-error`, `chat-statechange`, with the value
 // the JS API's callbacks receive in `event.detail`. `element.handle` is the mount handle
-// (open, close, send, setContext); toggling the `open` attribute opens or closes the panel.
+// (open, close, send, setContext, clearPersisted); toggling the `open` attribute opens or closes the panel.
 
-const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'lang', 'locale', 'color-scheme'];
+const REMOUNT_ATTRIBUTES = ['session-endpoint', 'chat-title', 'title', 'placeholder', 'inline', 'persist', 'persist-token', 'persist-key', 'lang', 'locale', 'color-scheme'];
 
 /** `options.locale` from the `locale` (JSON) and `lang` attributes, or undefined. */
 function localeFrom(el) {
@@ -52,6 +55,8 @@ function optionsFrom(el) {
   };
   const title = el.getAttribute('chat-title') ?? el.getAttribute('title');
   if (title !== null) options.title = title;
+  const persistKey = el.getAttribute('persist-key');
+  if (persistKey !== null) options.persistKey = persistKey;
   const placeholder = el.getAttribute('placeholder');
   if (placeholder !== null) options.placeholder = placeholder;
   const scheme = el.getAttribute('color-scheme');

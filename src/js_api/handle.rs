@@ -15,6 +15,9 @@ use super::render::render;
 pub struct ChatHandle {
     id: u32,
     controller: ChatController,
+    /// What `persist` is scoped to (`clearPersisted()` works after `destroy()` too).
+    persist_scope: String,
+    persist_key: Option<String>,
 }
 
 fn js_err(message: impl AsRef<str>) -> JsError {
@@ -23,7 +26,7 @@ fn js_err(message: impl AsRef<str>) -> JsError {
 
 /// Mounts the chat widget into `element`, inside an open shadow root with the widget's styles
 /// adopted. `options`: `sessionEndpoint` or `getToken`, and optionally `title`, `placeholder`,
-/// `open`, `inline`, `persist`, `persistToken`, `theme`, `locale` (`lang` and the widget's
+/// `open`, `inline`, `persist`, `persistToken`, `persistKey`, `theme`, `locale` (`lang` and the widget's
 /// texts, see `Strings`), `onMessage`, `onError`, `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
 #[wasm_bindgen]
 pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
@@ -41,12 +44,19 @@ pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError>
         container(&shadow, dir, options.lang.as_deref(), options.color_scheme).map_err(js_err)?;
     let controller = ChatController::default();
     let theme = options.theme.clone();
+    let persist_scope = options.persist_scope();
+    let persist_key = options.persist_key.clone();
     let (view, chat_root) = render(&root, options, &controller);
     if let Some(chat_root) = chat_root {
         theme.apply(&chat_root);
     }
     let id = registry::insert(Mounted { view, shadow });
-    Ok(ChatHandle { id, controller })
+    Ok(ChatHandle {
+        id,
+        controller,
+        persist_scope,
+        persist_key,
+    })
 }
 
 impl ChatHandle {
@@ -98,7 +108,17 @@ impl ChatHandle {
         self.control(Control::Context(value))
     }
 
-    /// Removes the widget and closes its connections. Later calls on the handle throw.
+    /// Forgets what `persist` saved for this widget (its conversation and, with
+    /// `persistToken`, its token) and, while mounted, saves nothing more. Call it when the
+    /// host's user signs out; it works after `destroy()` too and never throws.
+    #[wasm_bindgen(js_name = clearPersisted)]
+    pub fn clear_persisted(&self) {
+        self.controller.control(Control::ClearPersisted);
+        crate::ui::clear_persisted(&self.persist_scope, self.persist_key.as_deref());
+    }
+
+    /// Removes the widget and closes its connections. Later calls on the handle throw (except
+    /// `clearPersisted()`).
     pub fn destroy(&self) {
         self.controller.detach();
         let Some(mounted) = registry::remove(self.id) else {

@@ -45,6 +45,8 @@ pub struct MountOptions {
     pub persist: bool,
     /// With `persist`, also keep the token.
     pub persist_token: bool,
+    /// `persistKey`: the host's user id; the saved state is kept per user.
+    pub persist_key: Option<String>,
     /// CSS custom property values.
     pub theme: Theme,
     /// `"light"` or `"dark"` to force a palette; `None` follows `prefers-color-scheme`.
@@ -58,7 +60,7 @@ pub struct MountOptions {
 }
 
 /// Every option `mount` understands (anything else is a typo and an error).
-pub const KNOWN_OPTIONS: [&str; 15] = [
+pub const KNOWN_OPTIONS: [&str; 16] = [
     "sessionEndpoint",
     "getToken",
     "title",
@@ -68,6 +70,7 @@ pub const KNOWN_OPTIONS: [&str; 15] = [
     "inline",
     "persist",
     "persistToken",
+    "persistKey",
     "theme",
     "colorScheme",
     "locale",
@@ -188,6 +191,14 @@ fn locale(locale: &JsValue) -> Result<(Option<String>, Strings), String> {
 }
 
 impl MountOptions {
+    /// What `persist` is scoped to besides `persistKey`: the session endpoint, or `getToken`.
+    pub fn persist_scope(&self) -> String {
+        match &self.token {
+            TokenOrigin::Endpoint(url) => url.clone(),
+            TokenOrigin::Function(_) => "getToken".to_owned(),
+        }
+    }
+
     /// Reads and checks `options`; the error message names the offending option.
     pub fn from_js(options: &JsValue) -> Result<MountOptions, String> {
         if is_absent(options) {
@@ -204,6 +215,13 @@ impl MountOptions {
             None => boolean(options, "initiallyOpen")?.unwrap_or(false),
         };
         let (lang, strings) = locale(&get(options, "locale"))?;
+        let persist_key = string(options, "persistKey", "persistKey")?;
+        if persist_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+            return Err(option_error(
+                "persistKey",
+                "must not be empty (give the signed-in user's id)",
+            ));
+        }
         let theme_value = get(options, "theme");
         let theme = if is_absent(&theme_value) {
             Theme::default()
@@ -230,6 +248,7 @@ impl MountOptions {
             inline: boolean(options, "inline")?.unwrap_or(false),
             persist: boolean(options, "persist")?.unwrap_or(false),
             persist_token: boolean(options, "persistToken")?.unwrap_or(false),
+            persist_key,
             theme,
             lang,
             strings,

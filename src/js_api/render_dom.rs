@@ -35,9 +35,10 @@ pub fn render(
     options: MountOptions,
     controller: &ChatController,
 ) -> (View, Option<HtmlElement>) {
-    let (scope, source) = match options.token {
-        TokenOrigin::Endpoint(url) => (url.clone(), TokenSourceFn::new(SessionEndpoint::new(url))),
-        TokenOrigin::Function(f) => ("getToken".to_owned(), js_token_source(f)),
+    let scope = options.persist_scope();
+    let source = match options.token {
+        TokenOrigin::Endpoint(url) => TokenSourceFn::new(SessionEndpoint::new(url)),
+        TokenOrigin::Function(f) => js_token_source(f),
     };
     let cbs = options.callbacks;
     let config = WidgetConfig {
@@ -50,6 +51,7 @@ pub fn render(
         inline: options.inline,
         persist: options.persist,
         persist_token: options.persist_token,
+        persist_key: options.persist_key,
         callbacks: Callbacks {
             on_message: host_fn(cbs.on_message, message_to_js),
             on_error: host_fn(cbs.on_error, error_to_js),

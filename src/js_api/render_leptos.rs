@@ -64,9 +64,10 @@ fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsVal
 }
 
 fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView {
-    let (scope, source) = match options.token {
-        TokenOrigin::Endpoint(url) => (url.clone(), TokenSourceFn::new(SessionEndpoint::new(url))),
-        TokenOrigin::Function(f) => ("getToken".to_owned(), js_token_source(f)),
+    let scope = options.persist_scope();
+    let source = match options.token {
+        TokenOrigin::Endpoint(url) => TokenSourceFn::new(SessionEndpoint::new(url)),
+        TokenOrigin::Function(f) => js_token_source(f),
     };
     let cbs = options.callbacks;
     let on_message = host_callback::<ChatMessage>(cbs.on_message, message_to_js);
@@ -83,6 +84,7 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
             inline=options.inline
             persist=options.persist
             persist_token=options.persist_token
+            persist_key=options.persist_key
             on_message=on_message
             on_error=on_error
             on_state_change=on_state_change

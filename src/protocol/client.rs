@@ -71,7 +71,7 @@ impl ClientPayload {
 /// One client message, sent as a WebSocket text frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientMessage {
-    /// Client-chosen id, unique per message; echoed by the emulator as `client_message_id`.
+    /// Client-chosen id, unique per message (the service does not echo it back).
     pub id: String,
     /// What the message asks for.
     pub payload: ClientPayload,

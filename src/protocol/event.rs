@@ -10,7 +10,8 @@ use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
 /// they default (empty / `false`) when absent rather than dropping the event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// Opaque event id, e.g. `ev_8qm9JBCiTe7`; the resume cursor and the de-duplication key.
+    /// Opaque event id, e.g. `ev_8qm9JBCiTe7`: the de-duplication key of the replay every
+    /// connect gets.
     pub id: String,
     /// RFC 3339 creation time as sent, e.g. `2025-07-01T12:00:00Z`.
     pub created_at: String,

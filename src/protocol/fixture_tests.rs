@@ -92,10 +92,7 @@ fn event_fixture_payload_fields_are_read_exactly() {
     );
     assert_eq!(
         fixture_event("user.message.received").payload,
-        EventPayload::UserMessageReceived {
-            text: "Hi".into(),
-            client_message_id: Some("c_2".into())
-        }
+        EventPayload::UserMessageReceived { text: "Hi".into() }
     );
     assert_eq!(
         fixture_event("conversation.context.updated").payload,

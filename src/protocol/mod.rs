@@ -21,9 +21,8 @@ mod parse_tests;
 pub use client::{ClientMessage, ClientPayload};
 pub use error::ProtocolError;
 pub use event::Event;
-#[cfg(target_arch = "wasm32")]
 pub(crate) use fields::Fields;
 pub use payload::{EventPayload, SetupChannel};
 pub use session::{ErrorBody, SessionResponse};
 pub use time::parse_rfc3339_millis;
-pub use url::{events_url, percent_encode, session_url};
+pub use url::{events_url, percent_encode, redact_tokens, session_url, REDACTED};

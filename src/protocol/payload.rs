@@ -82,12 +82,12 @@ pub enum EventPayload {
         /// The error text; absent or `null` when the call succeeded.
         error: Option<String>,
     },
-    /// `user.message.received`: the server acknowledged a user message.
+    /// `user.message.received`: the server acknowledged a user message. It carries the text
+    /// only (no client message id: an emulator's `client_message_id` extension is ignored), so
+    /// the transcript matches it to a sent message by order and text.
     UserMessageReceived {
         /// The user's text.
         text: String,
-        /// Emulator extension: the client message's top-level `id`. Never required.
-        client_message_id: Option<String>,
     },
     /// `conversation.ended`: the conversation is over.
     ConversationEnded {
@@ -207,7 +207,6 @@ fn decode(kind: &str, value: Value) -> Result<EventPayload, String> {
         },
         "user.message.received" => EventPayload::UserMessageReceived {
             text: f.string("text")?,
-            client_message_id: f.opt_string("client_message_id")?,
         },
         "conversation.ended" => EventPayload::ConversationEnded {
             reason: f.opt_string("reason")?,

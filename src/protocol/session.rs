@@ -5,8 +5,9 @@ use crate::json::Value;
 use super::fields::Fields;
 use super::{parse_rfc3339_millis, ProtocolError};
 
-/// The token server's 200 answer: everything the browser needs for one conversation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The token server's 200 answer: everything the browser needs for one conversation. Its
+/// `Debug` output shows [`super::REDACTED`] instead of the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SessionResponse {
     /// The conversation this token opens.
     pub conversation_id: String,
@@ -18,6 +19,18 @@ pub struct SessionResponse {
     pub events_url: String,
     /// Absolute session WebSocket URL (`ws://` or `wss://`), without token.
     pub session_url: String,
+}
+
+impl std::fmt::Debug for SessionResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionResponse")
+            .field("conversation_id", &self.conversation_id)
+            .field("token", &super::REDACTED)
+            .field("expires_at", &self.expires_at)
+            .field("events_url", &super::redact_tokens(&self.events_url))
+            .field("session_url", &super::redact_tokens(&self.session_url))
+            .finish()
+    }
 }
 
 impl SessionResponse {
@@ -100,6 +113,16 @@ mod tests {
         let session = SessionResponse::from_json(body).expect("valid body");
         assert_eq!(session.token, "tok_a");
         assert_eq!(session.expires_at_millis(), Ok(1_751_382_000_000));
+    }
+
+    #[test]
+    fn session_response_debug_hides_the_token() {
+        let body = r#"{"conversation_id":"conv_1","token":"tok_secret","expires_at":"x",
+            "events_url":"http://h/e?token=tok_secret","session_url":"ws://h/s"}"#;
+        let session = SessionResponse::from_json(body).expect("valid body");
+        let shown = format!("{session:?}");
+        assert!(!shown.contains("tok_secret"), "token in {shown}");
+        assert!(shown.contains("conv_1"), "{shown}");
     }
 
     #[test]

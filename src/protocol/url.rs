@@ -26,23 +26,68 @@ fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
     url
 }
 
-/// `events_url?token=…[&after=…]`: the SSE URL resuming after `after` (the last seen event id).
+/// `events_url?token=…`: the SSE URL. The token is its only parameter: the service documents
+/// no cursor, so every connect replays the conversation from its first event and the widget
+/// skips the events it already has (by event id).
 ///
 /// ```
 /// use operator_chat::protocol::events_url;
-/// let url = events_url("http://127.0.0.1:4010/conversations/conv_1/events", "tok a", Some("ev_9"));
-/// assert_eq!(url, "http://127.0.0.1:4010/conversations/conv_1/events?token=tok%20a&after=ev_9");
+/// let url = events_url("http://127.0.0.1:4010/conversations/conv_1/events", "tok a");
+/// assert_eq!(url, "http://127.0.0.1:4010/conversations/conv_1/events?token=tok%20a");
 /// ```
-pub fn events_url(base: &str, token: &str, after: Option<&str>) -> String {
-    match after {
-        Some(after) => with_query(base, &[("token", token), ("after", after)]),
-        None => with_query(base, &[("token", token)]),
-    }
+pub fn events_url(base: &str, token: &str) -> String {
+    with_query(base, &[("token", token)])
 }
 
 /// `session_url?token=…`: the WebSocket URL.
 pub fn session_url(base: &str, token: &str) -> String {
     with_query(base, &[("token", token)])
+}
+
+/// What [`redact_tokens`] writes in place of a token.
+pub const REDACTED: &str = "[redacted]";
+
+/// `text` with the value of every `token=` parameter (any case, also percent-encoded as
+/// `token%3D`) replaced by [`REDACTED`]: for URLs and browser messages that may quote a
+/// token-bearing URL, before they reach a log, an error or `Debug` output.
+///
+/// ```
+/// use operator_chat::protocol::redact_tokens;
+/// let message = "The URL 'ws://h/s?x=1&token=tok_abc' is invalid.";
+/// assert_eq!(redact_tokens(message), "The URL 'ws://h/s?x=1&token=[redacted]' is invalid.");
+/// ```
+pub fn redact_tokens(text: &str) -> String {
+    const KEYS: [&str; 2] = ["token=", "token%3d"];
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while at < text.len() {
+        let Some(key) = KEYS.iter().find(|k| lower[at..].starts_with(*k)) else {
+            at += lower[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let value = at + key.len();
+        let end = text[value..]
+            .find(|c: char| {
+                c == '&'
+                    || c == '#'
+                    || c == '\''
+                    || c == '"'
+                    || c == '<'
+                    || c == '>'
+                    || c == ')'
+                    || c == '`'
+                    || c.is_whitespace()
+            })
+            .map_or(text.len(), |n| value + n);
+        out.push_str(&text[copied..value]);
+        out.push_str(REDACTED);
+        copied = end;
+        at = end.max(value);
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -57,16 +102,28 @@ mod tests {
     }
 
     #[test]
-    fn events_url_without_cursor_has_only_the_token() {
-        assert_eq!(events_url("http://h/e", "t", None), "http://h/e?token=t");
+    fn events_url_carries_the_token_and_nothing_else() {
+        assert_eq!(events_url("http://h/e", "t"), "http://h/e?token=t");
     }
 
     #[test]
     fn urls_that_already_have_a_query_get_an_ampersand() {
         assert_eq!(session_url("ws://h/s?x=1", "t"), "ws://h/s?x=1&token=t");
+        assert_eq!(events_url("http://h/e?x=1", "t"), "http://h/e?x=1&token=t");
+    }
+
+    #[test]
+    fn redaction_hides_every_token_value_and_keeps_the_rest() {
         assert_eq!(
-            events_url("http://h/e?x=1", "t", Some("ev 1")),
-            "http://h/e?x=1&token=t&after=ev%201"
+            redact_tokens("ws://h/s?token=a%2Fb&x=1 and http://h/e?TOKEN=c#f"),
+            "ws://h/s?token=[redacted]&x=1 and http://h/e?TOKEN=[redacted]#f"
         );
+        assert_eq!(
+            redact_tokens("next=%3Ftoken%3Dtok_1"),
+            "next=%3Ftoken%3D[redacted]"
+        );
+        assert_eq!(redact_tokens("\"token=tok\" é"), "\"token=[redacted]\" é");
+        assert_eq!(redact_tokens("token="), "token=[redacted]");
+        assert_eq!(redact_tokens("no secrets here"), "no secrets here");
     }
 }

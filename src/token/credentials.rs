@@ -1,9 +1,9 @@
 //! What one token grants: access to one conversation's events and session until it expires.
 
-use crate::protocol::{events_url, session_url, SessionResponse};
+use crate::protocol::{events_url, redact_tokens, session_url, SessionResponse, REDACTED};
 
-/// A token and the URLs it opens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token and the URLs it opens. Its `Debug` output shows [`REDACTED`] instead of the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     /// The conversation the token opens.
     pub conversation_id: String,
@@ -30,10 +30,23 @@ impl From<SessionResponse> for Credentials {
     }
 }
 
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("conversation_id", &self.conversation_id)
+            .field("token", &REDACTED)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("events_url", &redact_tokens(&self.events_url))
+            .field("session_url", &redact_tokens(&self.session_url))
+            .finish()
+    }
+}
+
 impl Credentials {
-    /// The events URL with the token, resuming after `after` when given.
-    pub fn events_url_after(&self, after: Option<&str>) -> String {
-        events_url(&self.events_url, &self.token, after)
+    /// The events URL with the token (its only parameter: every connect replays the
+    /// conversation from its first event).
+    pub fn events_url_with_token(&self) -> String {
+        events_url(&self.events_url, &self.token)
     }
 
     /// The session WebSocket URL with the token.
@@ -67,8 +80,8 @@ mod tests {
         assert_eq!(creds.expires_at_ms, Some(10_000));
         assert!(!creds.expired_at(9_999) && creds.expired_at(10_000));
         assert_eq!(
-            creds.events_url_after(Some("ev_3")),
-            "http://127.0.0.1:9/conversations/conv_1/events?token=tok%2F1&after=ev_3"
+            creds.events_url_with_token(),
+            "http://127.0.0.1:9/conversations/conv_1/events?token=tok%2F1"
         );
         assert_eq!(
             creds.session_url_with_token(),
@@ -81,5 +94,16 @@ mod tests {
         let creds = Credentials::from(session("soon"));
         assert_eq!(creds.expires_at_ms, None);
         assert!(!creds.expired_at(i64::MAX));
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let creds = Credentials::from(session("1970-01-01T00:00:10Z"));
+        let shown = format!("{creds:?} {creds:#?}");
+        assert!(!shown.contains("tok/1"), "token in {shown}");
+        assert!(
+            shown.contains("[redacted]") && shown.contains("conv_1"),
+            "{shown}"
+        );
     }
 }

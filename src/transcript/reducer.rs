@@ -38,6 +38,13 @@ pub struct Transcript {
     /// The row of the latest tool call.
     pub(super) last_call_row: Option<usize>,
     pub(super) by_client_id: HashMap<String, usize>,
+    /// This widget's user messages still waiting for their `user.message.received`, oldest
+    /// first: (row, written to the socket at least once). Only these are searched when an
+    /// acknowledgement arrives, so a replay of thousands of events stays linear.
+    pub(super) awaiting: Vec<(usize, bool)>,
+    /// Events up to and including this id were shown by an earlier page (before a reload):
+    /// their acknowledgements are history and confirm none of this page's messages.
+    history_until: Option<String>,
     pub(super) open_generations: usize,
     last_event_id: Option<String>,
     last_at_ms: i64,
@@ -55,7 +62,8 @@ impl Transcript {
         &self.entries
     }
 
-    /// The id of the last event applied: the resume cursor (`?after=`).
+    /// The id of the last event applied (kept across reloads to tell replayed history from new
+    /// events; the stream itself always replays from the first event).
     pub fn last_event_id(&self) -> Option<&str> {
         self.last_event_id.as_deref()
     }
@@ -88,6 +96,13 @@ impl Transcript {
         &self.status
     }
 
+    /// Marks the events up to and including `event_id` as an earlier page's history (after a
+    /// reload, the persisted last event id): the replay rebuilds them, but their
+    /// `user.message.received` confirm none of the messages written since.
+    pub fn set_history_until(&mut self, event_id: Option<String>) {
+        self.history_until = event_id;
+    }
+
     /// Whether the event with this id has been applied.
     pub fn has_seen(&self, event_id: &str) -> bool {
         self.seen.contains(event_id)
@@ -97,6 +112,10 @@ impl Transcript {
     pub fn apply(&mut self, event: &Event) -> Change {
         if !self.seen.insert(event.id.clone()) {
             return Change::Duplicate;
+        }
+        let history = self.history_until.is_some();
+        if self.history_until.as_deref() == Some(event.id.as_str()) {
+            self.history_until = None;
         }
         self.last_event_id = Some(event.id.clone());
         let at = event.created_at_millis().unwrap_or(self.last_at_ms);
@@ -164,10 +183,7 @@ impl Transcript {
                 result,
                 error,
             } => self.tool_call(call_id, name, arguments, Some((result, error)), at),
-            EventPayload::UserMessageReceived {
-                text,
-                client_message_id,
-            } => self.user_received(client_message_id.as_deref(), text, at),
+            EventPayload::UserMessageReceived { text } => self.user_received(text, at, history),
             EventPayload::Unknown { .. } => Change::None,
         }
     }

@@ -12,6 +12,7 @@ impl Transcript {
         }
         self.by_client_id
             .insert(client_id.to_owned(), self.entries.len());
+        self.awaiting.push((self.entries.len(), false));
         self.push(
             EntryKind::User(UserMessage {
                 client_id: Some(client_id.to_owned()),
@@ -22,9 +23,16 @@ impl Transcript {
         )
     }
 
-    /// Marks a pending message as written to the socket.
+    /// Marks a pending message as written to the socket (from now on a `user.message.received`
+    /// with its text can confirm it).
     pub fn mark_sent(&mut self, client_id: &str) -> Change {
-        self.set_status(client_id, |s| s == UserStatus::Pending, UserStatus::Sent)
+        let change = self.set_status(client_id, |s| s == UserStatus::Pending, UserStatus::Sent);
+        if let Change::Updated(row) = change {
+            if let Some(waiting) = self.awaiting.iter_mut().find(|(r, _)| *r == row) {
+                waiting.1 = true;
+            }
+        }
+        change
     }
 
     /// Puts a sent message back to pending (the socket refused the write; it will be re-sent).
@@ -59,10 +67,23 @@ impl Transcript {
         }
     }
 
-    /// Marks a pending or sent message as undeliverable.
+    /// Marks a pending or sent message as undeliverable (no acknowledgement confirms it any
+    /// more: one with its text is another message).
     pub fn mark_failed(&mut self, client_id: &str) -> Change {
         let unconfirmed = |s| matches!(s, UserStatus::Pending | UserStatus::Sent);
-        self.set_status(client_id, unconfirmed, UserStatus::Failed)
+        let change = self.set_status(client_id, unconfirmed, UserStatus::Failed);
+        if let Change::Updated(row) = change {
+            self.awaiting.retain(|(r, _)| *r != row);
+        }
+        change
+    }
+
+    /// The client id of the user message in row `index`, if this widget wrote it.
+    pub fn client_id_at(&self, index: usize) -> Option<&str> {
+        match &self.entries.get(index)?.kind {
+            EntryKind::User(message) => message.client_id.as_deref(),
+            _ => None,
+        }
     }
 
     /// Shows an error row that did not come from the server (e.g. a message refused before
@@ -95,35 +116,32 @@ impl Transcript {
         }
     }
 
-    /// `user.message.received`: confirm the matching optimistic message (by client id, else the
-    /// first unconfirmed one with the same text), or append the message if none matches.
-    pub(super) fn user_received(&mut self, client_id: Option<&str>, text: &str, at: i64) -> Change {
-        let index = match client_id {
-            Some(id) => self.by_client_id.get(id).copied(),
-            None => self.entries.iter().position(|entry| {
-                matches!(&entry.kind, EntryKind::User(m)
-                    if m.text == text && matches!(m.status,
-                        UserStatus::Pending | UserStatus::Sent | UserStatus::Unconfirmed))
-            }),
-        };
-        if let Some(index) = index {
-            if let Some(entry) = self.entries.get_mut(index) {
-                if let EntryKind::User(message) = &mut entry.kind {
-                    if message.status == UserStatus::Confirmed {
-                        return Change::None;
-                    }
-                    message.status = UserStatus::Confirmed;
-                    entry.at_ms = at;
-                    return Change::Updated(index);
-                }
+    /// `user.message.received` (documented with `text` only): it confirms the oldest message
+    /// of this widget that was written to the socket, is not confirmed yet and has this text
+    /// (the service acknowledges in the order it receives; a lost message is skipped and stays
+    /// unconfirmed). An acknowledgement that matches none, or one from an earlier page's
+    /// `history`, is a message written elsewhere or before: it is appended as confirmed.
+    pub(super) fn user_received(&mut self, text: &str, at: i64, history: bool) -> Change {
+        let entries = &self.entries;
+        let matched = (!history)
+            .then(|| {
+                self.awaiting.iter().position(|&(row, written)| {
+                    written && matches!(&entries[row].kind, EntryKind::User(m) if m.text == text)
+                })
+            })
+            .flatten();
+        if let Some(position) = matched {
+            let (row, _) = self.awaiting.remove(position);
+            let entry = &mut self.entries[row];
+            if let EntryKind::User(message) = &mut entry.kind {
+                message.status = UserStatus::Confirmed;
+                entry.at_ms = at;
             }
-        }
-        if let Some(id) = client_id {
-            self.by_client_id.insert(id.to_owned(), self.entries.len());
+            return Change::Updated(row);
         }
         self.push(
             EntryKind::User(UserMessage {
-                client_id: client_id.map(str::to_owned),
+                client_id: None,
                 text: text.to_owned(),
                 status: UserStatus::Confirmed,
             }),

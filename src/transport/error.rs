@@ -10,7 +10,8 @@ pub enum TransportError {
     Open {
         /// `"the events stream"` or `"the session socket"`.
         what: &'static str,
-        /// The browser's explanation.
+        /// The kind of error the browser threw (its `name`, e.g. `SyntaxError`). Never its
+        /// message: browsers quote the URL there, and the URL carries the token.
         detail: String,
     },
     /// `WebSocket.send` threw, or the socket is not open.
@@ -21,14 +22,27 @@ pub enum TransportError {
     NoWindow,
 }
 
-/// The message of a thrown JS value (`Error.message`, a string, or its JSON form).
+/// The message of a thrown JS value (`Error.message`, a string, or its JSON form), with any
+/// `token=` value redacted (a browser may quote a token-bearing URL).
 pub(crate) fn js_detail(value: &JsValue) -> String {
-    if let Some(text) = value.as_string() {
-        return text;
+    let text = value.as_string().or_else(|| {
+        js_sys::Reflect::get(value, &JsValue::from_str("message"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .or_else(|| js_sys::JSON::stringify(value).ok()?.as_string())
+    });
+    match text {
+        Some(text) => crate::protocol::redact_tokens(&text),
+        None => "an unknown error".to_owned(),
     }
-    js_sys::Reflect::get(value, &JsValue::from_str("message"))
+}
+
+/// The `name` of a thrown JS error (`SyntaxError`, `SecurityError`, ...), without its message:
+/// for errors of calls whose argument is a token-bearing URL.
+pub(crate) fn js_error_name(value: &JsValue) -> String {
+    js_sys::Reflect::get(value, &JsValue::from_str("name"))
         .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| js_sys::JSON::stringify(value).ok()?.as_string())
-        .unwrap_or_else(|| "an unknown error".to_owned())
+        .and_then(|n| n.as_string())
+        .filter(|n| !n.is_empty() && n.len() <= 40 && n.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| "the browser refused the URL".to_owned())
 }

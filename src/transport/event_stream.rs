@@ -1,8 +1,8 @@
 //! The events SSE stream over `web_sys::EventSource`.
 //!
 //! The browser's own reconnect is switched off in effect: on the first `error` the source is
-//! closed and the error reported, so the connection policy decides when and where (`after=`) to
-//! reconnect. See [MDN: EventSource](https://developer.mozilla.org/docs/Web/API/EventSource).
+//! closed and the error reported, so the connection policy decides when to reconnect (every
+//! connect replays the conversation from its first event). See [MDN: EventSource](https://developer.mozilla.org/docs/Web/API/EventSource).
 
 use std::rc::Rc;
 
@@ -10,7 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
-use super::error::{js_detail, TransportError};
+use super::error::{js_error_name, TransportError};
 
 /// What the stream reports. Each handler runs on the browser's event loop.
 pub struct StreamHandlers {
@@ -35,17 +35,18 @@ pub struct EventStream {
 impl std::fmt::Debug for EventStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStream")
-            .field("url", &self.source.url())
+            .field("url", &crate::protocol::redact_tokens(&self.source.url()))
             .finish()
     }
 }
 
 impl EventStream {
-    /// Opens `url` (which already carries `?token=` and `after=`); no credentials are sent.
+    /// Opens `url` (which already carries `?token=`); no credentials are sent. If the browser
+    /// refuses, the error names the kind of failure only (its message would quote the URL).
     pub fn open(url: &str, handlers: StreamHandlers) -> Result<EventStream, TransportError> {
         let source = EventSource::new(url).map_err(|e| TransportError::Open {
             what: "the events stream",
-            detail: js_detail(&e),
+            detail: js_error_name(&e),
         })?;
         let handlers = Rc::new(handlers);
 

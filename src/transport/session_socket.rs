@@ -7,7 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::error::{js_detail, TransportError};
+use super::error::{js_detail, js_error_name, TransportError};
 
 /// What the socket reports. Each handler runs on the browser's event loop.
 pub struct SocketHandlers {
@@ -36,11 +36,12 @@ impl std::fmt::Debug for SessionSocket {
 }
 
 impl SessionSocket {
-    /// Connects to `url` (which already carries `?token=`).
+    /// Connects to `url` (which already carries `?token=`). If the browser refuses, the error
+    /// names the kind of failure only (its message would quote the URL).
     pub fn open(url: &str, handlers: SocketHandlers) -> Result<SessionSocket, TransportError> {
         let socket = WebSocket::new(url).map_err(|e| TransportError::Open {
             what: "the session socket",
-            detail: js_detail(&e),
+            detail: js_error_name(&e),
         })?;
         let handlers = Rc::new(handlers);
         let h = Rc::clone(&handlers);

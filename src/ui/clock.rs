@@ -77,7 +77,7 @@ pub(crate) fn next_frame(f: impl FnOnce() + 'static) {
     }
 }
 
-/// A warning in the browser console.
+/// A warning in the browser console (any `token=` value in it redacted).
 pub(crate) fn warn(message: &str) {
-    web_sys::console::warn_1(&message.into());
+    web_sys::console::warn_1(&crate::protocol::redact_tokens(message).into());
 }

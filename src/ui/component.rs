@@ -82,6 +82,12 @@ pub fn OperatorChat(
     /// Default `false`.
     #[prop(optional)]
     persist_token: bool,
+    /// The host's id of the signed-in user, with `persist`: the saved conversation (and token)
+    /// is kept per user, so after a logout and another login in the same tab the next user
+    /// never resumes the previous one's conversation. Set it whenever the host has users.
+    /// (`Control::ClearPersisted` or [`crate::clear_persisted`] forget it on logout.)
+    #[prop(optional, into)]
+    persist_key: MaybeProp<String>,
     /// Called for each finished message: an agent message once completed, a user message once
     /// acknowledged by the service.
     #[prop(optional, into)]
@@ -109,7 +115,8 @@ pub fn OperatorChat(
         on_error: host_fn(on_error),
         on_state_change: host_fn(on_state_change),
     };
-    let persist = persist.then(|| Persist::new(&scope, persist_token));
+    let persist_key = persist_key.get_untracked();
+    let persist = persist.then(|| Persist::new(&scope, persist_key.as_deref(), persist_token));
     let driver = StoredValue::new_local(Driver::new(source, vm, callbacks, persist));
     on_cleanup(move || {
         driver.try_with_value(Driver::stop);
@@ -204,6 +211,7 @@ pub fn OperatorChat(
                 d.step(|inner, _| inner.conversation.update_context(context));
                 d.start();
             }),
+            Control::ClearPersisted => driver.with_value(Driver::clear_persisted),
         });
     }
 

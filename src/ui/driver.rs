@@ -113,7 +113,9 @@ impl Driver {
             (Some(p), Some(s)) => p.credentials(s, now_ms()),
             _ => None,
         };
-        let conversation = new_conversation(saved.is_none(), creds);
+        // The stream replays the earlier page's events: their acknowledgements are history.
+        let conversation = new_conversation(saved.is_none(), creds)
+            .with_history_until(saved.as_ref().and_then(|s| s.last_event_id.clone()));
         Driver(Rc::new(RefCell::new(Inner {
             conversation,
             token_source,
@@ -216,6 +218,15 @@ impl Driver {
             inner.vm.set_error(None);
         }
         self.input(Input::Retry);
+    }
+
+    /// Forgets what `persist` saved and saves nothing more (`clearPersisted()`).
+    pub(crate) fn clear_persisted(&self) {
+        if let Ok(mut inner) = self.0.try_borrow_mut() {
+            if let Some(persist) = inner.persist.take() {
+                persist.forget();
+            }
+        }
     }
 
     /// Ends the conversation (`conversation.end`).

@@ -149,6 +149,17 @@ impl Inner {
         update
     }
 
+    /// One frame of the events stream, with the SSE `id:` it came with (`""` when none). Every
+    /// connect replays the conversation from its first event: a frame whose SSE id names an
+    /// event already applied is skipped without parsing (the JSON `id` stays the authority:
+    /// any other frame is parsed and de-duplicated by the transcript).
+    pub(crate) fn receive_replayable(&mut self, data: &str, sse_id: &str) -> Update {
+        if !sse_id.is_empty() && self.conversation.transcript().has_seen(sse_id) {
+            return Update::default();
+        }
+        self.receive(data)
+    }
+
     /// One frame of the events stream: into the transcript (idempotent), then `on_message`.
     pub(crate) fn receive(&mut self, data: &str) -> Update {
         let event = match Event::from_json(data) {

@@ -45,5 +45,6 @@ pub(crate) use dom::ViewModel;
 
 #[cfg(feature = "leptos")]
 pub use component::OperatorChat;
+pub use persist::clear_persisted;
 pub use styles::{adopt_styles, STYLE_CSS};
 pub use types::{ChatError, ChatMessage, MessageRole, TokenSourceFn};

@@ -1,74 +1,28 @@
-//! Opt-in persistence across reloads in `sessionStorage`: the conversation id and the last event
-//! id; the token only when the host opts in. Never an API key (the widget never has one).
+//! Opt-in persistence across reloads in `sessionStorage` (what is kept: `saved.rs`), scoped
+//! to a user when the host gives a key (`persist-key`), and forgotten on `clearPersisted()`.
 
-use crate::json::json;
-use crate::protocol::Fields;
+use std::cell::Cell;
+
+use crate::saved::{storage_key, Saved, SavedToken};
 use crate::token::Credentials;
 
-/// What is kept for one widget.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Saved {
-    pub conversation_id: String,
-    pub last_event_id: Option<String>,
-    pub token: Option<SavedToken>,
-}
-
-/// A persisted token (only with `persist_token`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SavedToken {
-    pub token: String,
-    pub expires_at_ms: Option<i64>,
-    pub events_url: String,
-    pub session_url: String,
-}
-
-impl Saved {
-    /// The JSON text [`Saved::from_json`] reads: absent options are `null`.
-    fn to_json(&self) -> String {
-        let token = self.token.as_ref().map(|t| {
-            json!({"token": &t.token, "expires_at_ms": t.expires_at_ms,
-                "events_url": &t.events_url, "session_url": &t.session_url})
-        });
-        json!({"conversation_id": &self.conversation_id,
-            "last_event_id": self.last_event_id.as_deref(), "token": token})
-        .to_string()
-    }
-
-    /// Reads what [`Persist::save`] wrote (the [`Saved::to_json`] shape).
-    fn from_json(text: &str) -> Result<Saved, String> {
-        let mut f = Fields::parse(text)?;
-        let token = match f.opt_value("token") {
-            None => None,
-            Some(value) => {
-                let mut t = Fields::of(value)?;
-                Some(SavedToken {
-                    token: t.string("token")?,
-                    expires_at_ms: t.opt_i64("expires_at_ms")?,
-                    events_url: t.string("events_url")?,
-                    session_url: t.string("session_url")?,
-                })
-            }
-        };
-        Ok(Saved {
-            conversation_id: f.string("conversation_id")?,
-            last_event_id: f.opt_string("last_event_id")?,
-            token,
-        })
-    }
-}
-
 /// Reads and writes one `sessionStorage` key.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Persist {
     key: String,
     keep_token: bool,
+    /// Set by [`Persist::forget`]: nothing is saved any more.
+    forgotten: Cell<bool>,
 }
 
 impl Persist {
-    pub(crate) fn new(scope: &str, keep_token: bool) -> Self {
+    /// Persistence under `scope` (the session endpoint, or `getToken`) for the host's user
+    /// `user_key`, if given; with `keep_token`, the token is kept too.
+    pub(crate) fn new(scope: &str, user_key: Option<&str>, keep_token: bool) -> Self {
         Persist {
-            key: format!("operator-chat:{scope}"),
+            key: storage_key(scope, user_key),
             keep_token,
+            forgotten: Cell::new(false),
         }
     }
 
@@ -95,8 +49,12 @@ impl Persist {
         (!creds.expired_at(now_ms)).then_some(creds)
     }
 
-    /// Writes the current state (errors such as a full storage are ignored).
+    /// Writes the current state (errors such as a full storage are ignored). Does nothing after
+    /// [`Persist::forget`].
     pub(crate) fn save(&self, creds: &Credentials, last_event_id: Option<&str>) {
+        if self.forgotten.get() {
+            return;
+        }
         let saved = Saved {
             conversation_id: creds.conversation_id.clone(),
             last_event_id: last_event_id.map(str::to_owned),
@@ -117,5 +75,20 @@ impl Persist {
         if let Some(storage) = Self::storage() {
             let _ = storage.remove_item(&self.key);
         }
+    }
+
+    /// Forgets the saved state and saves nothing more (`clearPersisted()`, e.g. on logout).
+    pub(crate) fn forget(&self) {
+        self.forgotten.set(true);
+        self.clear();
+    }
+}
+
+/// Forgets what a widget with this session endpoint (or `"getToken"` for a JS token function)
+/// and persist key saved in `sessionStorage`: its conversation and, with `persist_token`, its
+/// token. Call it when the host's user signs out, also after the widget was unmounted.
+pub fn clear_persisted(scope: &str, persist_key: Option<&str>) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.remove_item(&storage_key(scope, persist_key));
     }
 }

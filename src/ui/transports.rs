@@ -39,8 +39,8 @@ impl Inner {
             events_url,
             StreamHandlers {
                 on_open: Box::new(move || w1.with(|d| d.input(Input::Opened(id, Channel::Events)))),
-                on_message: Box::new(move |data, _last_id| {
-                    w2.with(|d| d.step(|inner, _| inner.receive(&data)));
+                on_message: Box::new(move |data, last_id| {
+                    w2.with(|d| d.step(|inner, _| inner.receive_replayable(&data, &last_id)));
                 }),
                 // The policy asks for a probe (`Command::Probe`) when this happens before open.
                 on_error: Box::new(move |_refused| {
@@ -121,8 +121,8 @@ impl Inner {
 impl Driver {
     /// A frame from the session socket. The transcript is rendered from the events stream only
     /// (after a reconnect the socket's live events can overtake the stream's replay, which would
-    /// both reorder deltas and move the resume cursor past unseen events), so the socket's
-    /// events are only checked for `server.error`, which may concern a message we sent.
+    /// reorder deltas), so the socket's events are only checked for `server.error`, which may
+    /// concern a message we sent.
     pub(crate) fn socket_frame(&self, text: &str) {
         // Every delta comes this way too: skip parsing the frames that cannot be an error.
         if !text.contains("server.error") {

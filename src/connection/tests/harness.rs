@@ -32,6 +32,16 @@ pub fn policy() -> Policy {
     Policy::new(PolicyConfig::default(), Box::new(Constant(0.5)))
 }
 
+/// A policy for a conversation that already exists (restored after a reload): it never sends
+/// `conversation.start`.
+pub fn existing_policy() -> Policy {
+    let config = PolicyConfig {
+        auto_start: false,
+        ..PolicyConfig::default()
+    };
+    Policy::new(config, Box::new(Constant(0.5)))
+}
+
 pub fn connection(cmds: &[Command]) -> ConnectionId {
     cmds.iter()
         .find_map(|c| match c {

@@ -62,7 +62,6 @@ fn an_event_on_the_stream_before_the_socket_opens_still_starts_a_fresh_conversat
         json!({"type": "conversation.setup", "channel": {"type": "chat_realtime"}, "direction": "inbound"}),
     );
     p.on_event(&setup);
-    assert_eq!(p.resume_cursor(), Some("ev_setup"));
     let cmds = p.handle(Input::Opened(id, Channel::Session), 0);
     assert_eq!(
         sent_ids(&cmds),
@@ -72,13 +71,13 @@ fn an_event_on_the_stream_before_the_socket_opens_still_starts_a_fresh_conversat
 }
 
 #[test]
-fn a_resumed_conversation_is_not_started_again() {
-    let mut p = policy().with_resume_cursor(Some("ev_7".into()));
+fn a_restored_conversation_is_not_started_again() {
+    let mut p = existing_policy();
     p.handle(Input::Start, 0);
     let cmds = p.handle(Input::TokenFetched(creds("t", None)), 0);
     assert!(
-        events_url(&cmds).ends_with("?token=t&after=ev_7"),
-        "resumes from the cursor"
+        events_url(&cmds).ends_with("/events?token=t"),
+        "the token is the only parameter: the stream replays from the first event"
     );
     let opened = open_both(&mut p, connection(&cmds), 0);
     assert!(
@@ -126,7 +125,7 @@ fn conversation_ended_closes_and_nothing_reopens_it() {
 }
 
 #[test]
-fn stop_closes_and_a_new_start_reuses_the_token_and_cursor() {
+fn stop_closes_and_a_new_start_reuses_the_token() {
     let mut p = policy();
     open_policy(&mut p, 0);
     p.on_event(&event("ev_3", json!({"type": "conversation.started"})));
@@ -136,7 +135,7 @@ fn stop_closes_and_a_new_start_reuses_the_token_and_cursor() {
         vec![Command::Close, Command::EmitState(ConnectionState::Idle)]
     );
     let cmds = p.handle(Input::Start, 6);
-    assert!(events_url(&cmds).ends_with("token=tok_1&after=ev_3"));
+    assert!(events_url(&cmds).ends_with("/events?token=tok_1"));
 }
 
 #[test]
@@ -171,4 +170,25 @@ fn a_restored_conversation_with_auto_start_off_replays_everything_and_sends_no_s
         "no cursor: full history replay"
     );
     assert!(sent_ids(&open_both(&mut p, connection(&cmds), 0)).is_empty());
+}
+
+#[test]
+fn debug_output_of_inputs_commands_and_the_policy_never_shows_the_token() {
+    let mut p = policy();
+    p.handle(Input::Start, 0);
+    let granted = creds("tok_very_secret", Some(HOUR));
+    let input = Input::TokenFetched(granted.clone());
+    let cmds = p.handle(input.clone(), 0);
+    let id = connection(&cmds);
+    let mut shown = format!("{input:?} {cmds:?} {p:?} {:#?}", p.credentials());
+    assert!(
+        events_url(&cmds).contains("tok_very_secret"),
+        "the URL itself carries it"
+    );
+    // A connect that fails before opening asks for a probe of the token-bearing URL.
+    let probe = p.handle(Input::Closed(id, Channel::Events), 1);
+    assert!(probe.iter().any(|c| matches!(c, Command::Probe { .. })));
+    shown.push_str(&format!("{probe:?}"));
+    assert!(!shown.contains("tok_very_secret"), "token in {shown}");
+    assert!(shown.contains("token=[redacted]"), "{shown}");
 }

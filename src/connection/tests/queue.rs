@@ -13,7 +13,7 @@ fn msg(id: &str) -> ClientMessage {
 
 #[test]
 fn messages_written_before_open_are_sent_once_in_order_on_open() {
-    let mut p = policy().with_resume_cursor(Some("ev_1".into()));
+    let mut p = existing_policy();
     p.handle(Input::Start, 0);
     assert!(
         p.send(msg("a")).is_empty() && p.send(msg("b")).is_empty(),

@@ -4,7 +4,7 @@ use super::harness::*;
 use crate::connection::*;
 
 #[test]
-fn a_drop_after_open_reconnects_after_jitter_resuming_after_the_last_event() {
+fn a_drop_after_open_reconnects_after_jitter_with_the_same_token_url() {
     let mut p = policy();
     let (id, _) = open_policy(&mut p, 0);
     p.on_event(&event(
@@ -27,8 +27,8 @@ fn a_drop_after_open_reconnects_after_jitter_resuming_after_the_last_event() {
     );
     let cmds = p.handle(Input::TimerFired(retry), 1_250);
     assert!(
-        events_url(&cmds).ends_with("&after=ev_5"),
-        "resume cursor used"
+        events_url(&cmds).ends_with("/events?token=tok_1"),
+        "no cursor: the stream replays from the first event"
     );
 }
 

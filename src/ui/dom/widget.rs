@@ -41,6 +41,8 @@ pub(crate) struct WidgetConfig {
     pub persist: bool,
     /// With `persist`, keep the token too.
     pub persist_token: bool,
+    /// The host's user id: the saved state is kept per user (`persistKey`).
+    pub persist_key: Option<String>,
     /// The host's callbacks.
     pub callbacks: Callbacks,
 }
@@ -92,7 +94,9 @@ pub(crate) fn mount_widget(
     let end = s.parts.end.clone();
     let log = s.parts.log.clone();
     let vm = ViewModel::new(s.parts, resend);
-    let persist = c.persist.then(|| Persist::new(&c.scope, c.persist_token));
+    let persist = c
+        .persist
+        .then(|| Persist::new(&c.scope, c.persist_key.as_deref(), c.persist_token));
     let driver = Driver::new(c.source, vm.clone(), c.callbacks, persist);
     *driver_slot.borrow_mut() = Some(driver);
 
@@ -203,6 +207,7 @@ pub(crate) fn mount_widget(
             d.step(|inner, _| inner.conversation.update_context(context.clone()));
             d.start();
         }),
+        Control::ClearPersisted => wd(&Driver::clear_persisted),
     });
 
     if !adopt_styles(&s.root) {

@@ -1,0 +1,143 @@
+//! What `persist` keeps across reloads, and under which `sessionStorage` key: the conversation
+//! id and the last event id; the token only when the host opts in (`persist_token`). Never an
+//! API key (the widget never has one). Pure, so it is compiled and tested natively; the storage
+//! itself is in `ui/persist.rs`.
+// Only the wasm build reads and writes storage; the native build compiles this for its tests.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+use crate::json::json;
+use crate::protocol::{percent_encode, redact_tokens, Fields, REDACTED};
+
+/// The `sessionStorage` key of a widget: `operator-chat:{scope}` (the scope is the session
+/// endpoint, or `getToken`), or, with a host-given user key (`persist-key`),
+/// `operator-chat@{user key, percent-encoded}:{scope}`, so each signed-in user has their own
+/// entry and never resumes another user's conversation.
+pub(crate) fn storage_key(scope: &str, user_key: Option<&str>) -> String {
+    match user_key {
+        Some(user) => format!("operator-chat@{}:{scope}", percent_encode(user)),
+        None => format!("operator-chat:{scope}"),
+    }
+}
+
+/// What is kept for one widget.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Saved {
+    pub conversation_id: String,
+    pub last_event_id: Option<String>,
+    pub token: Option<SavedToken>,
+}
+
+/// A persisted token (only with `persist_token`). Its `Debug` output redacts the token.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct SavedToken {
+    pub token: String,
+    pub expires_at_ms: Option<i64>,
+    pub events_url: String,
+    pub session_url: String,
+}
+
+impl std::fmt::Debug for SavedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedToken")
+            .field("token", &REDACTED)
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("events_url", &redact_tokens(&self.events_url))
+            .field("session_url", &redact_tokens(&self.session_url))
+            .finish()
+    }
+}
+
+impl Saved {
+    /// The JSON text [`Saved::from_json`] reads: absent options are `null`.
+    pub(crate) fn to_json(&self) -> String {
+        let token = self.token.as_ref().map(|t| {
+            json!({"token": &t.token, "expires_at_ms": t.expires_at_ms,
+                "events_url": &t.events_url, "session_url": &t.session_url})
+        });
+        json!({"conversation_id": &self.conversation_id,
+            "last_event_id": self.last_event_id.as_deref(), "token": token})
+        .to_string()
+    }
+
+    /// Reads what [`Saved::to_json`] wrote.
+    pub(crate) fn from_json(text: &str) -> Result<Saved, String> {
+        let mut f = Fields::parse(text)?;
+        let token = match f.opt_value("token") {
+            None => None,
+            Some(value) => {
+                let mut t = Fields::of(value)?;
+                Some(SavedToken {
+                    token: t.string("token")?,
+                    expires_at_ms: t.opt_i64("expires_at_ms")?,
+                    events_url: t.string("events_url")?,
+                    session_url: t.string("session_url")?,
+                })
+            }
+        };
+        Ok(Saved {
+            conversation_id: f.string("conversation_id")?,
+            last_event_id: f.opt_string("last_event_id")?,
+            token,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved() -> Saved {
+        Saved {
+            conversation_id: "conv_1".into(),
+            last_event_id: Some("ev_9".into()),
+            token: Some(SavedToken {
+                token: "tok_secret".into(),
+                expires_at_ms: Some(10_000),
+                events_url: "http://h/conversations/conv_1/events".into(),
+                session_url: "ws://h/conversations/conv_1/session?token=tok_secret".into(),
+            }),
+        }
+    }
+
+    #[test]
+    fn saved_state_round_trips_through_its_json() {
+        let state = saved();
+        assert_eq!(Saved::from_json(&state.to_json()), Ok(state));
+        let bare = Saved {
+            token: None,
+            last_event_id: None,
+            ..saved()
+        };
+        assert_eq!(Saved::from_json(&bare.to_json()), Ok(bare));
+    }
+
+    #[test]
+    fn debug_of_the_saved_state_never_shows_the_token() {
+        let state = saved();
+        let shown = format!("{state:?} {state:#?} {:?}", state.token);
+        assert!(!shown.contains("tok_secret"), "token in {shown}");
+        assert!(
+            shown.contains("conv_1") && shown.contains("[redacted]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn each_user_key_has_its_own_storage_key() {
+        let alice = storage_key("/operator/session", Some("alice"));
+        let bob = storage_key("/operator/session", Some("bob"));
+        let anonymous = storage_key("/operator/session", None);
+        assert_eq!(
+            anonymous, "operator-chat:/operator/session",
+            "unchanged without a key"
+        );
+        assert_eq!(alice, "operator-chat@alice:/operator/session");
+        assert_ne!(alice, bob);
+        assert_ne!(alice, anonymous);
+        assert_ne!(
+            storage_key("a", Some("b:c")),
+            storage_key("a:b", Some("c")),
+            "the user key cannot be confused with the scope"
+        );
+    }
+}
