@@ -1,10 +1,9 @@
 //! operator-chat: a live chat with an Operator conversational agent, compiled to WebAssembly.
 //! The browser only ever holds an ephemeral conversation token.
 //!
-//! With the default feature `leptos` it is the Leptos component `OperatorChat`. Without it
-//! (`default-features = false`, how the npm package is built) the JS API (`mount()`,
-//! `<operator-chat>`) renders the same widget with plain DOM calls, and no UI framework is
-//! linked into the wasm.
+//! The widget is one Leptos component, `OperatorChat`. Rust apps render it in their own view;
+//! the npm package's JS API (`mount()`, the `<operator-chat>` element) renders the same
+//! component into a shadow root.
 //!
 //! # Using the component
 //!
@@ -160,7 +159,7 @@ pub use minijson as json;
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.
 pub use strings::Strings;
-#[cfg(all(target_arch = "wasm32", feature = "leptos"))]
+#[cfg(target_arch = "wasm32")]
 pub use ui::OperatorChat;
 #[cfg(target_arch = "wasm32")]
 pub use ui::{

@@ -108,20 +108,3 @@ test('the strict-CSP demo page (custom element) chats with zero CSP violations',
   await expectCanaryReported(page);
   await context.close();
 });
-
-test('the Leptos demo page chats under the same policy with zero CSP violations', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
-  const { page, grants, consoleErrors } = await openStrictPage(context, '/leptos.html');
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
-  await chat.send('/echo leptos under a strict policy');
-  await chat.waitAgentText(/^leptos under a strict policy$/);
-  await expectWidgetMatchesRecord(page, grants.conversationId, { label: 'leptos.html' });
-  const violations = await page.evaluate(() => window.__csp);
-  assert.deepEqual(violations, [], `securitypolicyviolation events on leptos.html:\n${violations.join('\n')}`);
-  assert.deepEqual(consoleErrors, [], `CSP console errors on leptos.html:\n${consoleErrors.join('\n')}`);
-  console.log('csp: /leptos.html: 0 violations, 0 CSP console errors');
-  await expectCanaryReported(page);
-  await context.close();
-});

@@ -1,7 +1,6 @@
-// The demo pages as the token server serves them (www/): the strict CSP header, no inline code,
-// <operator-chat> mounted from the plain ES module page, its attributes and events, and
-// leptos.html rendering the component from Rust with the Leptos build (`/pkg-leptos/`; the npm
-// package `/pkg/` has no Leptos inside).
+// The demo page as the token server serves it (www/): the strict CSP header, no inline code,
+// <operator-chat> mounted from the plain ES module page with the one build (`/pkg/`, the Leptos
+// component), its attributes and events.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -29,8 +28,8 @@ async function withPage(fn, contextOptions = {}) {
   }
 }
 
-test('the demo pages are served with the strict Content-Security-Policy', async () => {
-  for (const path of ['/', '/leptos.html']) {
+test('the demo page is served with the strict Content-Security-Policy', async () => {
+  for (const path of ['/', '/index.html']) {
     const res = await fetch(`${server()}${path}`);
     assert.equal(res.status, 200, `${path} is served`);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -49,7 +48,7 @@ test('the demo pages are served with the strict Content-Security-Policy', async 
 test('www/ has no inline scripts, inline styles or inline event handlers', () => {
   const www = join(repoRoot, 'www');
   const pages = readdirSync(www).filter((f) => f.endsWith('.html'));
-  assert.ok(pages.includes('index.html') && pages.includes('leptos.html'), `both pages exist (${pages})`);
+  assert.deepEqual(pages, ['index.html'], 'one demo page');
   for (const name of pages) {
     const html = readFileSync(join(www, name), 'utf8');
     for (const tag of html.match(/<script\b[^>]*>/g) ?? []) {
@@ -94,33 +93,32 @@ test('index.html mounts <operator-chat> in a shadow root, themed by the page, an
   });
 });
 
-test('leptos.html renders the component from Rust, in the light DOM, and it connects', async () => {
+test('index.html loads the one build from /pkg/: no second build, no second page', async () => {
   await withPage(async (page) => {
     const loaded = [];
     page.on('response', (r) => loaded.push(`${r.status()} ${new URL(r.url()).pathname}`));
-    await page.goto(`${server()}/leptos.html`);
-    const status = page.locator('[data-testid="leptos-status"] strong').first();
-    await page.waitForFunction(() => document.querySelector('[data-testid="leptos-status"] strong')?.textContent === 'open', null, { timeout: 30_000 });
-    assert.equal(await status.textContent(), 'open', 'on_state_change drove a Leptos signal');
-    assert.equal(await page.evaluate(() => document.querySelector('#leptos-app .oc-root') !== null), true, 'rendered in the light DOM');
-    await page.locator('#leptos-app .oc-row-agent').first().waitFor({ timeout: 20_000 });
-    for (const file of ['/pkg-leptos/operator_chat.js', '/pkg-leptos/operator_chat_bg.wasm']) {
-      assert.ok(loaded.includes(`200 ${file}`), `the Leptos build is loaded from /pkg-leptos/ (${file}): ${loaded}`);
+    await page.goto(`${server()}/`);
+    await page.waitForFunction(() => document.querySelector('operator-chat')?.handle, null, { timeout: 30_000 });
+    for (const file of ['/pkg/element.js', '/pkg/operator_chat.js', '/pkg/operator_chat_bg.wasm']) {
+      assert.ok(loaded.includes(`200 ${file}`), `${file} is loaded: ${loaded}`);
     }
-    assert.ok(!loaded.some((l) => / \/pkg\//.test(l)), `nothing from the npm package /pkg/: ${loaded}`);
+    const wasm = loaded.filter((l) => l.endsWith('.wasm'));
+    assert.deepEqual(wasm, ['200 /pkg/operator_chat_bg.wasm'], 'exactly one wasm module');
   });
+  for (const path of ['/leptos.html', '/pkg-leptos/operator_chat.js']) {
+    assert.equal((await fetch(`${server()}${path}`)).status, 404, `${path} is gone`);
+  }
 });
 
-test('the npm package has the JS API but not the Leptos demo entry (that is in /pkg-leptos/ only)', async () => {
+test('the npm package exports the JS API and no demo entry', async () => {
   await withPage(async (page) => {
     await blankPage(page);
-    const npm = await page.evaluate(() => ({ mount: typeof window.oc.mount, leptos: typeof window.oc.mountLeptosDemo }));
-    assert.deepEqual(npm, { mount: 'function', leptos: 'undefined' }, 'pkg/ is built without the leptos feature');
-    const leptos = await page.evaluate(async () => {
-      const mod = await import('/pkg-leptos/operator_chat.js');
-      return { mount: typeof mod.mount, leptos: typeof mod.mountLeptosDemo };
-    });
-    assert.deepEqual(leptos, { mount: 'function', leptos: 'function' }, 'pkg-leptos/ is the Leptos build');
+    const exports = await page.evaluate(() => ({
+      mount: typeof window.oc.mount,
+      clearPersisted: typeof window.oc.clearPersisted,
+      demo: Object.keys(window.oc).filter((k) => /leptos|demo/i.test(k)),
+    }));
+    assert.deepEqual(exports, { mount: 'function', clearPersisted: 'function', demo: [] });
   });
 });
 

@@ -5,7 +5,6 @@ use leptos::html;
 use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
-use super::dom_util::is_send_key;
 use super::locale::UiStrings;
 
 /// The message box and send button.
@@ -64,4 +63,10 @@ pub(crate) fn Composer(
             </button>
         </form>
     }
+}
+
+/// Whether this keydown should send the message (Enter without Shift, not while an input method
+/// is composing).
+fn is_send_key(event: &KeyboardEvent) -> bool {
+    event.key() == "Enter" && !event.shift_key() && !event.is_composing()
 }

@@ -30,7 +30,7 @@ impl Follow {
             return;
         }
         if let Some(log) = self.log.get_untracked() {
-            self.pinned.set_value(super::dom_util::at_bottom(&log));
+            self.pinned.set_value(at_bottom(&log));
         }
     }
 
@@ -57,4 +57,12 @@ impl Follow {
             }
         });
     }
+}
+
+/// How close to the bottom (px) the transcript counts as "following" new messages.
+const PINNED_SLACK_PX: i32 = 48;
+
+/// Whether the reader has the transcript `log` scrolled to (near) the bottom.
+fn at_bottom(log: &web_sys::Element) -> bool {
+    log.scroll_top() + log.client_height() >= log.scroll_height() - PINNED_SLACK_PX
 }

@@ -1,5 +1,4 @@
-//! What the header, error line and rows show for a state: pure texts and tokens, shared by
-//! both renderers.
+//! What the header, error line and rows show for a state: pure texts and tokens.
 
 use super::types::ChatError;
 use crate::connection::ConnectionState;

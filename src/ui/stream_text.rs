@@ -3,11 +3,9 @@
 //! (`Text.appendData`), so the browser lays out that paragraph only, and only the new characters
 //! cross into JS. Text is only ever set as text nodes, never parsed as HTML.
 
-#[cfg(feature = "leptos")]
 use leptos::{html, prelude::*};
-#[cfg(feature = "leptos")]
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, Text};
+use web_sys::{Element, Text};
 
 use crate::transcript::{ParagraphOp, Paragraphs, PARAGRAPH_BREAK};
 
@@ -17,13 +15,9 @@ struct OpenParagraph {
     text: Text,
 }
 
-fn document() -> Document {
-    super::dom_util::document()
-}
-
 /// What a bubble shows.
 #[derive(Default)]
-pub(crate) struct Shown {
+struct Shown {
     paragraphs: Paragraphs,
     open: Option<OpenParagraph>,
 }
@@ -50,7 +44,7 @@ fn close_paragraph(open: &OpenParagraph) {
 
 impl Shown {
     /// Makes `bubble` show `new`, appending where `new` extends what is shown.
-    pub(crate) fn apply(&mut self, bubble: &Element, new: &str) {
+    fn apply(&mut self, bubble: &Element, new: &str) {
         let mut ops = Vec::new();
         if self.paragraphs.update(new, &mut ops) || self.open.is_none() {
             bubble.set_text_content(None);
@@ -74,7 +68,6 @@ impl Shown {
     }
 }
 
-#[cfg(feature = "leptos")]
 /// Keeps the text of `bubble` equal to what `read` passes its callback. `read` is tracked, so
 /// this runs again when its source changes.
 pub(crate) fn stream_text<F>(bubble: NodeRef<html::Div>, read: F)

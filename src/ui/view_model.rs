@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use crate::connection::ConnectionState;
 use crate::transcript::{ConversationStatus, Entry, Transcript};
 
-use super::dom_util::CHUNK_ROWS;
 use super::types::ChatError;
+
+/// Rows per chunk. The transcript is rendered as chunks of rows, so appending a row touches one
+/// chunk, and the browser checks and lays out a few chunks, not every row, per frame (full
+/// chunks are `content-visibility: auto`).
+const CHUNK_ROWS: usize = 32;
 
 /// One rendered transcript row: a stable key for `<For>` and the row's own signal, so an update
 /// re-renders only that row.

@@ -24,9 +24,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
 
   setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt, esbuild,
           chromium + chromedriver, npm packages of the browser tests); idempotent
-  build   build the widget only: `build` all, `build npm` (pkg, pkg-bundler; no Leptos) or
-          `build leptos` (pkg-leptos, the Leptos build www/leptos.html loads); no setup
-  demo    setup, build the widget (npm packages + the Leptos demo build), serve the demo pages
+  build   build the widget only (the npm packages pkg, pkg-bundler); no setup
+  demo    setup, build the widget (the npm packages), serve the demo page
           with the emulator (PORT, default 8080)
   test    setup, then every suite; ends with `xtask: N passed, M failed`
   bench   setup, build the npm packages as the demo does, then measure size, streaming, long
@@ -69,14 +68,12 @@ fn main() -> ExitCode {
     })
 }
 
-/// `cargo xtask build [npm|leptos]`.
+/// `cargo xtask build`: the npm packages. The old `build npm` still names the same build.
 fn build(ws: &workspace::Workspace, which: Option<&str>) -> error::Result<ExitCode> {
     match which {
-        None => widget::build(ws)?,
-        Some("npm") => widget::build_npm(ws)?,
-        Some("leptos") => widget::build_leptos_demo(ws)?,
+        None | Some("npm") => widget::build(ws)?,
         Some(other) => {
-            eprintln!("xtask: build what? `{other}` is neither `npm` nor `leptos`\n{USAGE}");
+            eprintln!("xtask: build what? there is one build, `cargo xtask build` (not `{other}`)\n{USAGE}");
             return Ok(ExitCode::from(2));
         }
     }

@@ -40,20 +40,18 @@ pub fn binary(ws: &Workspace, name: &str, release: bool) -> PathBuf {
     ws.target_dir().join(profile).join(name)
 }
 
-/// The token server's static directories: `--www www/ --pkg pkg/ --pkg-leptos pkg-leptos/`
-/// (the demo pages, the npm package, and the Leptos build `www/leptos.html` loads).
-pub fn static_dir_args(ws: &Workspace) -> [OsString; 6] {
+/// The token server's static directories: `--www www/ --pkg pkg/` (the demo page and the npm
+/// package).
+pub fn static_dir_args(ws: &Workspace) -> [OsString; 4] {
     [
         "--www".into(),
         ws.www_dir().into(),
         "--pkg".into(),
         ws.pkg_dir().into(),
-        "--pkg-leptos".into(),
-        ws.pkg_leptos_dir().into(),
     ]
 }
 
-/// The demo server's command line: `token-server --port P --www .. --pkg .. --pkg-leptos ..`
+/// The demo server's command line: `token-server --port P --www .. --pkg ..`
 /// (emulator in-process) or `operator-emulator --port P --session-port 0 --host 127.0.0.1`.
 pub fn demo_command(ws: &Workspace, name: &str, port: u16) -> Command {
     let mut cmd = Command::new(binary(ws, name, true));

@@ -1,7 +1,7 @@
-//! Building the widget with wasm-pack: the npm packages (web and bundler, direct-DOM renderer,
-//! `--no-default-features`) and the Leptos demo build (`pkg-leptos`, default features, loaded
-//! only by `www/leptos.html`). Then `wasm-opt -Oz`, `esbuild --minify` on the web builds' JS
-//! glue, and `pkg-config/apply.mjs` for the npm packages.
+//! Building the widget with wasm-pack: the npm package for the web (`pkg/`, what the demo page,
+//! the browser tests and the bench load) and for bundlers (`pkg-bundler/`), both the Leptos
+//! component with the crate's default features. Then `wasm-opt -Oz`, `esbuild --minify` on the
+//! web build's JS glue, and `pkg-config/apply.mjs`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -17,8 +17,7 @@ use crate::workspace::Workspace;
 /// leptos always enables server_fn's `browser` feature, which links wasm-streams, whose
 /// `#[wasm_bindgen]` classes are exported from every build with Leptos. The widget has no
 /// server functions and nothing in it creates those objects (their JS classes have no
-/// constructor), so the exports are dead; without them `-Oz` drops their code. In a build
-/// without Leptos the pattern matches nothing and the pass does nothing.
+/// constructor), so the exports are dead; without them `-Oz` drops their code.
 pub const WASM_OPT_FLAGS: [&str; 8] = [
     "--remove-exports",
     "--pass-arg=remove-exports@*intounderlying*",
@@ -37,64 +36,34 @@ pub struct Package {
     pub target: &'static str,
     /// `--out-dir`, relative to the repository root.
     pub out_dir: &'static str,
-    /// With the crate's default features (the Leptos component); otherwise
-    /// `--no-default-features` (the direct-DOM renderer the npm package ships).
-    pub leptos: bool,
-    /// An npm package: shaped by `node pkg-config/apply.mjs <out_dir> <target>`.
-    pub npm: bool,
 }
 
-/// The npm packages: no Leptos inside, each shaped by `pkg-config/apply.mjs`. Both compile
-/// the same crate with the same features, so the second reuses the first one's compile.
+/// The npm packages, each shaped by `pkg-config/apply.mjs`. Both compile the same crate with
+/// the same (default) features, so the second reuses the first one's compile.
 pub const NPM_PACKAGES: [Package; 2] = [
     Package {
         target: "web",
         out_dir: "pkg",
-        leptos: false,
-        npm: true,
     },
     Package {
         target: "bundler",
         out_dir: "pkg-bundler",
-        leptos: false,
-        npm: true,
     },
 ];
 
-/// The Leptos build `www/leptos.html` loads from `/pkg-leptos/` (for `mountLeptosDemo`). Not
-/// published, so not shaped by `apply.mjs`. Same profile as the npm packages: only the root
-/// crate (and Leptos itself, once) compiles again for the other features.
-pub const LEPTOS_DEMO: Package = Package {
-    target: "web",
-    out_dir: "pkg-leptos",
-    leptos: true,
-    npm: false,
-};
-
-/// Builds the npm packages, then the Leptos demo build: everything the demo pages and the
-/// browser tests load.
+/// Builds the npm packages ([`NPM_PACKAGES`]): everything the demo page, the browser tests
+/// and the bench load.
 pub fn build(ws: &Workspace) -> Result<()> {
-    build_npm(ws)?;
-    build_leptos_demo(ws)
-}
-
-/// Builds only [`LEPTOS_DEMO`].
-pub fn build_leptos_demo(ws: &Workspace) -> Result<()> {
-    build_package(ws, LEPTOS_DEMO)
-}
-
-/// Builds only the npm packages ([`NPM_PACKAGES`]).
-pub fn build_npm(ws: &Workspace) -> Result<()> {
     for package in NPM_PACKAGES {
         build_package(ws, package)?;
     }
     Ok(())
 }
 
-/// The `wasm-pack build` command line for `package`: `--profile wasm-release --no-opt`, and
-/// after `--` the cargo arguments (`--no-default-features` unless it is the Leptos build).
+/// The `wasm-pack build` command line for `package`: `--profile wasm-release --no-opt`, with
+/// the crate's default features.
 pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
-    let mut args = vec![
+    let args = vec![
         "build",
         "--target",
         package.target,
@@ -104,15 +73,12 @@ pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
         "wasm-release",
         "--no-opt",
     ];
-    if !package.leptos {
-        args.extend(["--", "--no-default-features"]);
-    }
     args
 }
 
 /// wasm-pack with [`wasm_pack_args`], then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting
 /// `.wasm` (run here, so the flags are ours whatever wasm-pack's defaults are), then for `web`
-/// esbuild on the JS glue, then for npm packages `node pkg-config/apply.mjs <out_dir> <target>`.
+/// esbuild on the JS glue, then `node pkg-config/apply.mjs <out_dir> <target>`.
 fn build_package(ws: &Workspace, package: Package) -> Result<()> {
     let Package {
         target, out_dir, ..
@@ -138,7 +104,7 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
         }
     }
     let apply = ws.root.join("pkg-config").join("apply.mjs");
-    if package.npm && apply.exists() {
+    if apply.exists() {
         let mut node = Command::new("node");
         node.current_dir(&ws.root)
             .arg(&apply)
@@ -216,7 +182,7 @@ fn bg_wasm(dir: &std::path::Path) -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{scripts_under, wasm_pack_args, LEPTOS_DEMO, NPM_PACKAGES};
+    use super::{scripts_under, wasm_pack_args, NPM_PACKAGES};
 
     #[test]
     fn every_snippet_script_is_found_however_deep() {
@@ -232,14 +198,15 @@ mod tests {
     }
 
     #[test]
-    fn npm_packages_build_without_leptos_and_the_demo_build_with_it() {
+    fn both_npm_packages_are_the_one_build_with_default_features() {
+        let dirs: Vec<_> = NPM_PACKAGES.iter().map(|p| (p.target, p.out_dir)).collect();
+        assert_eq!(dirs, [("web", "pkg"), ("bundler", "pkg-bundler")]);
         for package in NPM_PACKAGES {
             let args = wasm_pack_args(package);
-            assert_eq!(args[args.len() - 2..], ["--", "--no-default-features"]);
+            let features = args.iter().filter(|a| a.contains("features")).count();
+            assert_eq!(features, 0, "the default features only: {args:?}");
+            assert!(args.windows(2).any(|w| w == ["--out-dir", package.out_dir]));
+            assert!(args.windows(2).any(|w| w == ["--profile", "wasm-release"]));
         }
-        let demo = wasm_pack_args(LEPTOS_DEMO);
-        assert!(!demo.contains(&"--no-default-features"), "{demo:?}");
-        assert!(demo.windows(2).any(|w| w == ["--out-dir", "pkg-leptos"]));
-        assert!(demo.windows(2).any(|w| w == ["--profile", "wasm-release"]));
     }
 }

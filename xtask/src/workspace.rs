@@ -49,11 +49,6 @@ impl Workspace {
         self.root.join("pkg")
     }
 
-    /// Where the Leptos demo build is (`wasm-pack --out-dir pkg-leptos`), served at `/pkg-leptos`.
-    pub fn pkg_leptos_dir(&self) -> PathBuf {
-        self.root.join("pkg-leptos")
-    }
-
     /// The demo pages (`www/`), served at `/`.
     pub fn www_dir(&self) -> PathBuf {
         self.root.join("www")

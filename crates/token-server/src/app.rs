@@ -39,7 +39,7 @@ pub struct AppState {
     pub rate_limit: RateLimit,
     /// Mint and demo-login rate limit per client address (IPv6 per /64), checked before auth.
     pub address_limit: RateLimit,
-    /// Demo pages at `/`, the npm package at `/pkg`, the Leptos demo build at `/pkg-leptos`.
+    /// The demo page at `/`, the npm package at `/pkg`.
     pub static_dirs: StaticDirs,
     /// Whole-request timeout.
     pub request_timeout: Duration,

@@ -10,14 +10,12 @@ pub const USAGE: &str = "\
 token-server: the operator-chat dev server (mint endpoint + static files)
 
 USAGE: token-server [--host H] [--port P] [--allowed-origin O]... [--www DIR] [--pkg DIR]
-                    [--pkg-leptos DIR] [--mint-burst N] [--mint-per-minute N]
+                    [--mint-burst N] [--mint-per-minute N]
                     [--address-burst N] [--address-per-minute N] [--public-origin O]...
                     [--insecure-demo-auth]
 
-  --www DIR         demo pages, served at / (default: www)
+  --www DIR         the demo page, served at / (default: www)
   --pkg DIR         the npm package, served at /pkg (default: pkg)
-  --pkg-leptos DIR  the Leptos demo build for /leptos.html, served at /pkg-leptos
-                    (default: pkg-leptos)
   --mint-burst N, --mint-per-minute N
                     mints per caller: N back to back, N a minute (default: 20, 60)
   --address-burst N, --address-per-minute N
@@ -70,8 +68,6 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// The built widget package directory (served under `/pkg`).
     pub pkg_dir: PathBuf,
-    /// The Leptos demo build directory (served under `/pkg-leptos`).
-    pub pkg_leptos_dir: PathBuf,
     /// Mint rate limit per caller.
     pub rate_limit: RateLimit,
     /// Mint and demo-login rate limit per client address (IPv6 per /64), checked before auth.
@@ -142,7 +138,6 @@ impl Config {
             demo_cookie_secret: var("OPERATOR_DEMO_COOKIE_SECRET"),
             www_dir: default_dir("www"),
             pkg_dir: default_dir("pkg"),
-            pkg_leptos_dir: default_dir("pkg-leptos"),
             rate_limit: RateLimit::PER_CALLER,
             address_limit: RateLimit::PER_ADDRESS,
             public_origins: Vec::new(),
@@ -178,7 +173,6 @@ impl Config {
                 "--allowed-origin",
                 "--www",
                 "--pkg",
-                "--pkg-leptos",
                 "--mint-burst",
                 "--mint-per-minute",
                 "--address-burst",
@@ -197,7 +191,6 @@ impl Config {
                 "--allowed-origin" => config.allowed_origins.push(normalize_origin(&value)?),
                 "--www" => config.www_dir = value.into(),
                 "--pkg" => config.pkg_dir = value.into(),
-                "--pkg-leptos" => config.pkg_leptos_dir = value.into(),
                 "--mint-burst" => config.rate_limit.burst = number(&name, &value)?,
                 "--address-burst" => config.address_limit.burst = number(&name, &value)?,
                 "--address-per-minute" => config.address_limit.per_minute = number(&name, &value)?,
@@ -304,27 +297,24 @@ mod tests {
     }
 
     #[test]
-    fn static_directories_come_from_www_pkg_and_pkg_leptos_flags() {
-        let config = parse(
-            &[
-                "--www",
-                "/s/www",
-                "--pkg=/s/pkg",
-                "--pkg-leptos",
-                "/s/leptos",
-            ],
-            &[],
-        )
-        .unwrap();
+    fn static_directories_come_from_www_and_pkg_flags() {
+        let config = parse(&["--www", "/s/www", "--pkg=/s/pkg"], &[]).unwrap();
         assert_eq!(config.www_dir, Path::new("/s/www"));
         assert_eq!(config.pkg_dir, Path::new("/s/pkg"));
-        assert_eq!(config.pkg_leptos_dir, Path::new("/s/leptos"));
         let defaults = parse(&[], &[]).unwrap();
-        assert!(defaults.pkg_leptos_dir.ends_with("pkg-leptos"));
+        assert!(defaults.www_dir.ends_with("www"));
+        assert!(defaults.pkg_dir.ends_with("pkg"));
         assert!(matches!(
-            parse(&["--pkg-leptos"], &[]),
+            parse(&["--pkg"], &[]),
             Err(ConfigError::MissingValue(_))
         ));
+        assert!(
+            matches!(
+                parse(&["--pkg-leptos", "/s/leptos"], &[]),
+                Err(ConfigError::UnknownFlag(_))
+            ),
+            "there is one build, served at /pkg"
+        );
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //!    of its own ([`ConversationCookie`]), so instances sharing `OPERATOR_SESSION_SECRET` behave
 //!    as one. Copy it into your own axum app.
 //! 2. **The dev server** — [`app()`] and the `token-server` binary: the snippet plus the demo
-//!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/`, `pkg/` and
-//!    `pkg-leptos/` ([`StaticDirs`]),
+//!    cookie login ([`DemoCookieAuth`], `GET /demo/login`), static files for `www/` and `pkg/`
+//!    ([`StaticDirs`]),
 //!    a `Host` check (its own origins only), an exact-origin CORS allow-list, rate limits per
 //!    client address and per caller, timeouts, body limits, redacted logs ([`Redactor`]) and
 //!    graceful shutdown. The demo auth only ever listens on loopback unless told otherwise.

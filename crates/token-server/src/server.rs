@@ -116,7 +116,6 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         static_dirs: StaticDirs {
             www: config.www_dir.clone(),
             pkg: config.pkg_dir.clone(),
-            pkg_leptos: config.pkg_leptos_dir.clone(),
         },
         request_timeout: REQUEST_TIMEOUT,
     });

@@ -1,5 +1,4 @@
-//! Static files: the demo pages (`www/`) at `/`, the built npm package (`pkg/`) under `/pkg`
-//! and the Leptos demo build (`pkg-leptos/`, loaded by `www/leptos.html`) under `/pkg-leptos`.
+//! Static files: the demo page (`www/`) at `/` and the built npm package (`pkg/`) under `/pkg`.
 //! Missing directories just answer 404.
 
 use std::path::PathBuf;
@@ -34,10 +33,8 @@ pub fn static_headers(headers: &mut HeaderMap) {
 pub struct StaticDirs {
     /// The demo pages, served at `/`.
     pub www: PathBuf,
-    /// The npm package (direct-DOM build), served under `/pkg`.
+    /// The npm package, served under `/pkg`.
     pub pkg: PathBuf,
-    /// The Leptos build `www/leptos.html` loads, served under `/pkg-leptos`.
-    pub pkg_leptos: PathBuf,
 }
 
 /// A router serving `dirs` (see [`StaticDirs`]). With `demo`, an HTML page requested without a
@@ -45,7 +42,6 @@ pub struct StaticDirs {
 pub fn static_router(dirs: &StaticDirs, demo: Option<Arc<DemoCookieAuth>>) -> Router {
     Router::new()
         .nest_service("/pkg", ServeDir::new(&dirs.pkg))
-        .nest_service("/pkg-leptos", ServeDir::new(&dirs.pkg_leptos))
         .fallback_service(ServeDir::new(&dirs.www))
         .layer(middleware::from_fn_with_state(demo, decorate))
 }

@@ -38,8 +38,6 @@ async fn binary_embeds_the_emulator_serves_a_demo_login_and_mints_then_stops_on_
             "/nonexistent",
             "--pkg",
             "/nonexistent",
-            "--pkg-leptos",
-            "/nonexistent",
         ])
         .env("OPERATOR_EMULATOR_ADMIN_KEY", "admin_bin_test")
         .stdout(Stdio::piped())

@@ -47,7 +47,6 @@ fn server() -> Command {
         "--pkg",
         "/nonexistent",
     ])
-    .args(["--pkg-leptos", "/nonexistent"])
     .kill_on_drop(true);
     cmd
 }

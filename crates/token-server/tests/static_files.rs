@@ -1,5 +1,4 @@
-//! Static files for the demo pages, the npm package and the Leptos demo build, with the demo
-//! cookie on page loads.
+//! Static files for the demo page and the npm package, with the demo cookie on page loads.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,9 +17,8 @@ fn temp_site(name: &str) -> StaticDirs {
     let dirs = StaticDirs {
         www: dir.join("www"),
         pkg: dir.join("pkg"),
-        pkg_leptos: dir.join("pkg-leptos"),
     };
-    for d in [&dirs.www, &dirs.pkg, &dirs.pkg_leptos] {
+    for d in [&dirs.www, &dirs.pkg] {
         std::fs::create_dir_all(d).unwrap();
     }
     std::fs::write(
@@ -29,17 +27,8 @@ fn temp_site(name: &str) -> StaticDirs {
     )
     .unwrap();
     std::fs::write(dirs.pkg.join("operator_chat.js"), "export default 1;").unwrap();
-    std::fs::write(
-        dirs.pkg_leptos.join("operator_chat.js"),
-        "export default 2;",
-    )
-    .unwrap();
     // A wasm module's magic number and version: enough for the MIME type.
-    std::fs::write(
-        dirs.pkg_leptos.join("operator_chat_bg.wasm"),
-        b"\0asm\x01\0\0\0",
-    )
-    .unwrap();
+    std::fs::write(dirs.pkg.join("operator_chat_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     dirs
 }
 
@@ -88,14 +77,14 @@ async fn page_load_serves_www_sets_the_demo_cookie_and_pkg_is_under_pkg() {
 }
 
 #[tokio::test]
-async fn the_leptos_demo_build_is_under_pkg_leptos_with_the_static_headers_and_wasm_type() {
-    let dirs = temp_site("leptos");
+async fn the_package_has_the_static_headers_and_the_wasm_type_and_pkg_leptos_is_gone() {
+    let dirs = temp_site("pkg");
     let router = static_router(&dirs, Some(Arc::new(DemoCookieAuth::random())));
 
-    let js = get(&router, "/pkg-leptos/operator_chat.js").await;
-    let wasm = get(&router, "/pkg-leptos/operator_chat_bg.wasm").await;
-    let absent = get(&router, "/pkg-leptos/nope.js").await;
-    let not_in_npm = get(&router, "/pkg/operator_chat_bg.wasm").await;
+    let js = get(&router, "/pkg/operator_chat.js").await;
+    let wasm = get(&router, "/pkg/operator_chat_bg.wasm").await;
+    let absent = get(&router, "/pkg/nope.js").await;
+    let old_build = get(&router, "/pkg-leptos/operator_chat.js").await;
 
     assert_eq!(js.status(), StatusCode::OK);
     let js_type = js.headers()[header::CONTENT_TYPE].to_str().unwrap();
@@ -107,19 +96,15 @@ async fn the_leptos_demo_build_is_under_pkg_leptos_with_the_static_headers_and_w
         js.headers().get(header::SET_COOKIE).is_none(),
         "cookies only on pages"
     );
-    assert_eq!(
-        text(js).await,
-        "export default 2;",
-        "the Leptos build, not /pkg"
-    );
+    assert_eq!(text(js).await, "export default 1;");
     assert_eq!(wasm.status(), StatusCode::OK);
     assert_eq!(wasm.headers()[header::CONTENT_TYPE], "application/wasm");
     assert_eq!(wasm.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(absent.status(), StatusCode::NOT_FOUND);
     assert_eq!(
-        not_in_npm.status(),
+        old_build.status(),
         StatusCode::NOT_FOUND,
-        "/pkg stays the npm package's directory"
+        "one build, under /pkg only"
     );
 }
 
@@ -130,11 +115,10 @@ async fn missing_directories_answer_404_without_failing() {
         &StaticDirs {
             www: nowhere.join("www"),
             pkg: nowhere.join("pkg"),
-            pkg_leptos: nowhere.join("pkg-leptos"),
         },
         None,
     );
-    for path in ["/", "/pkg/operator_chat.js", "/pkg-leptos/operator_chat.js"] {
+    for path in ["/", "/pkg/operator_chat.js", "/pkg/operator_chat_bg.wasm"] {
         assert_eq!(
             get(&router, path).await.status(),
             StatusCode::NOT_FOUND,

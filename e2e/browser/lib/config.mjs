@@ -3,7 +3,7 @@ import { env } from '../../support/browser.mjs';
 
 /** URLs and keys of the servers under test; each getter fails clearly when unset. */
 export const servers = {
-  /** The token server: demo pages, `/pkg/*` (npm package), `/pkg-leptos/*` (Leptos build), `POST /operator/session`, `GET /demo/login`. */
+  /** The token server: the demo page, `/pkg/*` (npm package), `POST /operator/session`, `GET /demo/login`. */
   get server() {
     return env('OPERATOR_CHAT_TEST_SERVER').replace(/\/$/, '');
   },

@@ -101,8 +101,8 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<ExitCode> {
     };
     let wants = |name: &str| selected.contains(&name);
     let browser = setup::run(ws)?;
-    // The bench page loads only the npm package (`pkg/`), not the Leptos demo build.
-    widget::build_npm(ws)?;
+    // The bench page loads the npm package (`pkg/`).
+    widget::build(ws)?;
     let pkg = out_dir(ws).join("pkg");
     snapshot::copy_tree(&ws.pkg_dir(), &pkg)?;
     println!(

@@ -140,7 +140,6 @@ pub fn test_app_with(
         static_dirs: StaticDirs {
             www: "/nonexistent/www".into(),
             pkg: "/nonexistent/pkg".into(),
-            pkg_leptos: "/nonexistent/pkg-leptos".into(),
         },
         request_timeout: Duration::from_secs(20),
     });

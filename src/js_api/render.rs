@@ -1,4 +1,4 @@
-//! Rendering a `mount()` with the Leptos component (builds with the `leptos` feature).
+//! Rendering a `mount()`: the Leptos component [`OperatorChat`] under its own reactive owner.
 
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
