@@ -114,11 +114,13 @@ test('the npm package exports the JS API and no demo entry', async () => {
   await withPage(async (page) => {
     await blankPage(page);
     const exports = await page.evaluate(() => ({
-      mount: typeof window.oc.mount,
-      clearPersisted: typeof window.oc.clearPersisted,
+      api: ['default', 'initSync', 'mount', 'ChatHandle'].map((k) => `${k}: ${typeof window.oc[k]}`),
       demo: Object.keys(window.oc).filter((k) => /leptos|demo/i.test(k)),
     }));
-    assert.deepEqual(exports, { mount: 'function', clearPersisted: 'function', demo: [] });
+    assert.deepEqual(exports, {
+      api: ['default: function', 'initSync: function', 'mount: function', 'ChatHandle: function'],
+      demo: [],
+    });
   });
 });
 
