@@ -5,14 +5,13 @@
 //! - `theme`: `options.theme` to `--oc-*` custom properties.
 //! - `convert`: callback payloads and the `getToken()` token source.
 //! - `host`: shadow root, container, host stylesheet, text direction.
-//! - `controller`: [`ChatController`], how the handle drives the component.
+//! - [`ChatController`] (in `ui`, re-exported here): how the handle drives the component.
 //! - `handle`: `mount` and [`ChatHandle`]; `render` draws the widget: the Leptos component
 //!   (`render_leptos.rs`, `leptos` feature) or the direct-DOM view (`render_dom.rs`).
 //! - `registry`: the live mounts (a widget lives until `destroy()`, not until GC of its handle).
 //! - `element`: the custom element (`element.js`), registered at start-up.
 //! - `demo`: `mountLeptosDemo`.
 
-mod controller;
 mod convert;
 #[cfg(feature = "leptos")]
 mod demo;
@@ -29,5 +28,5 @@ mod render;
 mod render;
 mod theme;
 
-pub use controller::{ChatController, Control};
+pub use crate::ui::{ChatController, Control};
 pub use handle::{mount, ChatHandle};

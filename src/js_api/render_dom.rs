@@ -6,9 +6,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
-use super::controller::ChatController;
 use super::convert::{call_host, error_to_js, js_token_source, message_to_js, state_to_js};
 use super::options::{MountOptions, TokenOrigin};
+use super::ChatController;
 use crate::transport::SessionEndpoint;
 use crate::ui::dom::{mount_widget, Widget, WidgetConfig};
 use crate::ui::driver::{Callbacks, HostFn};

@@ -207,6 +207,13 @@ impl Driver {
         self.start();
     }
 
+    /// Merges `context` into the conversation context (`conversation.context.update`) and
+    /// connects if not yet connected.
+    pub(crate) fn update_context(&self, context: crate::json::Value) {
+        self.step(|inner, _| inner.conversation.update_context(context));
+        self.start();
+    }
+
     /// The user sends an unconfirmed message again (its row's "Send again").
     pub(crate) fn resend(&self, client_id: &str) {
         self.step(|inner, _| inner.conversation.resend(client_id));

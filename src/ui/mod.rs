@@ -10,6 +10,7 @@
 //!   `styles`, `clock`, `persist`.
 
 pub(crate) mod clock;
+mod controller;
 pub(crate) mod dom_util;
 pub(crate) mod driver;
 mod execute;
@@ -30,9 +31,19 @@ mod follow;
 #[cfg(feature = "leptos")]
 mod header;
 #[cfg(feature = "leptos")]
+mod launcher;
+#[cfg(feature = "leptos")]
 mod locale;
 #[cfg(feature = "leptos")]
+mod panel;
+#[cfg(feature = "leptos")]
+mod row_signal;
+#[cfg(feature = "leptos")]
 mod rows;
+#[cfg(feature = "leptos")]
+mod transcript_view;
+#[cfg(feature = "leptos")]
+mod use_chat;
 #[cfg(feature = "leptos")]
 mod view_model;
 #[cfg(feature = "leptos")]
@@ -45,6 +56,7 @@ pub(crate) use dom::ViewModel;
 
 #[cfg(feature = "leptos")]
 pub use component::OperatorChat;
+pub use controller::{ChatController, Control};
 pub use persist::clear_persisted;
 pub use styles::{adopt_styles, STYLE_CSS};
 pub use types::{ChatError, ChatMessage, MessageRole, TokenSourceFn};

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 
 use crate::connection::ConnectionState;
-use crate::transcript::{ConversationStatus, Entry, Transcript};
+use crate::transcript::{ConversationStatus, Transcript};
 
 use super::dom_util::CHUNK_ROWS;
+use super::row_signal::RowSignal;
 use super::types::ChatError;
 
 /// One rendered transcript row: a stable key for `<For>` and the row's own signal, so an update
@@ -14,8 +15,8 @@ use super::types::ChatError;
 pub(crate) struct RowHandle {
     /// Unique across "new chat" restarts: `epoch << 32 | index`.
     pub key: u64,
-    /// The row's content.
-    pub entry: RwSignal<Entry>,
+    /// The row's kind and content.
+    pub row: RowSignal,
 }
 
 /// Up to [`CHUNK_ROWS`] consecutive rows.
@@ -97,7 +98,7 @@ impl ViewModel {
                         .with_untracked(|rows| rows.get(index % CHUNK_ROWS).copied())
                 });
                 if let (Some(row), Some(entry)) = (row, entries.get(index)) {
-                    row.entry.set(entry.clone());
+                    row.row.set(entry);
                 }
             }
         });
@@ -110,7 +111,7 @@ impl ViewModel {
                 .zip(index..)
                 .map(|(entry, i)| RowHandle {
                     key: (u64::from(epoch) << 32) | i as u64,
-                    entry: RwSignal::new(entry.clone()),
+                    row: RowSignal::new(entry),
                 });
             match self.chunks.with_untracked(|c| c.get(chunk).copied()) {
                 Some(handle) => handle.rows.update(|rows| rows.extend(new_rows)),

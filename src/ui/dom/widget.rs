@@ -12,7 +12,6 @@ use super::el::{on, set, show, Listener};
 use super::shell::shell;
 use super::view::ViewModel;
 use crate::connection::Input;
-use crate::js_api::{ChatController, Control};
 use crate::strings::Strings;
 use crate::ui::clock::next_frame;
 use crate::ui::dom_util::document;
@@ -20,6 +19,7 @@ use crate::ui::driver::{Callbacks, Driver};
 use crate::ui::persist::Persist;
 use crate::ui::styles::adopt_styles;
 use crate::ui::types::TokenSourceFn;
+use crate::ui::{ChatController, Control};
 
 /// What the widget is made of (the JS API's options, resolved).
 pub(crate) struct WidgetConfig {
@@ -203,10 +203,7 @@ pub(crate) fn mount_widget(
         Control::Close if !inline => set_o(false, true),
         Control::Close => {}
         Control::Send(text) => sub(Some(text)),
-        Control::Context(context) => wd(&|d| {
-            d.step(|inner, _| inner.conversation.update_context(context.clone()));
-            d.start();
-        }),
+        Control::Context(context) => wd(&|d| d.update_context(context.clone())),
         Control::ClearPersisted => wd(&Driver::clear_persisted),
     });
 
