@@ -1,10 +1,13 @@
-//! The browser side: the driver that runs the pure core, and the two views it can drive.
+//! The browser side: the driver that runs the pure core, and the view it drives.
 //!
-//! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; `execute`
-//!   carries out its commands (`transports` opens the streams, `notes` holds host callbacks)
-//!   and batches transcript updates into the view once per animation frame.
-//! - With the `leptos` feature: [`OperatorChat`], the Leptos component (`component`, `header`,
-//!   `rows`, `composer`, `follow`, `locale`), its signals in `view_model`.
+//! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; it carries out
+//!   its commands (opens the transports, holds host callbacks) and batches transcript updates
+//!   into the view once per animation frame. Its state sits behind methods.
+//! - With the `leptos` feature: [`OperatorChat`] (`component`), whose state, effects and
+//!   cleanup live in the `use_chat` hook, rendered by `Launcher`, `Panel` (with `Header`,
+//!   `Transcript`, `Composer`) and `Row` (`launcher`, `panel`, `header`, `transcript_view`,
+//!   `rows`, `composer`); its signals in `view_model` and `row_signal`; `follow` and `locale`.
+//!   [`ChatController`] drives it from code.
 //! - Without it: `dom`, the same widget built with plain DOM calls (the npm package).
 //! - Shared by both: `status` (texts and tokens per state), `stream_text` (paragraphs),
 //!   `styles`, `clock`, `persist`.
@@ -13,13 +16,10 @@ pub(crate) mod clock;
 mod controller;
 pub(crate) mod dom_util;
 pub(crate) mod driver;
-mod execute;
-mod notes;
 pub(crate) mod persist;
 pub(crate) mod status;
 pub(crate) mod stream_text;
 pub(crate) mod styles;
-mod transports;
 pub(crate) mod types;
 
 #[cfg(feature = "leptos")]
