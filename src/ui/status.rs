@@ -91,7 +91,6 @@ impl NoticeKind {
     }
 
     /// The row's `data-role` token.
-    #[cfg(feature = "leptos")]
     pub(crate) fn role(&self) -> &'static str {
         match self {
             NoticeKind::Notice(_) => "notice",
@@ -108,14 +107,6 @@ impl NoticeKind {
             NoticeKind::Ended => strings.row_ended.clone(),
         }
     }
-}
-
-/// The text of a notice, error or ended row (empty for other kinds).
-#[cfg(not(feature = "leptos"))] // Only the direct-DOM view reads rows as `EntryKind`.
-pub(crate) fn notice_text(strings: &Strings, kind: &EntryKind) -> String {
-    NoticeKind::of(kind)
-        .map(|notice| notice.text(strings))
-        .unwrap_or_default()
 }
 
 /// Retries after which a dropped connection is shown in the error line (with Retry).

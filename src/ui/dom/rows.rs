@@ -9,7 +9,7 @@ use super::el::{button, child, el, on, set, set_opt, show, text, Listener};
 use crate::strings::Strings;
 use crate::transcript::{Entry, EntryKind, UserStatus};
 use crate::ui::clock::{clock_time, iso_time};
-use crate::ui::status::{delivery_text, notice_text, tool_state, user_status};
+use crate::ui::status::{delivery_text, tool_state, user_status, NoticeKind};
 use crate::ui::stream_text::Shown;
 
 /// Sends an unconfirmed message again, by client id.
@@ -98,11 +98,7 @@ impl Row {
                 (row, None, RowKind::Tool { label })
             }
             EntryKind::Notice { .. } | EntryKind::Error { .. } | EntryKind::Ended { .. } => {
-                let role = match &entry.kind {
-                    EntryKind::Notice { .. } => "notice",
-                    EntryKind::Error { .. } => "error",
-                    _ => "ended",
-                };
+                let role = NoticeKind::of(&entry.kind).map_or("ended", |n| n.role());
                 let row = message_row("oc-row oc-row-notice", role);
                 let label = child(&row, "span", "oc-notice");
                 let time = time(&row, entry.at_ms);
@@ -183,7 +179,11 @@ impl Row {
                 set(&self.element, "data-state", state);
                 text(label, &shown);
             }
-            (RowKind::Notice { label }, kind) => text(label, &notice_text(strings, kind)),
+            (RowKind::Notice { label }, kind) => {
+                if let Some(notice) = NoticeKind::of(kind) {
+                    text(label, &notice.text(strings));
+                }
+            }
             _ => {}
         }
     }
