@@ -163,5 +163,6 @@ pub use strings::Strings;
 pub use ui::OperatorChat;
 #[cfg(target_arch = "wasm32")]
 pub use ui::{
-    adopt_styles, clear_persisted, ChatError, ChatMessage, MessageRole, TokenSourceFn, STYLE_CSS,
+    adopt_styles, clear_persisted, ChatController, ChatError, ChatMessage, Control, MessageRole,
+    TokenSourceFn, STYLE_CSS,
 };

@@ -64,21 +64,64 @@ async fn launcher_opens_the_panel_and_closing_returns_focus_to_the_launcher() {
         panel.get_attribute("aria-label").as_deref(),
         Some("Acme help")
     );
+    // Focus moves in the next animation frame, which a busy machine may delay past `settle`.
     let composer = expect_testid(&root, "composer");
-    assert_eq!(
-        active_element().as_ref(),
-        Some(&composer),
-        "opening focuses the composer"
-    );
+    wait_for("opening focuses the composer", 2_000.0, || {
+        active_element().as_ref() == Some(&composer)
+    })
+    .await;
 
     click(&expect_testid(&root, "close"));
     settle().await;
     assert!(is_hidden(&panel), "the close button hides the panel");
-    assert_eq!(
-        active_element().as_ref(),
-        Some(&launcher),
-        "focus returns to the launcher"
+    wait_for("focus returns to the launcher", 2_000.0, || {
+        active_element().as_ref() == Some(&launcher)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn a_controller_opens_the_panel_sends_as_the_user_and_closes_it() {
+    use operator_chat::{ChatController, Control};
+    let controller = ChatController::default();
+    let control = controller.clone();
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <OperatorChat token_source=never_answers() controller=control /> }
+    });
+    settle().await;
+    assert!(
+        controller.is_attached(),
+        "the component attaches its controller"
     );
+    let panel = expect_testid(&root, "panel");
+    assert!(is_hidden(&panel), "the panel starts closed");
+
+    assert!(
+        controller.control(Control::Open),
+        "Open reaches the component"
+    );
+    settle().await;
+    assert!(!is_hidden(&panel), "Control::Open opens the panel");
+
+    assert!(controller.control(Control::Send("hello from code".into())));
+    wait_for(
+        "the message sent from code shows as a user row",
+        2_000.0,
+        || {
+            rows(&root, "user")
+                .iter()
+                .any(|row| row_text(row) == "hello from code")
+        },
+    )
+    .await;
+
+    assert!(
+        controller.control(Control::Close),
+        "Close reaches the component"
+    );
+    settle().await;
+    assert!(is_hidden(&panel), "Control::Close closes the panel");
 }
 
 #[wasm_bindgen_test]

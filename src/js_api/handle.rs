@@ -3,11 +3,11 @@
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use super::controller::{ChatController, Control};
 use super::host::{container, shadow_root, text_direction};
 use super::options::{plain_object, MountOptions};
 use super::registry::{self, Mounted};
 use super::render::render;
+use super::{ChatController, Control};
 
 /// A handle to a mounted widget, returned by `mount()`. The widget lives until `destroy()`
 /// (not until this handle is garbage collected).

@@ -5,13 +5,12 @@
 //! - `theme`: `options.theme` to `--oc-*` custom properties.
 //! - `convert`: callback payloads and the `getToken()` token source.
 //! - `host`: shadow root, container, host stylesheet, text direction.
-//! - `controller`: [`ChatController`], how the handle drives the component.
+//! - [`ChatController`] (in `ui`, re-exported here): how the handle drives the component.
 //! - `handle`: `mount` and [`ChatHandle`]; `render` draws the widget: the Leptos component
 //!   [`crate::OperatorChat`] in the mount's shadow root.
 //! - `registry`: the live mounts (a widget lives until `destroy()`, not until GC of its handle).
 //! - `element`: the custom element (`element.js`), registered at start-up.
 
-mod controller;
 mod convert;
 mod element;
 mod handle;
@@ -21,5 +20,5 @@ mod registry;
 mod render;
 mod theme;
 
-pub use controller::{ChatController, Control};
+pub use crate::ui::{ChatController, Control};
 pub use handle::{mount, ChatHandle};

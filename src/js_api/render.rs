@@ -6,9 +6,9 @@ use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use super::controller::ChatController;
 use super::convert::{call_host, error_to_js, js_token_source, message_to_js, state_to_js};
 use super::options::{MountOptions, TokenOrigin};
+use super::ChatController;
 use crate::connection::ConnectionState;
 use crate::transport::SessionEndpoint;
 use crate::ui::{ChatError, ChatMessage, OperatorChat, TokenSourceFn};

@@ -10,9 +10,13 @@ use super::locale::UiStrings;
 /// The message box and send button.
 #[component]
 pub(crate) fn Composer(
+    /// The textarea's placeholder.
     placeholder: Signal<String>,
+    /// Whether nothing can be sent (the conversation ended).
     disabled: Signal<bool>,
+    /// Called with the trimmed text when the user sends a non-empty message.
     on_send: Callback<String>,
+    /// The textarea element (focused when the panel opens).
     textarea: NodeRef<html::Textarea>,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());

@@ -23,6 +23,11 @@ impl Follow {
         }
     }
 
+    /// The transcript element, for its `node_ref`.
+    pub(crate) fn log(&self) -> NodeRef<html::Div> {
+        self.log
+    }
+
     /// The log's scroll event: the reader's own scrolling decides whether to keep following.
     /// The widget's own scrolls are skipped, so following costs no extra layout per frame.
     pub(crate) fn on_scroll(&self) {

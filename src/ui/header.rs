@@ -9,9 +9,13 @@ use crate::connection::ConnectionState;
 /// The header row.
 #[component]
 pub(crate) fn Header(
+    /// The panel title.
     title: Signal<String>,
+    /// The connection state shown as status (and whether "End chat" is offered).
     state: RwSignal<ConnectionState>,
+    /// The close button's action; no close button without it (inline mode).
     on_close: Option<Callback<()>>,
+    /// "End chat".
     on_end: Callback<()>,
 ) -> impl IntoView {
     let can_end = move || *state.read() == ConnectionState::Open;

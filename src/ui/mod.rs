@@ -1,35 +1,41 @@
-//! The browser side: the Leptos component [`OperatorChat`] and the driver that runs the pure
-//! core under it.
+//! The browser side: the driver that runs the pure core, and the Leptos component it drives.
 //!
-//! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; `execute`
-//!   carries out its commands (`transports` opens the streams, `notes` holds host callbacks)
-//!   and batches transcript updates into the view once per animation frame.
-//! - [`OperatorChat`], the component (`component`, `header`, `rows`, `composer`, `follow`,
-//!   `locale`), its signals in `view_model`.
+//! - `driver`: owns the [`crate::Conversation`] and feeds it browser happenings; it carries out
+//!   its commands (opens the transports, holds host callbacks) and batches transcript updates
+//!   into the view once per animation frame. Its state sits behind methods.
+//! - [`OperatorChat`] (`component`), whose state, effects and cleanup live in the `use_chat`
+//!   hook, rendered by `Launcher`, `Panel` (with `Header`, `Transcript`, `Composer`) and `Row`
+//!   (`launcher`, `panel`, `header`, `transcript_view`, `rows`, `composer`); its signals in
+//!   `view_model` and `row_signal`; `follow` and `locale`. [`ChatController`] drives it from
+//!   code.
 //! - `status` (texts and tokens per state), `stream_text` (paragraphs), `styles`, `clock`,
 //!   `persist`.
 
 pub(crate) mod clock;
+mod controller;
 pub(crate) mod driver;
-mod execute;
-mod notes;
 pub(crate) mod persist;
 pub(crate) mod status;
 pub(crate) mod stream_text;
 pub(crate) mod styles;
-mod transports;
 pub(crate) mod types;
 
 mod component;
 mod composer;
 mod follow;
 mod header;
+mod launcher;
 mod locale;
+mod panel;
+mod row_signal;
 mod rows;
+mod transcript_view;
+mod use_chat;
 mod view_model;
 pub(crate) use view_model::ViewModel;
 
 pub use component::OperatorChat;
+pub use controller::{ChatController, Control};
 pub use persist::clear_persisted;
 pub use styles::{adopt_styles, STYLE_CSS};
 pub use types::{ChatError, ChatMessage, MessageRole, TokenSourceFn};

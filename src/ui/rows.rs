@@ -1,82 +1,83 @@
-//! One transcript row. The row's kind never changes, so it is read once; only its text and
-//! status are reactive. All text is rendered as text nodes, never parsed as HTML.
+//! One transcript row. [`Row`] matches the row's kind once and hands its typed content signal to
+//! the component for that kind; only text, status and time are reactive. All text is rendered as
+//! text nodes, never parsed as HTML.
 
 use leptos::html;
 use leptos::prelude::*;
 
 use super::clock::{clock_time, iso_time};
-use super::status::{delivery_text, notice_text, tool_state, user_status};
+use super::locale::UiStrings;
+use super::row_signal::{RowSignal, Stamped};
+use super::status::{delivery_text, tool_state, user_status, NoticeKind};
 use super::stream_text::stream_text;
-use crate::transcript::{Entry, EntryKind};
+use crate::transcript::{AgentMessage, ToolCall, UserMessage, UserStatus};
 
-fn timestamp(entry: RwSignal<Entry>) -> impl IntoView {
-    let at = move || entry.with(|e| e.at_ms);
-    view! { <time class="oc-time" datetime=move || iso_time(at())>{move || clock_time(at())}</time> }
-}
-
-/// Renders `entry` by its kind.
+/// A row's `<time>`.
 #[component]
-pub(crate) fn Row(
-    entry: RwSignal<Entry>,
-    /// Sends an unconfirmed user message again, by client id.
-    on_resend: Callback<String>,
+fn Timestamp(
+    /// Unix milliseconds.
+    #[prop(into)]
+    at_ms: Signal<i64>,
 ) -> impl IntoView {
-    let kind = entry.with_untracked(|e| match &e.kind {
-        EntryKind::User(_) => "user",
-        EntryKind::Agent(_) => "agent",
-        EntryKind::ToolCall(_) => "tool",
-        EntryKind::Notice { .. } => "notice",
-        EntryKind::Error { .. } => "error",
-        EntryKind::Ended { .. } => "ended",
-        EntryKind::Started | EntryKind::ContextUpdated { .. } => "hidden",
-    });
-    match kind {
-        "user" => user_row(entry, on_resend).into_any(),
-        "agent" => agent_row(entry).into_any(),
-        "tool" => tool_row(entry).into_any(),
-        "hidden" => ().into_any(),
-        other => notice_row(entry, other).into_any(),
+    view! {
+        <time class="oc-time" datetime=move || iso_time(at_ms.get())>
+            {move || clock_time(at_ms.get())}
+        </time>
     }
 }
 
-fn user_row(entry: RwSignal<Entry>, on_resend: Callback<String>) -> impl IntoView {
-    let message = move || match &entry.read().kind {
-        EntryKind::User(m) => (m.text.clone(), user_status(m.status)),
-        _ => (String::new(), "confirmed"),
+/// Renders `row` by its kind.
+#[component]
+pub(crate) fn Row(
+    /// The row's kind and content.
+    row: RowSignal,
+    /// Sends an unconfirmed user message again, by client id.
+    on_resend: Callback<String>,
+) -> impl IntoView {
+    match row {
+        RowSignal::User(message) => view! { <UserRow message on_resend /> }.into_any(),
+        RowSignal::Agent(message) => view! { <AgentRow message /> }.into_any(),
+        RowSignal::Tool(call) => view! { <ToolRow call /> }.into_any(),
+        RowSignal::Notice(notice) => view! { <NoticeRow notice /> }.into_any(),
+        RowSignal::Hidden => ().into_any(),
+    }
+}
+
+/// A user message with its delivery status and, when unconfirmed, "Send again".
+#[component]
+fn UserRow(
+    /// The message.
+    message: RwSignal<Stamped<UserMessage>>,
+    /// Sends it again, by client id.
+    on_resend: Callback<String>,
+) -> impl IntoView {
+    let strings = UiStrings::used();
+    let status = move || message.with(|m| m.item.status);
+    let at_ms = Signal::derive(move || message.with(|m| m.at_ms));
+    let resend = move |_| {
+        if let Some(id) = message.with_untracked(|m| m.item.client_id.clone()) {
+            on_resend.run(id);
+        }
     };
-    let status = move || message().1;
-    let strings = super::locale::UiStrings::used();
     view! {
-        <div class="oc-row oc-row-user" data-testid="message" data-role="user" data-status=status>
-            <div class="oc-bubble">{move || message().0}</div>
+        <div
+            class="oc-row oc-row-user"
+            data-testid="message"
+            data-role="user"
+            data-status=move || user_status(status())
+        >
+            <div class="oc-bubble">{move || message.with(|m| m.item.text.clone())}</div>
             <div class="oc-meta">
-                {timestamp(entry)}
+                <Timestamp at_ms />
                 <span class="oc-delivery">
-                    {move || {
-                        let status = entry
-                            .with(|e| match &e.kind {
-                                EntryKind::User(m) => Some(m.status),
-                                _ => None,
-                            });
-                        status
-                            .map(|st| strings.with(|s| delivery_text(s, st).to_owned()))
-                            .unwrap_or_default()
-                    }}
+                    {move || strings.with(|s| delivery_text(s, status()).to_owned())}
                 </span>
                 <button
                     type="button"
                     class="oc-resend"
                     data-testid="resend"
-                    hidden=move || status() != "unconfirmed"
-                    on:click=move |_| {
-                        let id = entry.with_untracked(|e| match &e.kind {
-                            EntryKind::User(m) => m.client_id.clone(),
-                            _ => None,
-                        });
-                        if let Some(id) = id {
-                            on_resend.run(id);
-                        }
-                    }
+                    hidden=move || status() != UserStatus::Unconfirmed
+                    on:click=resend
                 >
                     {strings.text(|s| &s.send_again)}
                 </button>
@@ -85,18 +86,18 @@ fn user_row(entry: RwSignal<Entry>, on_resend: Callback<String>) -> impl IntoVie
     }
 }
 
-fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
-    let done = move || matches!(&entry.read().kind, EntryKind::Agent(m) if m.done);
+/// An agent message; its text streams into paragraphs.
+#[component]
+fn AgentRow(
+    /// The message.
+    message: RwSignal<Stamped<AgentMessage>>,
+) -> impl IntoView {
+    let done = move || message.with(|m| m.item.done);
     // Set once: whether this row goes on with a message from above a tool call.
-    let continues =
-        entry.with_untracked(|e| matches!(&e.kind, EntryKind::Agent(m) if m.continues.is_some()));
+    let continues = message.with_untracked(|m| m.item.continues.is_some());
+    let at_ms = Signal::derive(move || message.with(|m| m.at_ms));
     let bubble = NodeRef::<html::Div>::new();
-    stream_text(bubble, move |f| {
-        entry.with(|e| match &e.kind {
-            EntryKind::Agent(m) => f(&m.text),
-            _ => f(""),
-        })
-    });
+    stream_text(bubble, move |f| message.with(|m| f(&m.item.text)));
     view! {
         <div
             class="oc-row oc-row-agent"
@@ -107,39 +108,43 @@ fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
             aria-busy=move || if done() { "false" } else { "true" }
         >
             <div class="oc-bubble" node_ref=bubble></div>
-            <div class="oc-meta">{timestamp(entry)}</div>
+            <div class="oc-meta">
+                <Timestamp at_ms />
+            </div>
         </div>
     }
 }
 
-fn tool_row(entry: RwSignal<Entry>) -> impl IntoView {
-    let call = move || match &entry.read().kind {
-        EntryKind::ToolCall(c) => Some(c.clone()),
-        _ => None,
-    };
-    let strings = super::locale::UiStrings::used();
-    let shown = move || {
-        call()
-            .map(|c| strings.with(|s| tool_state(s, &c)))
-            .unwrap_or(("returned", String::new()))
-    };
-    let label = move || shown().1;
-    let state = move || shown().0;
+/// A tool call: running, returned or failed.
+#[component]
+fn ToolRow(
+    /// The call.
+    call: RwSignal<ToolCall>,
+) -> impl IntoView {
+    let strings = UiStrings::used();
+    let shown = move || call.with(|c| strings.with(|s| tool_state(s, c)));
     view! {
-        <div class="oc-row oc-row-tool" data-testid="message" data-role="tool" data-state=state>
+        <div class="oc-row oc-row-tool" data-testid="message" data-role="tool" data-state=move || shown().0>
             <span class="oc-tool-icon" aria-hidden="true"></span>
-            <span class="oc-tool-label">{label}</span>
+            <span class="oc-tool-label">{move || shown().1}</span>
         </div>
     }
 }
 
-fn notice_row(entry: RwSignal<Entry>, role: &'static str) -> impl IntoView {
-    let strings = super::locale::UiStrings::used();
-    let text = move || strings.with(|s| notice_text(s, &entry.read().kind));
+/// A notice, error or ended row.
+#[component]
+fn NoticeRow(
+    /// What it shows.
+    notice: RwSignal<Stamped<NoticeKind>>,
+) -> impl IntoView {
+    let strings = UiStrings::used();
+    let role = notice.with_untracked(|n| n.item.role());
+    let at_ms = Signal::derive(move || notice.with(|n| n.at_ms));
+    let text = move || notice.with(|n| strings.with(|s| n.item.text(s)));
     view! {
         <div class="oc-row oc-row-notice" data-testid="message" data-role=role>
             <span class="oc-notice">{text}</span>
-            {timestamp(entry)}
+            <Timestamp at_ms />
         </div>
     }
 }

@@ -67,13 +67,44 @@ pub(crate) fn tool_state(strings: &Strings, call: &ToolCall) -> (&'static str, S
     )
 }
 
-/// The text of a notice, error or ended row (empty for other kinds).
-pub(crate) fn notice_text(strings: &Strings, kind: &EntryKind) -> String {
-    match kind {
-        EntryKind::Notice { text } => text.clone(),
-        EntryKind::Error { message, .. } => fill(&strings.row_error, "message", message),
-        EntryKind::Ended { .. } => strings.row_ended.clone(),
-        _ => String::new(),
+/// What a notice row shows: an agent notice, a `server.error`, or the end of the conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NoticeKind {
+    /// `agent.notice.sent`, with its text.
+    Notice(String),
+    /// `server.error`, with its message.
+    Error(String),
+    /// `conversation.ended`.
+    Ended,
+}
+
+impl NoticeKind {
+    /// The notice `kind` shows, if it is one.
+    pub(crate) fn of(kind: &EntryKind) -> Option<Self> {
+        match kind {
+            EntryKind::Notice { text } => Some(NoticeKind::Notice(text.clone())),
+            EntryKind::Error { message, .. } => Some(NoticeKind::Error(message.clone())),
+            EntryKind::Ended { .. } => Some(NoticeKind::Ended),
+            _ => None,
+        }
+    }
+
+    /// The row's `data-role` token.
+    pub(crate) fn role(&self) -> &'static str {
+        match self {
+            NoticeKind::Notice(_) => "notice",
+            NoticeKind::Error(_) => "error",
+            NoticeKind::Ended => "ended",
+        }
+    }
+
+    /// The row's text in the widget's language.
+    pub(crate) fn text(&self, strings: &Strings) -> String {
+        match self {
+            NoticeKind::Notice(text) => text.clone(),
+            NoticeKind::Error(message) => fill(&strings.row_error, "message", message),
+            NoticeKind::Ended => strings.row_ended.clone(),
+        }
     }
 }
 

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::connection::ConnectionState;
-use crate::transcript::{ConversationStatus, Entry, Transcript};
+use crate::transcript::{ConversationStatus, Transcript};
 
+use super::row_signal::RowSignal;
 use super::types::ChatError;
 
 /// Rows per chunk. The transcript is rendered as chunks of rows, so appending a row touches one
@@ -18,8 +19,8 @@ const CHUNK_ROWS: usize = 32;
 pub(crate) struct RowHandle {
     /// Unique across "new chat" restarts: `epoch << 32 | index`.
     pub key: u64,
-    /// The row's content.
-    pub entry: RwSignal<Entry>,
+    /// The row's kind and content.
+    pub row: RowSignal,
 }
 
 /// Up to [`CHUNK_ROWS`] consecutive rows.
@@ -101,7 +102,7 @@ impl ViewModel {
                         .with_untracked(|rows| rows.get(index % CHUNK_ROWS).copied())
                 });
                 if let (Some(row), Some(entry)) = (row, entries.get(index)) {
-                    row.entry.set(entry.clone());
+                    row.row.set(entry);
                 }
             }
         });
@@ -114,7 +115,7 @@ impl ViewModel {
                 .zip(index..)
                 .map(|(entry, i)| RowHandle {
                     key: (u64::from(epoch) << 32) | i as u64,
-                    entry: RwSignal::new(entry.clone()),
+                    row: RowSignal::new(entry),
                 });
             match self.chunks.with_untracked(|c| c.get(chunk).copied()) {
                 Some(handle) => handle.rows.update(|rows| rows.extend(new_rows)),

@@ -1,10 +1,11 @@
-//! Opening and closing the transports of one connect attempt, wired to the driver.
+//! The transports of one connect attempt ([`Links`]): opening them wired to the driver, sending,
+//! closing, and holding back a normal socket close until the events stream had its say.
 
-use super::driver::{Driver, Inner, WeakDriver};
 use super::notes::Note;
-use super::types::ChatError;
+use super::{Driver, WeakDriver};
 use crate::connection::{Channel, ConnectionId, Input, Rejection};
 use crate::transport::{probe_status, EventStream, SessionSocket, SocketHandlers, StreamHandlers};
+use crate::ui::types::ChatError;
 
 /// WebSocket close code for "policy violation": the token expired or was replaced while open.
 const CLOSE_POLICY_VIOLATION: u16 = 1008;
@@ -16,15 +17,28 @@ const NORMAL_CLOSE_GRACE_MS: u64 = 3_000;
 /// How long a probe may take before the failure counts as a plain drop.
 const PROBE_TIMEOUT_MS: u64 = 5_000;
 
-impl Inner {
-    pub(crate) fn connect(
+/// The events stream and session socket of the current connection.
+#[derive(Default)]
+pub(super) struct Links {
+    events: Option<EventStream>,
+    socket: Option<SessionSocket>,
+    connection: Option<ConnectionId>,
+    /// The session socket of the current connection closed normally (1000); its `Closed` is
+    /// held back so the events stream can deliver `conversation.ended` first.
+    socket_closed: bool,
+}
+
+impl Links {
+    /// Opens both transports of connection `id` (retiring any earlier ones); their events go to
+    /// the driver behind `weak`.
+    pub(super) fn open(
         &mut self,
         id: ConnectionId,
         events_url: &str,
         session_url: &str,
         weak: &WeakDriver,
     ) -> Result<(), ChatError> {
-        self.retire_transports();
+        self.retire();
         self.connection = Some(id);
         self.socket_closed = false;
         let (w1, w2, w3, w4, w5, w6) = (
@@ -80,7 +94,7 @@ impl Inner {
 
     /// Asks the events URL once with `fetch` (its own request: retiring the transports does not
     /// cancel it) and reports the answer; a probe that hangs counts as passed after a while.
-    pub(crate) fn probe(&self, id: ConnectionId, events_url: &str, weak: &WeakDriver) {
+    pub(super) fn probe(id: ConnectionId, events_url: &str, weak: &WeakDriver) {
         let url = events_url.to_owned();
         let answer = weak.clone();
         wasm_bindgen_futures::spawn_local(async move {
@@ -91,7 +105,7 @@ impl Inner {
             answer.with(|d| d.input(input));
         });
         let late = weak.clone();
-        super::clock::set_timeout(
+        crate::ui::clock::set_timeout(
             move || late.with(|d| d.input(Input::ProbePassed(id))),
             PROBE_TIMEOUT_MS,
         );
@@ -99,7 +113,7 @@ impl Inner {
 
     /// Closes both transports now; frees them after the current browser callback returns (a
     /// transport may be closed from inside its own handler).
-    pub(crate) fn retire_transports(&mut self) {
+    pub(super) fn retire(&mut self) {
         let events = self.events.take();
         let socket = self.socket.take();
         if let Some(e) = &events {
@@ -116,6 +130,33 @@ impl Inner {
             });
         }
     }
+
+    /// Sends `json` on the session socket; `false` if there is none or it refused.
+    pub(super) fn send(&self, json: &str) -> bool {
+        self.socket.as_ref().is_some_and(|s| s.send(json).is_ok())
+    }
+
+    /// The connection whose socket closed normally, if a send cannot wait for its grace period
+    /// any longer (the close is then reported once).
+    pub(super) fn take_held_close(&mut self) -> Option<ConnectionId> {
+        let id = self.connection.filter(|_| self.socket_closed)?;
+        self.socket_closed = false;
+        Some(id)
+    }
+
+    /// Holds back the normal close of connection `id`'s socket; `false` if `id` is not current.
+    fn hold_close(&mut self, id: ConnectionId) -> bool {
+        if self.connection != Some(id) {
+            return false;
+        }
+        self.socket_closed = true;
+        true
+    }
+
+    /// Whether connection `id`'s normal close is still held back.
+    fn close_held(&self, id: ConnectionId) -> bool {
+        self.socket_closed && self.connection == Some(id)
+    }
 }
 
 impl Driver {
@@ -123,7 +164,7 @@ impl Driver {
     /// (after a reconnect the socket's live events can overtake the stream's replay, which would
     /// reorder deltas), so the socket's events are only checked for `server.error`, which may
     /// concern a message we sent.
-    pub(crate) fn socket_frame(&self, text: &str) {
+    fn socket_frame(&self, text: &str) {
         // Every delta comes this way too: skip parsing the frames that cannot be an error.
         if !text.contains("server.error") {
             return;
@@ -132,7 +173,7 @@ impl Driver {
             return;
         };
         if let crate::protocol::EventPayload::ServerError { message, code } = event.payload {
-            super::clock::warn(&format!(
+            crate::ui::clock::warn(&format!(
                 "operator-chat: server error on the session socket: {message}"
             ));
             self.notify(vec![Note::Error(ChatError::Server { message, code })]);
@@ -142,20 +183,17 @@ impl Driver {
     /// The session socket of connection `id` closed normally. The service does that after
     /// `conversation.ended`, which the events stream may not have delivered yet: report the
     /// close only if the conversation has not ended after `grace_ms` (or a send needs it).
-    pub(crate) fn socket_closed_normally(&self, id: ConnectionId, grace_ms: u64) {
+    fn socket_closed_normally(&self, id: ConnectionId, grace_ms: u64) {
         if let Ok(mut inner) = self.0.try_borrow_mut() {
-            if inner.connection != Some(id) {
+            if !inner.links.hold_close(id) {
                 return;
             }
-            inner.socket_closed = true;
         }
         let weak = self.weak();
-        super::clock::set_timeout(
+        crate::ui::clock::set_timeout(
             move || {
                 weak.with(|d| {
-                    let pending =
-                        d.0.try_borrow()
-                            .is_ok_and(|i| i.socket_closed && i.connection == Some(id));
+                    let pending = d.0.try_borrow().is_ok_and(|i| i.links.close_held(id));
                     if pending {
                         d.input(Input::Closed(id, crate::connection::Channel::Session));
                     }

@@ -1,17 +1,19 @@
 //! Carrying out the policy's commands with the browser: token fetches, transports, timers, and
 //! the once-per-frame push of transcript changes into the view.
 
-use super::clock::set_timeout;
-use super::driver::{Inner, WeakDriver};
+use super::links::Links;
+use super::memory::fresh_conversation;
 use super::notes::{local_end_event, message_note, Note};
-use super::types::ChatError;
+use super::{State, WeakDriver};
 use crate::connection::{Channel, Command, ConnectionState, Input, Update};
 use crate::protocol::Event;
 use crate::transcript::Change;
+use crate::ui::clock::set_timeout;
+use crate::ui::types::ChatError;
 
-impl Inner {
+impl State {
     /// Carries out `update`'s commands in order (and any they lead to) and marks its rows dirty.
-    pub(crate) fn execute(&mut self, update: Update, weak: &WeakDriver, notes: &mut Vec<Note>) {
+    pub(super) fn execute(&mut self, update: Update, weak: &WeakDriver, notes: &mut Vec<Note>) {
         let mut queue: Vec<Command> = Vec::new();
         self.absorb(update, &mut queue, weak);
         // First in, first out; a handful of commands at a time.
@@ -24,7 +26,7 @@ impl Inner {
                     events_url,
                     session_url,
                 } => {
-                    let opened = self.connect(connection, &events_url, &session_url, weak);
+                    let opened = self.links.open(connection, &events_url, &session_url, weak);
                     if let Err(err) = opened {
                         notes.push(Note::Error(err));
                         let update = self
@@ -36,19 +38,15 @@ impl Inner {
                 Command::Probe {
                     connection,
                     events_url,
-                } => self.probe(connection, &events_url, weak),
-                Command::Close => self.retire_transports(),
+                } => Links::probe(connection, &events_url, weak),
+                Command::Close => self.links.retire(),
                 Command::Send(message) => {
-                    let sent = match (&self.socket, message.to_json()) {
-                        (Some(socket), Ok(json)) => socket.send(&json).is_ok(),
-                        _ => false,
-                    };
+                    let sent = message.to_json().is_ok_and(|json| self.links.send(&json));
                     if !sent {
                         let update = self.conversation.send_failed(&message.id);
                         self.absorb(update, &mut queue, weak);
                         // A socket that already closed normally cannot wait any longer.
-                        if let (true, Some(id)) = (self.socket_closed, self.connection) {
-                            self.socket_closed = false;
+                        if let Some(id) = self.links.take_held_close() {
                             let update = self
                                 .conversation
                                 .handle(Input::Closed(id, Channel::Session), now());
@@ -74,12 +72,10 @@ impl Inner {
     fn absorb(&mut self, update: Update, queue: &mut Vec<Command>, _weak: &WeakDriver) {
         for change in update.changes {
             match change {
-                Change::Added(i) | Change::Updated(i) => {
-                    self.mark_dirty(i);
-                }
+                Change::Added(i) | Change::Updated(i) => self.frame.mark_dirty(i),
                 Change::Continued { closed, added } => {
-                    self.mark_dirty(closed);
-                    self.mark_dirty(added);
+                    self.frame.mark_dirty(closed);
+                    self.frame.mark_dirty(added);
                 }
                 Change::Duplicate | Change::None | Change::Status => {}
             }
@@ -91,20 +87,16 @@ impl Inner {
         match &state {
             ConnectionState::Failed { error } => {
                 let error = ChatError::Connection(error.clone());
-                self.vm.set_error(Some(error.clone()));
+                self.frame.vm().set_error(Some(error.clone()));
                 notes.push(Note::Error(error));
             }
             ConnectionState::Open => {
-                if self.vm.has_connection_error() {
-                    self.vm.set_error(None);
+                if self.frame.vm().has_connection_error() {
+                    self.frame.vm().set_error(None);
                 }
                 self.save();
             }
-            ConnectionState::Ended => {
-                if let Some(persist) = &self.persist {
-                    persist.clear();
-                }
-            }
+            ConnectionState::Ended => self.memory.clear(),
             _ => {}
         }
         // A planned token renewal stays "online" in the view; the host still hears every state.
@@ -113,7 +105,7 @@ impl Inner {
         } else {
             state.clone()
         };
-        self.vm.set_state(shown);
+        self.frame.vm().set_state(shown);
         notes.push(Note::State(state));
     }
 
@@ -136,13 +128,10 @@ impl Inner {
             // transcript belong to it). Show the end; "Start new chat" begins the new one.
             return self.conversation.receive(&local_end_event(previous));
         }
-        if let Some(restored) = self.restored_conversation.take() {
-            if restored != creds.conversation_id {
-                // The saved conversation is gone: this is a fresh one, so start it.
-                self.quiet_until = None;
-                self.conversation = super::driver::fresh_conversation();
-                let _ = self.conversation.handle(Input::Start, now);
-            }
+        if self.memory.restored_is_gone(&creds.conversation_id) {
+            // The saved conversation is gone: this is a fresh one, so start it.
+            self.conversation = fresh_conversation();
+            let _ = self.conversation.handle(Input::Start, now);
         }
         let update = self.conversation.handle(Input::TokenFetched(creds), now);
         self.save();
@@ -153,7 +142,7 @@ impl Inner {
     /// connect replays the conversation from its first event: a frame whose SSE id names an
     /// event already applied is skipped without parsing (the JSON `id` stays the authority:
     /// any other frame is parsed and de-duplicated by the transcript).
-    pub(crate) fn receive_replayable(&mut self, data: &str, sse_id: &str) -> Update {
+    pub(super) fn receive_replayable(&mut self, data: &str, sse_id: &str) -> Update {
         if !sse_id.is_empty() && self.conversation.transcript().has_seen(sse_id) {
             return Update::default();
         }
@@ -161,11 +150,11 @@ impl Inner {
     }
 
     /// One frame of the events stream: into the transcript (idempotent), then `on_message`.
-    pub(crate) fn receive(&mut self, data: &str) -> Update {
+    fn receive(&mut self, data: &str) -> Update {
         let event = match Event::from_json(data) {
             Ok(event) => event,
             Err(err) => {
-                super::clock::warn(&format!("operator-chat: ignored a malformed event: {err}"));
+                crate::ui::clock::warn(&format!("operator-chat: ignored a malformed event: {err}"));
                 return Update::default();
             }
         };
@@ -173,56 +162,33 @@ impl Inner {
         if update.changes.is_empty() && update.commands.is_empty() {
             return update;
         }
-        let quiet = self.quiet_until.is_some();
-        if self.quiet_until.as_deref() == Some(event.id.as_str()) {
-            self.quiet_until = None;
-        }
-        if !quiet {
-            self.pending_notes.extend(message_note(&event));
+        if !self.memory.replayed(&event.id) {
+            if let Some(note) = message_note(&event) {
+                self.frame.note(note);
+            }
         }
         update
     }
 
     fn save(&self) {
-        if *self.conversation.policy().state() == ConnectionState::Ended {
-            return; // forgotten on the end; a new chat saves its own
-        }
-        if let (Some(persist), Some(creds)) =
-            (&self.persist, self.conversation.policy().credentials())
-        {
-            persist.save(creds, self.conversation.transcript().last_event_id());
-        }
-    }
-
-    /// Marks row `index` for the next frame (a streamed row repeats: pushed once per run).
-    fn mark_dirty(&mut self, index: usize) {
-        if self.dirty.last() != Some(&index) {
-            self.dirty.push(index);
-        }
+        self.memory.save(&self.conversation);
     }
 
     fn schedule_frame(&mut self, weak: &WeakDriver) {
-        if self.frame_pending || (self.dirty.is_empty() && self.pending_notes.is_empty()) {
-            return;
+        if self.frame.request() {
+            let weak = weak.clone();
+            crate::ui::clock::next_frame(move || weak.with(|d| d.flush()));
         }
-        self.frame_pending = true;
-        let weak = weak.clone();
-        super::clock::next_frame(move || weak.with(|d| d.flush()));
     }
 
     /// Pushes the changes since the last frame into the view's signals.
-    pub(crate) fn sync_view(&mut self) -> Vec<Note> {
-        self.frame_pending = false;
-        // In no particular order; a row marked twice is brought up to date twice (cheap: it
-        // shows the same entry).
-        let dirty = std::mem::take(&mut self.dirty);
-        let transcript = self.conversation.transcript();
-        self.vm.sync(transcript, &dirty, self.epoch);
+    pub(super) fn sync_view(&mut self) -> Vec<Note> {
+        let notes = self.frame.flush(self.conversation.transcript(), self.epoch);
         self.save();
-        std::mem::take(&mut self.pending_notes)
+        notes
     }
 }
 
-pub(crate) fn now() -> i64 {
-    super::clock::now_ms()
+fn now() -> i64 {
+    crate::ui::clock::now_ms()
 }

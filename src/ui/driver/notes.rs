@@ -1,20 +1,20 @@
 //! Host callbacks (`on_message`, `on_error`, `on_state_change`) waiting to run, and the events
 //! that produce them.
 
-use super::driver::Callbacks;
-use super::types::{ChatError, ChatMessage, MessageRole};
+use super::Callbacks;
 use crate::connection::ConnectionState;
 use crate::protocol::{Event, EventPayload};
+use crate::ui::types::{ChatError, ChatMessage, MessageRole};
 
 /// A host callback to run once the driver is no longer borrowed.
-pub(crate) enum Note {
+pub(super) enum Note {
     State(ConnectionState),
     Error(ChatError),
     Message(ChatMessage),
 }
 
 impl Note {
-    pub(crate) fn fire(self, callbacks: &Callbacks) {
+    pub(super) fn fire(self, callbacks: &Callbacks) {
         match self {
             Note::State(s) => {
                 if let Some(cb) = &callbacks.on_state_change {
@@ -36,7 +36,7 @@ impl Note {
 }
 
 /// A `conversation.ended` for a conversation the service no longer serves.
-pub(crate) fn local_end_event(previous: Option<&crate::token::Credentials>) -> Event {
+pub(super) fn local_end_event(previous: Option<&crate::token::Credentials>) -> Event {
     Event {
         id: "local_conversation_replaced".into(),
         created_at: String::new(),
@@ -52,7 +52,7 @@ pub(crate) fn local_end_event(previous: Option<&crate::token::Credentials>) -> E
     }
 }
 
-pub(crate) fn message_note(event: &Event) -> Option<Note> {
+pub(super) fn message_note(event: &Event) -> Option<Note> {
     let at_ms = event.created_at_millis().unwrap_or_default();
     let (role, text) = match &event.payload {
         EventPayload::AgentMessageCompleted { text, .. } => (MessageRole::Agent, text),

@@ -1,20 +1,28 @@
 //! The driver: owns the [`Conversation`] and feeds it browser happenings; `execute.rs` carries out
-//! the commands it returns. Transcript changes are collected and pushed into the view's signals
-//! once per animation frame, so a fast stream costs one DOM update per frame.
+//! the commands it returns. Its state sits behind one `RefCell` in [`State`], in parts that keep
+//! their own fields: `links` (the transports of the current connection), `frame` (changes
+//! waiting for the next animation frame, pushed into the view once per frame, so a fast stream
+//! costs one DOM update per frame) and `memory` (what `persist` saved). `notes` holds the host
+//! callbacks waiting to run.
+
+mod execute;
+mod frame;
+mod links;
+mod memory;
+mod notes;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use super::clock::{client_prefix, now_ms, MathRandom};
-use super::notes::Note;
+use self::frame::FrameQueue;
+use self::links::Links;
+use self::memory::{fresh_conversation, Memory};
+use self::notes::Note;
+use super::clock::now_ms;
 use super::persist::Persist;
 use super::types::{ChatError, ChatMessage, TokenSourceFn};
 use super::ViewModel;
-use crate::connection::{
-    ConnectionId, ConnectionState, Conversation, Input, Policy, PolicyConfig, Update,
-};
-use crate::token::Credentials;
-use crate::transport::{EventStream, SessionSocket};
+use crate::connection::{ConnectionState, Conversation, Input, Update};
 
 /// A host callback.
 pub(crate) type HostFn<T> = Rc<dyn Fn(T)>;
@@ -27,48 +35,33 @@ pub(crate) struct Callbacks {
     pub on_state_change: Option<HostFn<ConnectionState>>,
 }
 
-/// The driver's mutable state, behind one `RefCell`.
-pub(crate) struct Inner {
-    pub conversation: Conversation,
-    pub token_source: TokenSourceFn,
-    pub vm: ViewModel,
-    pub callbacks: Callbacks,
-    pub persist: Option<Persist>,
-    /// Replayed history up to this event id does not fire `on_message` again after a reload.
-    pub quiet_until: Option<String>,
-    /// A persisted conversation id: a grant for another conversation starts it afresh.
-    pub restored_conversation: Option<String>,
-    pub events: Option<EventStream>,
-    pub socket: Option<SessionSocket>,
-    pub connection: Option<ConnectionId>,
-    /// The session socket of the current connection closed normally (1000); its `Closed` is
-    /// held back so the events stream can deliver `conversation.ended` first.
-    pub socket_closed: bool,
+/// The driver's mutable state, behind one `RefCell`; only the driver's modules reach it.
+struct State {
+    conversation: Conversation,
+    token_source: TokenSourceFn,
+    callbacks: Callbacks,
+    links: Links,
+    frame: FrameQueue,
+    memory: Memory,
     /// Bumped by "Start new chat"; callbacks from an older epoch are ignored.
-    pub epoch: u32,
-    /// Rows changed since the last frame, in change order (a row changing again right after
-    /// itself is listed once).
-    pub dirty: Vec<usize>,
-    /// Host callbacks that fire with the next frame (when their rows appear).
-    pub pending_notes: Vec<Note>,
-    pub frame_pending: bool,
-    pub stopped: bool,
+    epoch: u32,
+    stopped: bool,
 }
 
 /// A cheap handle to the driver.
 #[derive(Clone)]
-pub(crate) struct Driver(pub(crate) Rc<RefCell<Inner>>);
+pub(crate) struct Driver(Rc<RefCell<State>>);
 
 /// A handle held by browser callbacks; it does nothing once the widget is gone.
 #[derive(Clone)]
-pub(crate) struct WeakDriver {
-    pub inner: Weak<RefCell<Inner>>,
-    pub epoch: u32,
+struct WeakDriver {
+    inner: Weak<RefCell<State>>,
+    epoch: u32,
 }
 
 impl WeakDriver {
     /// Runs `f` on the driver if it still exists and is in the same epoch.
-    pub(crate) fn with(&self, f: impl FnOnce(&Driver)) {
+    fn with(&self, f: impl FnOnce(&Driver)) {
         let Some(inner) = self.inner.upgrade() else {
             return;
         };
@@ -83,23 +76,6 @@ impl WeakDriver {
     }
 }
 
-fn new_conversation(auto_start: bool, creds: Option<Credentials>) -> Conversation {
-    let config = PolicyConfig {
-        auto_start,
-        ..PolicyConfig::default()
-    };
-    let mut policy = Policy::new(config, Box::new(MathRandom));
-    if let Some(creds) = creds {
-        policy = policy.with_credentials(creds);
-    }
-    Conversation::new(policy, client_prefix())
-}
-
-/// A conversation that sends `conversation.start` when it first opens.
-pub(crate) fn fresh_conversation() -> Conversation {
-    new_conversation(true, None)
-}
-
 impl Driver {
     /// A driver in the idle state; nothing happens until [`Driver::start`].
     pub(crate) fn new(
@@ -108,35 +84,20 @@ impl Driver {
         callbacks: Callbacks,
         persist: Option<Persist>,
     ) -> Self {
-        let saved = persist.as_ref().and_then(Persist::load);
-        let creds = match (&persist, &saved) {
-            (Some(p), Some(s)) => p.credentials(s, now_ms()),
-            _ => None,
-        };
-        // The stream replays the earlier page's events: their acknowledgements are history.
-        let conversation = new_conversation(saved.is_none(), creds)
-            .with_history_until(saved.as_ref().and_then(|s| s.last_event_id.clone()));
-        Driver(Rc::new(RefCell::new(Inner {
+        let (memory, conversation) = Memory::restore(persist);
+        Driver(Rc::new(RefCell::new(State {
             conversation,
             token_source,
-            vm,
             callbacks,
-            persist,
-            quiet_until: saved.as_ref().and_then(|s| s.last_event_id.clone()),
-            restored_conversation: saved.map(|s| s.conversation_id),
-            events: None,
-            socket: None,
-            connection: None,
-            socket_closed: false,
+            links: Links::default(),
+            frame: FrameQueue::new(vm),
+            memory,
             epoch: 0,
-            dirty: Vec::new(),
-            pending_notes: Vec::new(),
-            frame_pending: false,
             stopped: false,
         })))
     }
 
-    pub(crate) fn weak(&self) -> WeakDriver {
+    fn weak(&self) -> WeakDriver {
         let epoch = self.0.try_borrow().map(|i| i.epoch).unwrap_or(u32::MAX);
         WeakDriver {
             inner: Rc::downgrade(&self.0),
@@ -146,7 +107,7 @@ impl Driver {
 
     /// Runs one step against the conversation and carries out what it returns; host callbacks
     /// run afterwards, with no borrow held (so they may call back into the widget).
-    pub(crate) fn step(&self, f: impl FnOnce(&mut Inner, i64) -> Update) {
+    fn step(&self, f: impl FnOnce(&mut State, i64) -> Update) {
         let weak = self.weak();
         let notes = {
             let Ok(mut inner) = self.0.try_borrow_mut() else {
@@ -164,7 +125,7 @@ impl Driver {
         self.notify(notes);
     }
 
-    pub(crate) fn notify(&self, notes: Vec<Note>) {
+    fn notify(&self, notes: Vec<Note>) {
         let Ok(inner) = self.0.try_borrow() else {
             return;
         };
@@ -182,7 +143,7 @@ impl Driver {
 
     /// The animation frame: pushes transcript changes into the view, then runs the callbacks of
     /// the messages that just appeared.
-    pub(crate) fn flush(&self) {
+    fn flush(&self) {
         let notes = match self.0.try_borrow_mut() {
             Ok(mut inner) => inner.sync_view(),
             Err(_) => return,
@@ -207,6 +168,13 @@ impl Driver {
         self.start();
     }
 
+    /// Merges `context` into the conversation context (`conversation.context.update`) and
+    /// connects if not yet connected.
+    pub(crate) fn update_context(&self, context: crate::json::Value) {
+        self.step(|inner, _| inner.conversation.update_context(context));
+        self.start();
+    }
+
     /// The user sends an unconfirmed message again (its row's "Send again").
     pub(crate) fn resend(&self, client_id: &str) {
         self.step(|inner, _| inner.conversation.resend(client_id));
@@ -215,7 +183,7 @@ impl Driver {
     /// The user pressed Retry.
     pub(crate) fn retry(&self) {
         if let Ok(inner) = self.0.try_borrow() {
-            inner.vm.set_error(None);
+            inner.frame.vm().set_error(None);
         }
         self.input(Input::Retry);
     }
@@ -223,9 +191,7 @@ impl Driver {
     /// Forgets what `persist` saved and saves nothing more (`clearPersisted()`).
     pub(crate) fn clear_persisted(&self) {
         if let Ok(mut inner) = self.0.try_borrow_mut() {
-            if let Some(persist) = inner.persist.take() {
-                persist.forget();
-            }
+            inner.memory.forget();
         }
     }
 
@@ -240,17 +206,11 @@ impl Driver {
             let Ok(mut inner) = self.0.try_borrow_mut() else {
                 return;
             };
-            inner.retire_transports();
+            inner.links.retire();
             inner.epoch = inner.epoch.wrapping_add(1);
             inner.conversation = fresh_conversation();
-            inner.pending_notes.clear();
-            inner.restored_conversation = None;
-            inner.quiet_until = None;
-            inner.dirty.clear();
-            if let Some(persist) = &inner.persist {
-                persist.clear();
-            }
-            inner.vm.reset();
+            inner.memory.reset();
+            inner.frame.reset();
         }
         self.input(Input::Start);
     }
@@ -260,8 +220,8 @@ impl Driver {
     pub(crate) fn stop(&self) {
         if let Ok(mut inner) = self.0.try_borrow_mut() {
             let _ = inner.conversation.handle(Input::Stop, now_ms());
-            inner.retire_transports();
-            inner.pending_notes.clear();
+            inner.links.retire();
+            inner.frame.drop_notes();
             inner.stopped = true;
         }
     }

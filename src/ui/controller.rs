@@ -1,5 +1,6 @@
 //! [`ChatController`]: drives a mounted `<OperatorChat/>` from code (the JS handle's `open`,
-//! `close`, `send`, `setContext`). The component attaches itself when given one.
+//! `close`, `send`, `setContext`) or from a Rust app. The component attaches itself when given
+//! one; it lives with the UI and is re-exported as `operator_chat::js_api::ChatController`.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,0 +1,182 @@
+//! `use_chat`: the state, effects and cleanup of one chat (in the manner of leptos-use's hooks),
+//! for the components to render. It owns the [`Driver`] for the life of the calling component,
+//! opens and closes the panel, follows new rows, answers the browser's visibility and online
+//! events, and attaches the [`ChatController`].
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::controller::{ChatController, Control};
+use super::driver::{Callbacks, Driver};
+use super::follow::Follow;
+use super::persist::Persist;
+use super::types::TokenSourceFn;
+use super::view_model::ViewModel;
+use crate::connection::Input;
+
+/// How [`use_chat`] behaves.
+#[derive(Default)]
+pub(crate) struct UseChatOptions {
+    /// Whether the panel starts open, which starts the conversation at once. Default `false`.
+    pub open: bool,
+    /// The panel is shown in place and always open: closing it does nothing. Default `false`.
+    pub inline: bool,
+    /// Where the conversation is saved across reloads. Default `None`: nothing is saved.
+    pub persist: Option<Persist>,
+    /// The host's callbacks. Default: none.
+    pub callbacks: Callbacks,
+    /// A controller to attach, so code can drive the chat. Default `None`.
+    pub controller: Option<ChatController>,
+}
+
+/// What [`use_chat`] gives the view: signals to render, the elements it moves focus and scroll
+/// to, and the actions. All `Copy`.
+#[derive(Clone, Copy)]
+pub(crate) struct UseChatReturn {
+    /// The transcript rows, connection state, typing indicator, ended flag and error.
+    pub vm: ViewModel,
+    /// Whether the panel is open.
+    pub open: Signal<bool>,
+    /// Whether the panel is inline (always open).
+    pub inline: bool,
+    /// The launcher button, focused when the panel closes.
+    pub launcher: NodeRef<html::Button>,
+    /// The composer's textarea, focused when the panel opens.
+    pub composer: NodeRef<html::Textarea>,
+    /// The transcript's scroll state (it holds the transcript element's `NodeRef`).
+    pub follow: Follow,
+    driver: StoredValue<Driver, LocalStorage>,
+    set_open: RwSignal<bool>,
+}
+
+/// A chat getting its credentials from `token_source`. Connects when the panel first opens (at
+/// once with `open` or `inline`); closes everything when the calling component is disposed.
+pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> UseChatReturn {
+    let vm = ViewModel::new();
+    let driver = StoredValue::new_local(Driver::new(
+        token_source,
+        vm,
+        options.callbacks,
+        options.persist,
+    ));
+    on_cleanup(move || {
+        driver.try_with_value(Driver::stop);
+    });
+    let open = RwSignal::new(options.inline || options.open);
+    if open.get_untracked() {
+        driver.with_value(Driver::start);
+    }
+    let chat = UseChatReturn {
+        vm,
+        open: open.into(),
+        inline: options.inline,
+        launcher: NodeRef::new(),
+        composer: NodeRef::new(),
+        follow: Follow::new(NodeRef::new()),
+        driver,
+        set_open: open,
+    };
+    follow_new_content(chat);
+    listen_to_window(driver);
+    if let Some(controller) = options.controller {
+        controller.attach(move |command| chat.control(command));
+    }
+    chat
+}
+
+/// Follows new rows and streaming text while the reader is at the bottom.
+fn follow_new_content(chat: UseChatReturn) {
+    let vm = chat.vm;
+    Effect::new(move |_| {
+        vm.chunks.with(|chunks| {
+            chunks.last().map(|chunk| {
+                chunk
+                    .rows
+                    .with(|rows| rows.last().map(|row| row.row.track()))
+            })
+        });
+        vm.busy.track();
+        chat.follow.content_changed();
+    });
+}
+
+/// Timers may have been throttled in a background tab; going online again skips the wait.
+fn listen_to_window(driver: StoredValue<Driver, LocalStorage>) {
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if !document().hidden() {
+            driver.try_with_value(|d| d.input(Input::Tick));
+        }
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        driver.try_with_value(|d| d.input(Input::Retry));
+    });
+    on_cleanup(move || {
+        visible.remove();
+        online.remove();
+    });
+}
+
+impl UseChatReturn {
+    /// Opens (and connects, the first time) or closes the panel, then moves the focus to the
+    /// composer or back to the launcher.
+    pub(crate) fn set_open(&self, want: bool) {
+        self.set_open.set(want);
+        if want {
+            self.driver.with_value(Driver::start);
+        }
+        let (composer, launcher) = (self.composer, self.launcher);
+        request_animation_frame(move || {
+            if want {
+                if let Some(t) = composer.try_get_untracked().flatten() {
+                    let _ = t.focus();
+                }
+            } else if let Some(b) = launcher.try_get_untracked().flatten() {
+                let _ = b.focus();
+            }
+        });
+    }
+
+    /// Closes the panel (launcher mode; an inline panel stays).
+    pub(crate) fn close(&self) {
+        if !self.inline {
+            self.set_open(false);
+        }
+    }
+
+    /// Sends `text` as the user and follows the transcript to the bottom again.
+    pub(crate) fn send(&self, text: &str) {
+        self.follow.pin();
+        self.driver.with_value(|d| d.send_text(text));
+    }
+
+    /// Sends the unconfirmed message with `client_id` again.
+    pub(crate) fn resend(&self, client_id: &str) {
+        self.driver.with_value(|d| d.resend(client_id));
+    }
+
+    /// Retries after a failure (the error line's Retry).
+    pub(crate) fn retry(&self) {
+        self.driver.with_value(Driver::retry);
+    }
+
+    /// Ends the conversation.
+    pub(crate) fn end(&self) {
+        self.driver.with_value(Driver::end);
+    }
+
+    /// Starts a new conversation ("Start new chat").
+    pub(crate) fn restart(&self) {
+        self.driver.with_value(Driver::restart);
+    }
+
+    /// Carries out a [`ChatController`] command.
+    fn control(&self, command: Control) {
+        match command {
+            Control::Open => self.set_open(true),
+            Control::Close => self.close(),
+            Control::Send(text) => self.send(&text),
+            Control::Context(context) => self.driver.with_value(|d| d.update_context(context)),
+            Control::ClearPersisted => self.driver.with_value(Driver::clear_persisted),
+        }
+    }
+}
