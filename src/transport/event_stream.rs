@@ -16,8 +16,12 @@ use super::error::{js_error_name, TransportError};
 pub struct StreamHandlers {
     /// The HTTP response arrived and the stream is open.
     pub on_open: Box<dyn Fn()>,
-    /// One `message` event: its `data` (the event JSON) and `lastEventId`.
-    pub on_message: Box<dyn Fn(String, String)>,
+    /// Whether the event with this SSE `id:` (`lastEventId`) is already applied. Asked before
+    /// the frame's `data` is read, so a replayed frame costs one lookup (every connect replays
+    /// the conversation from its first event).
+    pub is_known: Box<dyn Fn(&str) -> bool>,
+    /// The `data` (the event JSON) of one `message` event that is not known.
+    pub on_message: Box<dyn Fn(String)>,
     /// The stream failed or the server closed it. `refused` is true when the browser gave up at
     /// once (`readyState` CLOSED: an HTTP error or a wrong content type) rather than losing an
     /// established connection. The source is already closed when this runs; it runs once.
@@ -54,8 +58,12 @@ impl EventStream {
         let on_open = Closure::<dyn FnMut()>::new(move || (h.on_open)());
         let h = Rc::clone(&handlers);
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let id = event.last_event_id();
+            if !id.is_empty() && (h.is_known)(&id) {
+                return;
+            }
             if let Some(data) = event.data().as_string() {
-                (h.on_message)(data, event.last_event_id());
+                (h.on_message)(data);
             }
         });
         let h = Rc::clone(&handlers);

@@ -138,19 +138,10 @@ impl State {
         update
     }
 
-    /// One frame of the events stream, with the SSE `id:` it came with (`""` when none). Every
-    /// connect replays the conversation from its first event: a frame whose SSE id names an
-    /// event already applied is skipped without parsing (the JSON `id` stays the authority:
-    /// any other frame is parsed and de-duplicated by the transcript).
-    pub(super) fn receive_replayable(&mut self, data: &str, sse_id: &str) -> Update {
-        if !sse_id.is_empty() && self.conversation.transcript().has_seen(sse_id) {
-            return Update::default();
-        }
-        self.receive(data)
-    }
-
-    /// One frame of the events stream: into the transcript (idempotent), then `on_message`.
-    fn receive(&mut self, data: &str) -> Update {
+    /// One frame of the events stream: into the transcript (idempotent, by the JSON `id`), then
+    /// `on_message`. Frames whose SSE `id:` names an event already applied never get here
+    /// (`Driver::knows_event`).
+    pub(super) fn receive(&mut self, data: &str) -> Update {
         let event = match Event::from_json(data) {
             Ok(event) => event,
             Err(err) => {

@@ -41,7 +41,8 @@ impl Links {
         self.retire();
         self.connection = Some(id);
         self.socket_closed = false;
-        let (w1, w2, w3, w4, w5, w6) = (
+        let (w0, w1, w2, w3, w4, w5, w6) = (
+            weak.clone(),
             weak.clone(),
             weak.clone(),
             weak.clone(),
@@ -53,8 +54,13 @@ impl Links {
             events_url,
             StreamHandlers {
                 on_open: Box::new(move || w1.with(|d| d.input(Input::Opened(id, Channel::Events)))),
-                on_message: Box::new(move |data, last_id| {
-                    w2.with(|d| d.step(|inner, _| inner.receive_replayable(&data, &last_id)));
+                is_known: Box::new(move |event_id| {
+                    let mut known = false;
+                    w0.with(|d| known = d.knows_event(event_id));
+                    known
+                }),
+                on_message: Box::new(move |data| {
+                    w2.with(|d| d.step(|inner, _| inner.receive(&data)));
                 }),
                 // The policy asks for a probe (`Command::Probe`) when this happens before open.
                 on_error: Box::new(move |_refused| {

@@ -107,6 +107,15 @@ impl Driver {
 
     /// Runs one step against the conversation and carries out what it returns; host callbacks
     /// run afterwards, with no borrow held (so they may call back into the widget).
+    /// Whether the event `event_id` is already in the transcript: a replayed frame is dropped
+    /// on this lookup alone, without parsing it or running a step (every connect replays the
+    /// conversation from its first event).
+    fn knows_event(&self, event_id: &str) -> bool {
+        self.0
+            .try_borrow()
+            .is_ok_and(|state| state.conversation.transcript().has_seen(event_id))
+    }
+
     fn step(&self, f: impl FnOnce(&mut State, i64) -> Update) {
         let weak = self.weak();
         let notes = {
