@@ -146,16 +146,6 @@ mod saved;
 mod minify_css;
 
 pub use connection::{Command, Conversation, Input};
-/// The JSON values the API takes and gives (e.g. the context of
-/// [`Conversation::update_context`]): the small [`minijson`] crate, re-exported so hosts need
-/// no JSON dependency of their own.
-///
-/// ```
-/// use operator_chat::json::json;
-/// let context = json!({"plan": "pro", "seats": 3});
-/// assert_eq!(context["plan"].as_str(), Some("pro"));
-/// ```
-pub use minijson as json;
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.
 pub use strings::Strings;

@@ -1,7 +1,7 @@
 //! [`Conversation`]: the transcript and the connection policy wired together, the one object a
 //! browser adapter drives.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::{Command, Input, Policy};
 use crate::protocol::{ClientMessage, ClientPayload, Event, EventPayload, ProtocolError};

@@ -2,6 +2,7 @@
 //! `getToken()` becomes the widget's token source.
 
 use js_sys::{Function, Object, Promise, Reflect};
+use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -10,24 +11,55 @@ use crate::protocol::SessionResponse;
 use crate::token::{Credentials, TokenError, TokenFuture};
 use crate::ui::{ChatError, ChatMessage, MessageRole, TokenSourceFn};
 
-fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+/// `value` as a plain JS object (`None` serialised as `null`).
+fn to_js(value: &impl Serialize) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    // Strings, booleans and small numbers only: serialising cannot fail.
+    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `ChatMessage` of `api.d.ts`.
+#[derive(Serialize)]
+struct MessagePayload<'a> {
+    role: &'static str,
+    text: &'a str,
+    /// Unix milliseconds (a JS number).
+    at: f64,
+}
+
+/// The fields `ChatError` of `api.d.ts` adds to an `Error`.
+#[derive(Serialize)]
+struct ErrorFields {
+    code: Option<String>,
+    transient: bool,
+}
+
+/// `ChatState` of `api.d.ts`: the optional fields are left out when they do not apply.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatePayload {
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attempt: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delay_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 /// `{role: "user" | "agent", text, at}` (`at` in Unix milliseconds).
 pub fn message_to_js(message: &ChatMessage) -> JsValue {
-    let obj = Object::new();
-    let role = match message.role {
-        MessageRole::User => "user",
-        MessageRole::Agent => "agent",
-    };
-    set(&obj, "role", role);
-    set(&obj, "text", message.text.as_str());
-    set(&obj, "at", message.at_ms as f64);
-    obj.into()
+    to_js(&MessagePayload {
+        role: match message.role {
+            MessageRole::User => "user",
+            MessageRole::Agent => "agent",
+        },
+        text: &message.text,
+        at: message.at_ms as f64,
+    })
 }
 
-/// A JS `Error` with the human-readable message, plus `code` and `transient` when known.
+/// A JS `Error` with the human-readable message, plus `code` and `transient`.
 pub fn error_to_js(error: &ChatError) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
     let (code, transient): (Option<String>, bool) = match error {
@@ -42,13 +74,10 @@ pub fn error_to_js(error: &ChatError) -> JsValue {
         ChatError::Server { code, .. } => (code.clone(), false),
         ChatError::Transport(_) => (Some("transport".into()), true),
     };
-    let obj: &Object = js.unchecked_ref();
-    set(
-        obj,
-        "code",
-        code.map_or(JsValue::NULL, |c| JsValue::from_str(&c)),
-    );
-    set(obj, "transient", transient);
+    let fields = to_js(&ErrorFields { code, transient });
+    if let Some(fields) = fields.dyn_ref::<Object>() {
+        Object::assign(js.unchecked_ref(), fields);
+    }
     js.into()
 }
 
@@ -68,17 +97,21 @@ pub fn state_name(state: &ConnectionState) -> &'static str {
 
 /// `{state, attempt?, delayMs?, error?}`.
 pub fn state_to_js(state: &ConnectionState) -> JsValue {
-    let obj = Object::new();
-    set(&obj, "state", state_name(state));
+    let mut payload = StatePayload {
+        state: state_name(state),
+        attempt: None,
+        delay_ms: None,
+        error: None,
+    };
     match state {
         ConnectionState::Reconnecting { attempt, delay_ms } => {
-            set(&obj, "attempt", *attempt);
-            set(&obj, "delayMs", *delay_ms as f64);
+            payload.attempt = Some(*attempt);
+            payload.delay_ms = Some(*delay_ms as f64);
         }
-        ConnectionState::Failed { error } => set(&obj, "error", error.to_string()),
+        ConnectionState::Failed { error } => payload.error = Some(error.to_string()),
         _ => {}
     }
-    obj.into()
+    to_js(&payload)
 }
 
 /// Calls a host callback, logging (never propagating) what it throws.
@@ -134,11 +167,7 @@ pub fn credentials_from_js(value: &JsValue) -> Result<Credentials, TokenError> {
     if !value.is_object() {
         return Err(invalid("got a non-object".into()));
     }
-    let json = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| invalid("not JSON-serialisable".into()))?;
-    SessionResponse::from_json(&json)
+    serde_wasm_bindgen::from_value::<SessionResponse>(value.clone())
         .map(Credentials::from)
         .map_err(|e| invalid(e.to_string()))
 }

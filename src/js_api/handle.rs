@@ -30,7 +30,7 @@ fn js_err(message: impl AsRef<str>) -> JsError {
 /// texts, see `Strings`), `onMessage`, `onError`, `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
 #[wasm_bindgen]
 pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
-    let options = MountOptions::from_js(&options).map_err(js_err)?;
+    let options = MountOptions::from_js(&options).map_err(|e| js_err(e.to_string()))?;
     let dir = text_direction(element);
     if let Some(shadow) = element.shadow_root() {
         if registry::hosts(&shadow) {
@@ -96,14 +96,15 @@ impl ChatHandle {
     /// (`conversation.context.update`; queued while disconnected).
     #[wasm_bindgen(js_name = setContext)]
     pub fn set_context(&self, context: JsValue) -> Result<(), JsError> {
-        plain_object(&context, "setContext(context): context").map_err(js_err)?;
+        plain_object(&context, "setContext(context): context")
+            .map_err(|e| js_err(e.to_string()))?;
         let json = js_sys::JSON::stringify(&context)
             .ok()
             .and_then(|s| s.as_string())
             .ok_or_else(|| {
                 js_err("operator-chat: setContext(context): context must be JSON-serialisable")
             })?;
-        let value = crate::json::from_str(&json)
+        let value = serde_json::from_str(&json)
             .map_err(|e| js_err(format!("operator-chat: setContext(context): {e}")))?;
         self.control(Control::Context(value))
     }

@@ -1,11 +1,63 @@
-//! The options object of `mount(element, options)`, read and checked. Every mistake is an
-//! `Error` whose message names the option, e.g. `operator-chat: options.title must be a string`.
+//! The options object of `mount(element, options)` (the `<operator-chat>` element's attributes
+//! arrive as one too), read with `serde-wasm-bindgen` into one typed config, [`MountOptions`].
+//! Every mistake is an [`OptionError`] whose message names the option, e.g.
+//! `operator-chat: options.title must be a string`.
 
 use js_sys::{Function, Object, Reflect};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::theme::Theme;
 use crate::strings::Strings;
+
+/// A wrong `mount()` option (or `setContext` argument). Its message starts `operator-chat:` and
+/// names the option.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    /// `mount(element)` got no options, or neither `sessionEndpoint` nor `getToken`.
+    #[error("operator-chat: options.sessionEndpoint or options.getToken is required ({0})")]
+    NoTokenSource(&'static str),
+    /// Both `sessionEndpoint` and `getToken` were given.
+    #[error(
+        "operator-chat: options.sessionEndpoint and options.getToken were both given: pass one"
+    )]
+    BothTokenSources,
+    /// A value that must be a plain object is not (`what` is e.g. `options.theme`).
+    #[error("operator-chat: {0} must be an object")]
+    NotAnObject(String),
+    /// An option of the wrong type: `expected` is e.g. `a string`, `true or false`.
+    #[error("operator-chat: options.{option} must be {expected}")]
+    WrongType {
+        /// The option's path, e.g. `title`, `locale.retry`.
+        option: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// A key that is not an option (a typo), with the keys that are.
+    #[error("operator-chat: options.{option} is not a {what} (known: {known})")]
+    Unknown {
+        /// The key's path, e.g. `sesionEndpoint`, `theme.colour`.
+        option: String,
+        /// `known option`, `known string` or `theme property`.
+        what: &'static str,
+        /// The keys that are known, comma-separated.
+        known: String,
+    },
+    /// A string option that must not be blank.
+    #[error("operator-chat: options.{option} must not be empty{hint}")]
+    Empty {
+        /// The option.
+        option: &'static str,
+        /// What to give instead, e.g. ` (give the signed-in user's id)`, or nothing.
+        hint: &'static str,
+    },
+    /// `colorScheme` other than `light`, `dark` or `auto`.
+    #[error("operator-chat: options.colorScheme must be \"light\", \"dark\" or \"auto\"")]
+    ColorScheme,
+    /// A theme value that could break out of its declaration.
+    #[error("operator-chat: options.theme.{0} must be a single CSS value (no `;`, `{{` or `}}`)")]
+    UnsafeCss(String),
+}
 
 /// Where the widget gets its credentials from.
 #[derive(Debug, Clone)]
@@ -79,12 +131,8 @@ pub const KNOWN_OPTIONS: [&str; 16] = [
     "onStateChange",
 ];
 
-/// A message for a bad option: `operator-chat: options.<name> <problem>`.
-pub fn option_error(name: &str, problem: &str) -> String {
-    format!("operator-chat: options.{name} {problem}")
-}
-
-fn get(obj: &JsValue, key: &str) -> JsValue {
+/// `obj[key]`, or `undefined`.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -93,101 +141,119 @@ fn is_absent(v: &JsValue) -> bool {
 }
 
 /// A plain object (not an array, function or primitive), as `what`.
-pub fn plain_object(value: &JsValue, what: &str) -> Result<Object, String> {
+pub fn plain_object(value: &JsValue, what: &str) -> Result<Object, OptionError> {
     if value.is_object() && !js_sys::Array::is_array(value) && !value.is_function() {
         Ok(value.clone().unchecked_into())
     } else {
-        Err(format!("operator-chat: {what} must be an object"))
+        Err(OptionError::NotAnObject(what.to_owned()))
     }
 }
 
-fn string(obj: &JsValue, key: &str, path: &str) -> Result<Option<String>, String> {
-    let v = get(obj, key);
-    if is_absent(&v) {
+/// The own keys of `obj`.
+pub(crate) fn keys(obj: &Object) -> Vec<String> {
+    Object::keys(obj)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect()
+}
+
+/// The option `obj[key]` deserialized (`serde-wasm-bindgen`) as a `T`, `None` when absent or
+/// `null`; a value of another type is [`OptionError::WrongType`] naming `path`.
+pub(crate) fn option<T: DeserializeOwned>(
+    obj: &JsValue,
+    key: &str,
+    path: &str,
+    expected: &'static str,
+) -> Result<Option<T>, OptionError> {
+    let value = get(obj, key);
+    if is_absent(&value) {
         return Ok(None);
     }
-    v.as_string()
+    serde_wasm_bindgen::from_value(value)
         .map(Some)
-        .ok_or_else(|| option_error(path, "must be a string"))
+        .map_err(|_| OptionError::WrongType {
+            option: path.to_owned(),
+            expected,
+        })
 }
 
-fn boolean(obj: &JsValue, key: &str) -> Result<Option<bool>, String> {
-    let v = get(obj, key);
-    if is_absent(&v) {
-        return Ok(None);
-    }
-    v.as_bool()
-        .map(Some)
-        .ok_or_else(|| option_error(key, "must be true or false"))
+fn string(obj: &JsValue, key: &str) -> Result<Option<String>, OptionError> {
+    option(obj, key, key, "a string")
 }
 
-fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, String> {
+fn boolean(obj: &JsValue, key: &str) -> Result<Option<bool>, OptionError> {
+    option(obj, key, key, "true or false")
+}
+
+fn function(obj: &JsValue, key: &str) -> Result<Option<Function>, OptionError> {
     let v = get(obj, key);
     if is_absent(&v) {
         return Ok(None);
     }
     v.dyn_into::<Function>()
         .map(Some)
-        .map_err(|_| option_error(key, "must be a function"))
+        .map_err(|_| OptionError::WrongType {
+            option: key.to_owned(),
+            expected: "a function",
+        })
 }
 
-fn reject_unknown(obj: &Object, known: &[&str], prefix: &str) -> Result<(), String> {
-    for key in Object::keys(obj).iter().filter_map(|k| k.as_string()) {
-        if !known.contains(&key.as_str()) {
-            return Err(option_error(
-                &format!("{prefix}{key}"),
-                &format!("is not a known option (known: {})", known.join(", ")),
-            ));
-        }
+fn reject_unknown(obj: &Object) -> Result<(), OptionError> {
+    match keys(obj)
+        .into_iter()
+        .find(|key| !KNOWN_OPTIONS.contains(&key.as_str()))
+    {
+        Some(option) => Err(OptionError::Unknown {
+            option,
+            what: "known option",
+            known: KNOWN_OPTIONS.join(", "),
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn token_origin(obj: &JsValue) -> Result<TokenOrigin, String> {
-    let endpoint = string(obj, "sessionEndpoint", "sessionEndpoint")?;
+fn token_origin(obj: &JsValue) -> Result<TokenOrigin, OptionError> {
+    let endpoint = string(obj, "sessionEndpoint")?;
     let get_token = function(obj, "getToken")?;
     match (endpoint, get_token) {
-        (Some(_), Some(_)) => Err(option_error(
-            "sessionEndpoint",
-            "and options.getToken were both given: pass one",
-        )),
-        (Some(url), None) if url.trim().is_empty() => {
-            Err(option_error("sessionEndpoint", "must not be empty"))
-        }
+        (Some(_), Some(_)) => Err(OptionError::BothTokenSources),
+        (Some(url), None) if url.trim().is_empty() => Err(OptionError::Empty {
+            option: "sessionEndpoint",
+            hint: "",
+        }),
         (Some(url), None) => Ok(TokenOrigin::Endpoint(url)),
         (None, Some(f)) => Ok(TokenOrigin::Function(f)),
-        (None, None) => Err(option_error(
-            "sessionEndpoint",
-            "or options.getToken is required (where the widget gets its token)",
+        (None, None) => Err(OptionError::NoTokenSource(
+            "where the widget gets its token",
         )),
     }
 }
 
 /// `options.locale`: `lang` and any of the texts of [`Strings::KEYS`] (the others stay
 /// English). An unknown key or a non-string value is an error naming it.
-fn locale(locale: &JsValue) -> Result<(Option<String>, Strings), String> {
+fn locale(locale: &JsValue) -> Result<(Option<String>, Strings), OptionError> {
     let mut strings = Strings::default();
     if is_absent(locale) {
         return Ok((None, strings));
     }
     let obj = plain_object(locale, "options.locale")?;
-    for key in Object::keys(&obj).iter().filter_map(|k| k.as_string()) {
-        if key != "lang" && strings.get(&key).is_none() {
-            return Err(option_error(
-                &format!("locale.{key}"),
-                &format!(
-                    "is not a known string (known: lang, {})",
-                    Strings::KEYS.join(", ")
-                ),
-            ));
-        }
+    if let Some(key) = keys(&obj)
+        .into_iter()
+        .find(|key| key != "lang" && strings.get(key).is_none())
+    {
+        return Err(OptionError::Unknown {
+            option: format!("locale.{key}"),
+            what: "known string",
+            known: format!("lang, {}", Strings::KEYS.join(", ")),
+        });
     }
     for key in Strings::KEYS {
-        if let Some(text) = string(locale, key, &format!("locale.{key}"))? {
+        if let Some(text) = option::<String>(locale, key, &format!("locale.{key}"), "a string")? {
             strings.set(key, text);
         }
     }
-    Ok((string(locale, "lang", "locale.lang")?, strings))
+    let lang = option(locale, "lang", "locale.lang", "a string")?;
+    Ok((lang, strings))
 }
 
 impl MountOptions {
@@ -199,28 +265,27 @@ impl MountOptions {
         }
     }
 
-    /// Reads and checks `options`; the error message names the offending option.
-    pub fn from_js(options: &JsValue) -> Result<MountOptions, String> {
+    /// Reads and checks `options`; the error names the offending option.
+    pub fn from_js(options: &JsValue) -> Result<MountOptions, OptionError> {
         if is_absent(options) {
-            return Err(option_error(
-                "sessionEndpoint",
-                "or options.getToken is required (mount(element, options) got no options)",
+            return Err(OptionError::NoTokenSource(
+                "mount(element, options) got no options",
             ));
         }
         let obj = plain_object(options, "options")?;
-        reject_unknown(&obj, &KNOWN_OPTIONS, "")?;
+        reject_unknown(&obj)?;
         let token = token_origin(options)?;
         let open = match boolean(options, "open")? {
             Some(b) => b,
             None => boolean(options, "initiallyOpen")?.unwrap_or(false),
         };
         let (lang, strings) = locale(&get(options, "locale"))?;
-        let persist_key = string(options, "persistKey", "persistKey")?;
+        let persist_key = string(options, "persistKey")?;
         if persist_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
-            return Err(option_error(
-                "persistKey",
-                "must not be empty (give the signed-in user's id)",
-            ));
+            return Err(OptionError::Empty {
+                option: "persistKey",
+                hint: " (give the signed-in user's id)",
+            });
         }
         let theme_value = get(options, "theme");
         let theme = if is_absent(&theme_value) {
@@ -228,22 +293,17 @@ impl MountOptions {
         } else {
             Theme::from_js(&theme_value)?
         };
-        let color_scheme = match string(options, "colorScheme", "colorScheme")?.as_deref() {
+        let color_scheme = match string(options, "colorScheme")?.as_deref() {
             None | Some("auto") => None,
             Some("light") => Some("light"),
             Some("dark") => Some("dark"),
-            Some(_) => {
-                return Err(option_error(
-                    "colorScheme",
-                    "must be \"light\", \"dark\" or \"auto\"",
-                ))
-            }
+            Some(_) => return Err(OptionError::ColorScheme),
         };
         Ok(MountOptions {
             token,
             color_scheme,
-            title: string(options, "title", "title")?,
-            placeholder: string(options, "placeholder", "placeholder")?,
+            title: string(options, "title")?,
+            placeholder: string(options, "placeholder")?,
             open,
             inline: boolean(options, "inline")?.unwrap_or(false),
             persist: boolean(options, "persist")?.unwrap_or(false),

@@ -3,11 +3,11 @@
 //! (`--oc-accent`); values are CSS strings, set through the CSSOM (`style.setProperty`), which a
 //! strict CSP allows and which cannot inject other rules.
 
-use js_sys::{Number, Object, Reflect};
+use js_sys::Number;
 use wasm_bindgen::JsValue;
 use web_sys::HtmlElement;
 
-use super::options::{option_error, plain_object};
+use super::options::{get, keys, plain_object, OptionError};
 
 /// The themeable properties: (camelCase key, CSS custom property).
 pub const THEME_PROPERTIES: [(&str, &str); 14] = [
@@ -44,18 +44,19 @@ pub fn property_for(key: &str) -> Option<&'static str> {
 
 impl Theme {
     /// Reads `options.theme`; unknown keys and non-string values are errors naming the key.
-    pub fn from_js(value: &JsValue) -> Result<Theme, String> {
-        let obj: Object = plain_object(value, "options.theme")?;
+    pub fn from_js(value: &JsValue) -> Result<Theme, OptionError> {
+        let obj = plain_object(value, "options.theme")?;
         let mut properties = Vec::new();
-        for key in Object::keys(&obj).iter().filter_map(|k| k.as_string()) {
+        for key in keys(&obj) {
             let Some(prop) = property_for(&key) else {
                 let known: Vec<&str> = THEME_PROPERTIES.iter().map(|(k, _)| *k).collect();
-                return Err(option_error(
-                    &format!("theme.{key}"),
-                    &format!("is not a theme property (known: {})", known.join(", ")),
-                ));
+                return Err(OptionError::Unknown {
+                    option: format!("theme.{key}"),
+                    what: "theme property",
+                    known: known.join(", "),
+                });
             };
-            let v = Reflect::get(value, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
+            let v = get(value, &key);
             let text = v
                 .as_string()
                 // A number as JS writes it (`String(n)`), so Rust's float formatting (about
@@ -64,14 +65,12 @@ impl Theme {
                     let n = Number::from(v.as_f64()?).to_string_with_radix(10).ok()?;
                     Some(String::from(n))
                 })
-                .ok_or_else(|| {
-                    option_error(&format!("theme.{key}"), "must be a CSS value string")
+                .ok_or_else(|| OptionError::WrongType {
+                    option: format!("theme.{key}"),
+                    expected: "a CSS value string",
                 })?;
             if text.contains([';', '{', '}']) {
-                return Err(option_error(
-                    &format!("theme.{key}"),
-                    "must be a single CSS value (no `;`, `{` or `}`)",
-                ));
+                return Err(OptionError::UnsafeCss(key));
             }
             properties.push((prop.to_owned(), text));
         }

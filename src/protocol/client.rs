@@ -1,25 +1,31 @@
 //! Client→server session messages (operator-api.md §4.1): `{"id": …, "payload": {"type": …}}`.
 
-use super::fields::Fields;
-use super::ProtocolError;
-use crate::json::{Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-/// The `payload` of a client message.
-#[derive(Debug, Clone, PartialEq)]
+use super::ProtocolError;
+
+/// The `payload` of a client message, tagged by its `type` (written first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
 pub enum ClientPayload {
     /// `conversation.start`: start the conversation.
+    #[serde(rename = "conversation.start")]
     Start,
     /// `user.message.send`: a message from the user to the agent.
+    #[serde(rename = "user.message.send")]
     UserMessage {
         /// The user's text.
         text: String,
     },
     /// `conversation.context.update`: merge this object into the conversation context.
+    #[serde(rename = "conversation.context.update")]
     ContextUpdate {
         /// The context fields to merge.
         context: Value,
     },
     /// `conversation.end`: end the conversation.
+    #[serde(rename = "conversation.end")]
     End,
 }
 
@@ -33,43 +39,10 @@ impl ClientPayload {
             ClientPayload::End => "conversation.end",
         }
     }
-
-    /// The payload object, `type` first.
-    fn to_value(&self) -> Value {
-        let mut payload = Map::new();
-        payload.insert("type", Value::from(self.kind()));
-        match self {
-            ClientPayload::UserMessage { text } => {
-                payload.insert("text", Value::from(text));
-            }
-            ClientPayload::ContextUpdate { context } => {
-                payload.insert("context", context.clone());
-            }
-            ClientPayload::Start | ClientPayload::End => {}
-        }
-        Value::Object(payload)
-    }
-
-    /// Reads a payload object (unknown fields are ignored).
-    fn from_value(value: Value) -> Result<ClientPayload, String> {
-        let mut f = Fields::of(value)?;
-        let kind = f.string("type")?;
-        Ok(match kind.as_str() {
-            "conversation.start" => ClientPayload::Start,
-            "user.message.send" => ClientPayload::UserMessage {
-                text: f.string("text")?,
-            },
-            "conversation.context.update" => ClientPayload::ContextUpdate {
-                context: f.value("context")?,
-            },
-            "conversation.end" => ClientPayload::End,
-            other => return Err(format!("unknown payload type `{other}`")),
-        })
-    }
 }
 
-/// One client message, sent as a WebSocket text frame.
-#[derive(Debug, Clone, PartialEq)]
+/// One client message, sent as a WebSocket text frame. Unknown fields are ignored when read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClientMessage {
     /// Client-chosen id, unique per message (the service does not echo it back).
     pub id: String,
@@ -106,7 +79,7 @@ impl ClientMessage {
         }
     }
 
-    /// The JSON text to send (writing cannot fail; the `Result` is kept for callers), e.g. `{"id":"c_1","payload":{"type":"conversation.start"}}`.
+    /// The JSON text to send, e.g. `{"id":"c_1","payload":{"type":"conversation.start"}}`.
     ///
     /// ```
     /// use operator_chat::protocol::ClientMessage;
@@ -115,24 +88,14 @@ impl ClientMessage {
     /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
     /// ```
     pub fn to_json(&self) -> Result<String, ProtocolError> {
-        let mut message = Map::new();
-        message.insert("id", Value::from(&self.id));
-        message.insert("payload", self.payload.to_value());
-        Ok(Value::Object(message).to_string())
+        serde_json::to_string(self).map_err(|e| ProtocolError::Serialise(e.to_string()))
     }
 
     /// Parses a client message (used by tests and by hosts that relay messages).
     pub fn from_json(text: &str) -> Result<ClientMessage, ProtocolError> {
-        let read = || -> Result<ClientMessage, String> {
-            let mut f = Fields::parse(text)?;
-            let id = f.string("id")?;
-            let payload = ClientPayload::from_value(f.value("payload")?)
-                .map_err(|e| format!("field `payload`: {e}"))?;
-            Ok(ClientMessage { id, payload })
-        };
-        read().map_err(|detail| ProtocolError::Malformed {
+        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
             what: "client message",
-            detail,
+            detail: e.to_string(),
         })
     }
 }
@@ -140,7 +103,7 @@ impl ClientMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::json;
+    use serde_json::json;
 
     #[test]
     fn every_message_round_trips_through_its_json_text() {
@@ -173,7 +136,7 @@ mod tests {
             ),
             (
                 r#"{"id":"c","payload":{"type":"nope"}}"#,
-                "unknown payload type `nope`",
+                "unknown variant `nope`",
             ),
             (
                 r#"{"id":"c","payload":{"type":"user.message.send"}}"#,
@@ -183,8 +146,8 @@ mod tests {
                 r#"{"id":"c","payload":{"text":"x"}}"#,
                 "missing field `type`",
             ),
-            (r#"{"id":"c","payload":[]}"#, "expected an object"),
-            (r#"{"id":"c","payload":"#, "expected a value"),
+            (r#"{"id":"c","payload":[]}"#, "missing field `type`"),
+            (r#"{"id":"c","payload":"#, "EOF while parsing a value"),
         ];
         for (text, expected) in cases {
             let err = ClientMessage::from_json(text).expect_err(text).to_string();

@@ -22,8 +22,8 @@ pub enum ProtocolError {
     /// A timestamp that is not an RFC 3339 date-time.
     #[error("invalid timestamp `{0}`: expected RFC 3339, e.g. 2025-07-01T12:00:00Z")]
     InvalidTimestamp(String),
-    /// A client message could not be turned into JSON text. (Not produced since the JSON
-    /// writer cannot fail; kept so that matches on it still compile.)
+    /// A client message could not be turned into JSON text (e.g. a context that is not
+    /// representable as JSON).
     #[error("could not serialise client message: {0}")]
     Serialise(String),
 }

@@ -1,14 +1,17 @@
 //! The server event envelope shared by the events SSE stream and the session WebSocket.
 
-use super::fields::Fields;
+use serde::{Deserialize, Serialize};
+
 use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
 
 /// One server→client event (operator-api.md §3.3).
 ///
 /// `id`, `created_at`, `conversation_id` and `payload` are required. `agent_id`, `livemode` and
 /// `experimental` are documented as required too, but the widget does not need them to render, so
-/// they default (empty / `false`) when absent rather than dropping the event.
-#[derive(Debug, Clone, PartialEq)]
+/// they default (empty / `false`) when absent rather than dropping the event. Unknown fields are
+/// ignored; an unknown `payload.type` gives [`EventPayload::Unknown`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Envelope")]
 pub struct Event {
     /// Opaque event id, e.g. `ev_8qm9JBCiTe7`: the de-duplication key of the replay every
     /// connect gets.
@@ -16,12 +19,15 @@ pub struct Event {
     /// RFC 3339 creation time as sent, e.g. `2025-07-01T12:00:00Z`.
     pub created_at: String,
     /// Version-specific agent id, e.g. `ca_8qm9JBCiTe7@v0`.
+    #[serde(default)]
     pub agent_id: String,
     /// Whether the conversation is in livemode.
+    #[serde(default)]
     pub livemode: bool,
     /// The conversation this event belongs to.
     pub conversation_id: String,
     /// Whether the event is flagged experimental.
+    #[serde(default)]
     pub experimental: bool,
     /// What happened.
     pub payload: EventPayload,
@@ -40,27 +46,12 @@ impl Event {
     /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Event, ProtocolError> {
-        let malformed = |detail| ProtocolError::Malformed {
-            what: "event",
-            detail,
-        };
-        let mut f = Fields::parse(text).map_err(malformed)?;
-        let id = f.string("id").map_err(malformed)?;
-        let created_at = f.string("created_at").map_err(malformed)?;
-        let agent_id = f.string_or_default("agent_id").map_err(malformed)?;
-        let livemode = f.bool_or_default("livemode").map_err(malformed)?;
-        let conversation_id = f.string("conversation_id").map_err(malformed)?;
-        let experimental = f.bool_or_default("experimental").map_err(malformed)?;
-        let payload = f.value("payload").map_err(malformed)?;
-        Ok(Event {
-            payload: EventPayload::from_value(payload)?,
-            id,
-            created_at,
-            agent_id,
-            livemode,
-            conversation_id,
-            experimental,
-        })
+        let envelope: Envelope =
+            serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
+                what: "event",
+                detail: e.to_string(),
+            })?;
+        Event::try_from(envelope)
     }
 
     /// `created_at` as Unix milliseconds, or `None` when it is not RFC 3339.
@@ -71,5 +62,37 @@ impl Event {
     /// The `payload.type` string of this event (for unknown events, the type as received).
     pub fn kind(&self) -> &str {
         self.payload.kind()
+    }
+}
+
+/// The envelope as received: the payload is decoded once its `type` is known, so that unknown
+/// types are kept and a known type's bad fields are reported as [`ProtocolError::InvalidPayload`].
+#[derive(Deserialize)]
+struct Envelope {
+    id: String,
+    created_at: String,
+    #[serde(default)]
+    agent_id: String,
+    #[serde(default)]
+    livemode: bool,
+    conversation_id: String,
+    #[serde(default)]
+    experimental: bool,
+    payload: serde_json::Value,
+}
+
+impl TryFrom<Envelope> for Event {
+    type Error = ProtocolError;
+
+    fn try_from(raw: Envelope) -> Result<Event, ProtocolError> {
+        Ok(Event {
+            payload: EventPayload::from_value(raw.payload)?,
+            id: raw.id,
+            created_at: raw.created_at,
+            agent_id: raw.agent_id,
+            livemode: raw.livemode,
+            conversation_id: raw.conversation_id,
+            experimental: raw.experimental,
+        })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::json::{json, Value};
+use serde_json::{json, Value};
 
 use super::*;
 
@@ -36,7 +36,7 @@ fn every_event_fixture_parses_to_its_own_known_type() {
             !matches!(event.payload, EventPayload::Unknown { .. }),
             "{name} is known"
         );
-        let raw: Value = crate::json::from_str(&text).expect("fixture is JSON");
+        let raw: Value = serde_json::from_str(&text).expect("fixture is JSON");
         assert_eq!(event.id, raw["id"], "{name}: id");
         assert_eq!(
             event.conversation_id, raw["conversation_id"],
@@ -127,7 +127,7 @@ fn client_messages_serialise_to_the_fixture_shapes() {
         "one fixture per documented client message"
     );
     for (name, text) in fixtures {
-        let expected: Value = crate::json::from_str(&text).expect("fixture is JSON");
+        let expected: Value = serde_json::from_str(&text).expect("fixture is JSON");
         let id = expected["id"].as_str().expect("fixture id").to_owned();
         let built = match name.as_str() {
             "conversation.start" => ClientMessage::start(id),
@@ -138,7 +138,7 @@ fn client_messages_serialise_to_the_fixture_shapes() {
             }
             other => panic!("unexpected client fixture {other}"),
         };
-        let ours: Value = crate::json::from_str(&built.to_json().expect("serialises")).unwrap();
+        let ours: Value = serde_json::from_str(&built.to_json().expect("serialises")).unwrap();
         assert_eq!(ours, expected, "{name}: same JSON as the fixture");
         assert_eq!(
             ClientMessage::from_json(&text),

@@ -1,13 +1,13 @@
 //! The Operator wire format, as the widget sees it: server events, client session messages,
 //! the token endpoint's response and error bodies, timestamps and URL helpers.
 //!
-//! Everything here is parsed from JSON text and never panics on bad input: malformed data gives a
-//! [`ProtocolError`]. Unknown event types are kept as [`EventPayload::Unknown`].
+//! Every type derives its JSON shape with serde (unknown fields are ignored), is parsed from JSON
+//! text and never panics on bad input: malformed data gives a [`ProtocolError`]. Unknown event
+//! types are kept as [`EventPayload::Unknown`].
 
 mod client;
 mod error;
 mod event;
-mod fields;
 mod payload;
 mod session;
 mod time;
@@ -21,7 +21,6 @@ mod parse_tests;
 pub use client::{ClientMessage, ClientPayload};
 pub use error::ProtocolError;
 pub use event::Event;
-pub(crate) use fields::Fields;
 pub use payload::{EventPayload, SetupChannel};
 pub use session::{ErrorBody, SessionResponse};
 pub use time::parse_rfc3339_millis;

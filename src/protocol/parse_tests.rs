@@ -1,6 +1,6 @@
 //! Parser leniency and strictness on hand-written inputs.
 
-use crate::json::{json, Value};
+use serde_json::{json, Value};
 
 use super::*;
 

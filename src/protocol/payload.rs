@@ -1,14 +1,15 @@
 //! The eleven documented event payloads, plus a catch-all for types the widget does not know.
 
-use crate::json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::fields::Fields;
 use super::ProtocolError;
 
 /// The `channel` object of `conversation.setup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SetupChannel {
     /// `phone`, `chat_realtime` or `chat_async`.
+    #[serde(rename = "type")]
     pub kind: String,
     /// Phone channels only.
     pub callee_no: Option<String>,
@@ -20,10 +21,15 @@ pub struct SetupChannel {
 
 /// An event's `payload`, discriminated by `payload.type` (operator-api.md §3.4).
 ///
-/// Fields the spec marks as assumed or nullable are lenient: they default when absent.
-#[derive(Debug, Clone, PartialEq)]
+/// Fields the spec marks as assumed or nullable are lenient: they default when absent; unknown
+/// fields are ignored. The derived serde impls cover the known types only: a `type` this widget
+/// does not know is kept as [`EventPayload::Unknown`] by [`EventPayload::from_value`] (and so by
+/// [`super::Event`]), and serialising `Unknown` is an error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
 pub enum EventPayload {
     /// `conversation.setup`: the conversation is being set up.
+    #[serde(rename = "conversation.setup")]
     ConversationSetup {
         /// The channel the conversation runs on.
         channel: SetupChannel,
@@ -31,18 +37,24 @@ pub enum EventPayload {
         direction: String,
     },
     /// `conversation.started`: the user is connected.
+    #[serde(rename = "conversation.started")]
     ConversationStarted,
     /// `conversation.context.updated`: the agent applied a context update.
+    #[serde(rename = "conversation.context.updated")]
     ContextUpdated {
         /// The merged context (assumed field; `null` when absent).
+        #[serde(default)]
         context: Value,
     },
     /// `agent.notice.sent`: a system-level notice from the agent.
+    #[serde(rename = "agent.notice.sent")]
     NoticeSent {
         /// The notice text (assumed field; empty when absent).
+        #[serde(default)]
         text: String,
     },
     /// `agent.message.delta`: the next piece of an agent message.
+    #[serde(rename = "agent.message.delta")]
     AgentMessageDelta {
         /// The increment (not the text so far).
         text_delta: String,
@@ -50,32 +62,39 @@ pub enum EventPayload {
         generation_id: String,
     },
     /// `agent.message.completed`: the authoritative final text of an agent message.
+    #[serde(rename = "agent.message.completed")]
     AgentMessageCompleted {
         /// The final text; replaces the joined deltas.
         text: String,
         /// Whether the message was cut short.
+        #[serde(default)]
         interrupted: bool,
         /// Whether this generation also made tool calls.
+        #[serde(default)]
         has_tool_calls: bool,
         /// The generation this completes.
         generation_id: String,
     },
     /// `agent.tool_call.created`: the agent started a tool call.
+    #[serde(rename = "agent.tool_call.created")]
     ToolCallCreated {
         /// Ties creation and return together.
         call_id: String,
         /// Tool name.
         name: String,
         /// JSON-encoded arguments, treated as opaque text.
+        #[serde(default)]
         arguments: String,
     },
     /// `agent.tool_call.returned`: a tool call finished.
+    #[serde(rename = "agent.tool_call.returned")]
     ToolCallReturned {
         /// Ties creation and return together.
         call_id: String,
         /// Tool name.
         name: String,
         /// JSON-encoded arguments, treated as opaque text.
+        #[serde(default)]
         arguments: String,
         /// The result text; absent or `null` when the call failed.
         result: Option<String>,
@@ -85,23 +104,28 @@ pub enum EventPayload {
     /// `user.message.received`: the server acknowledged a user message. It carries the text
     /// only (no client message id: an emulator's `client_message_id` extension is ignored), so
     /// the transcript matches it to a sent message by order and text.
+    #[serde(rename = "user.message.received")]
     UserMessageReceived {
         /// The user's text.
         text: String,
     },
     /// `conversation.ended`: the conversation is over.
+    #[serde(rename = "conversation.ended")]
     ConversationEnded {
         /// Why it ended (assumed, optional).
         reason: Option<String>,
     },
     /// `server.error`: the server failed to handle something.
+    #[serde(rename = "server.error")]
     ServerError {
         /// Human-readable message.
+        #[serde(default)]
         message: String,
         /// Machine-readable code, when given.
         code: Option<String>,
     },
     /// A `payload.type` this widget does not know. Kept, never fatal; the reducer ignores it.
+    #[serde(skip)]
     Unknown {
         /// The `payload.type` as received.
         kind: String,
@@ -137,7 +161,10 @@ impl EventPayload {
         if !KNOWN.contains(&kind.as_str()) {
             return Ok(EventPayload::Unknown { kind });
         }
-        decode(&kind, value).map_err(|detail| ProtocolError::InvalidPayload { kind, detail })
+        EventPayload::deserialize(value).map_err(|e| ProtocolError::InvalidPayload {
+            kind,
+            detail: e.to_string(),
+        })
     }
 
     /// The `payload.type` string.
@@ -157,67 +184,4 @@ impl EventPayload {
             EventPayload::Unknown { kind } => kind,
         }
     }
-}
-
-/// The fields of a known payload `kind`, taken out of its object `value`.
-fn decode(kind: &str, value: Value) -> Result<EventPayload, String> {
-    let mut f = Fields::of(value)?;
-    let payload = match kind {
-        "conversation.setup" => {
-            let mut channel =
-                Fields::of(f.value("channel")?).map_err(|e| format!("field `channel`: {e}"))?;
-            EventPayload::ConversationSetup {
-                channel: SetupChannel {
-                    kind: channel.string("type")?,
-                    callee_no: channel.opt_string("callee_no")?,
-                    caller_no: channel.opt_string("caller_no")?,
-                    recording_url: channel.opt_string("recording_url")?,
-                },
-                direction: f.string("direction")?,
-            }
-        }
-        "conversation.started" => EventPayload::ConversationStarted,
-        "conversation.context.updated" => EventPayload::ContextUpdated {
-            context: f.value_or_null("context"),
-        },
-        "agent.notice.sent" => EventPayload::NoticeSent {
-            text: f.string_or_default("text")?,
-        },
-        "agent.message.delta" => EventPayload::AgentMessageDelta {
-            text_delta: f.string("text_delta")?,
-            generation_id: f.string("generation_id")?,
-        },
-        "agent.message.completed" => EventPayload::AgentMessageCompleted {
-            text: f.string("text")?,
-            interrupted: f.bool_or_default("interrupted")?,
-            has_tool_calls: f.bool_or_default("has_tool_calls")?,
-            generation_id: f.string("generation_id")?,
-        },
-        "agent.tool_call.created" => EventPayload::ToolCallCreated {
-            call_id: f.string("call_id")?,
-            name: f.string("name")?,
-            arguments: f.string_or_default("arguments")?,
-        },
-        "agent.tool_call.returned" => EventPayload::ToolCallReturned {
-            call_id: f.string("call_id")?,
-            name: f.string("name")?,
-            arguments: f.string_or_default("arguments")?,
-            result: f.opt_string("result")?,
-            error: f.opt_string("error")?,
-        },
-        "user.message.received" => EventPayload::UserMessageReceived {
-            text: f.string("text")?,
-        },
-        "conversation.ended" => EventPayload::ConversationEnded {
-            reason: f.opt_string("reason")?,
-        },
-        "server.error" => EventPayload::ServerError {
-            message: f.string_or_default("message")?,
-            code: f.opt_string("code")?,
-        },
-        other => EventPayload::Unknown {
-            kind: other.to_owned(),
-        },
-    };
-    Ok(payload)
 }

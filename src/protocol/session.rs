@@ -1,13 +1,13 @@
 //! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
 
-use crate::json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::fields::Fields;
 use super::{parse_rfc3339_millis, ProtocolError};
 
 /// The token server's 200 answer: everything the browser needs for one conversation. Its
-/// `Debug` output shows [`super::REDACTED`] instead of the token.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` output shows [`super::REDACTED`] instead of the token. Unknown fields are ignored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionResponse {
     /// The conversation this token opens.
     pub conversation_id: String,
@@ -36,19 +36,9 @@ impl std::fmt::Debug for SessionResponse {
 impl SessionResponse {
     /// Parses the response body.
     pub fn from_json(text: &str) -> Result<SessionResponse, ProtocolError> {
-        let read = || {
-            let mut f = Fields::parse(text)?;
-            Ok(SessionResponse {
-                conversation_id: f.string("conversation_id")?,
-                token: f.string("token")?,
-                expires_at: f.string("expires_at")?,
-                events_url: f.string("events_url")?,
-                session_url: f.string("session_url")?,
-            })
-        };
-        read().map_err(|detail| ProtocolError::Malformed {
+        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
             what: "session response",
-            detail,
+            detail: e.to_string(),
         })
     }
 
@@ -59,13 +49,16 @@ impl SessionResponse {
 }
 
 /// An error body `{code, transient, message, data?}` (operator-api.md §8.2; token server too).
-#[derive(Debug, Clone, PartialEq)]
+/// `transient` and `message` default when absent; unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// Stable machine-readable code, e.g. `token_expired`, `rate_limited`.
     pub code: String,
     /// Whether retrying the same request later may succeed.
+    #[serde(default)]
     pub transient: bool,
     /// For humans; never parsed.
+    #[serde(default)]
     pub message: String,
     /// Optional extra detail, e.g. `{"retry_after_s": 2}`.
     pub data: Option<Value>,
@@ -74,30 +67,19 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// Parses an error body.
     pub fn from_json(text: &str) -> Result<ErrorBody, ProtocolError> {
-        let read = || {
-            let mut f = Fields::parse(text)?;
-            Ok(ErrorBody {
-                code: f.string("code")?,
-                transient: f.bool_or_default("transient")?,
-                message: f.string_or_default("message")?,
-                data: f.opt_value("data"),
-            })
-        };
-        read().map_err(|detail| ProtocolError::Malformed {
+        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
             what: "error body",
-            detail,
+            detail: e.to_string(),
         })
     }
 
-    /// `data.retry_after_s` in milliseconds (rounded up, saturating), when present and a
-    /// non-negative number written as `digits[.digits]`.
-    ///
-    /// The number's text is read exactly, like a `Retry-After` header, rather than through an
-    /// `f64` (whose parser would add several KB to the wasm build); the exponent form (`2e1`)
-    /// is not accepted and gives `None`, so the caller uses plain backoff.
+    /// `data.retry_after_s` in milliseconds (rounded up to a whole millisecond, saturating),
+    /// when present and a non-negative number; otherwise `None`, and the caller uses plain
+    /// backoff.
     pub fn retry_after_millis(&self) -> Option<u64> {
-        let secs = self.data.as_ref()?.get("retry_after_s")?.as_number()?;
-        crate::token::parse_retry_after(secs.as_str())
+        let secs = self.data.as_ref()?.get("retry_after_s")?.as_f64()?;
+        // `as` saturates at u64::MAX for huge values.
+        (secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
     }
 }
 
@@ -153,7 +135,8 @@ mod tests {
         assert_eq!(millis("0.0001"), Some(1), "rounded up to a millisecond");
         assert_eq!(millis("0"), Some(0), "zero");
         assert_eq!(millis("-1"), None, "negative");
-        assert_eq!(millis("2e1"), None, "exponent form");
+        assert_eq!(millis("2e1"), Some(20_000), "exponent form");
+        assert_eq!(millis("1e30"), Some(u64::MAX), "saturates");
         assert_eq!(millis("\"2\""), None, "string");
     }
 

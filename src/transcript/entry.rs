@@ -1,6 +1,6 @@
 //! What a transcript is made of.
 
-use crate::json::Value;
+use serde_json::Value;
 
 /// Where an optimistic user message is in its round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

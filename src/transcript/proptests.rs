@@ -1,7 +1,7 @@
 //! Property tests: replays and duplicates never change the outcome.
 
-use crate::json::json;
 use proptest::prelude::*;
+use serde_json::json;
 
 use super::tests::{completed, delta, event};
 use super::*;
@@ -139,7 +139,7 @@ proptest! {
             let mut ack = json!({"type": "user.message.received", "text": text});
             if foreign_ids[i] {
                 let fields = ack.as_object_mut().expect("an object");
-                fields.insert("client_message_id", json!(format!("c_{}", i + 1)));
+                fields.insert("client_message_id".into(), json!(format!("c_{}", i + 1)));
             }
             events.push(event(&format!("u{i}"), ack));
             events.push(completed(&format!("a{i}"), &format!("g{i}"), "ok"));

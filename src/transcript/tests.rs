@@ -1,6 +1,6 @@
 //! Example-based tests of the reducer.
 
-use crate::json::{json, Value};
+use serde_json::{json, Value};
 
 use super::*;
 use crate::protocol::Event;

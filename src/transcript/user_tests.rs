@@ -1,6 +1,6 @@
 //! Tests of optimistic user messages and their acknowledgement.
 
-use crate::json::json;
+use serde_json::json;
 
 use super::tests::{completed, event};
 use super::*;
@@ -10,7 +10,7 @@ fn received(id: &str, text: &str, client_id: Option<&str>) -> Event {
     let mut payload = json!({"type": "user.message.received", "text": text});
     if let Some(client_id) = client_id {
         let fields = payload.as_object_mut().expect("an object");
-        fields.insert("client_message_id", json!(client_id));
+        fields.insert("client_message_id".into(), json!(client_id));
     }
     event(id, payload)
 }

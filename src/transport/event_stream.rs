@@ -3,6 +3,9 @@
 //! The browser's own reconnect is switched off in effect: on the first `error` the source is
 //! closed and the error reported, so the connection policy decides when to reconnect (every
 //! connect replays the conversation from its first event). See [MDN: EventSource](https://developer.mozilla.org/docs/Web/API/EventSource).
+//!
+//! Not `gloo_net::eventsource`: it drops every `error` while the source is CONNECTING (the
+//! browser's own reconnect) and reports no `open`, so it cannot close on the first error.
 
 use std::rc::Rc;
 

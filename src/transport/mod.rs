@@ -1,6 +1,6 @@
-//! Browser transports, thin adapters over `web-sys`: the events stream (`EventSource`), the
-//! session socket (`WebSocket`) and the session endpoint (`fetch`). They never decide anything;
-//! the connection policy does. Each closes itself when dropped.
+//! Browser transports: the session endpoint and the probe over `gloo_net::http`, the events
+//! stream (`EventSource`) and the session socket (`WebSocket`) as thin `web-sys` adapters. They
+//! never decide anything; the connection policy does. Each closes itself when dropped.
 
 mod error;
 mod event_stream;

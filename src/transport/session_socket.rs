@@ -1,5 +1,8 @@
 //! The session WebSocket over `web_sys::WebSocket`: JSON text frames out, text frames in.
 //! See [MDN: WebSocket](https://developer.mozilla.org/docs/Web/API/WebSocket).
+//!
+//! Not `gloo_net::websocket`: it sends only through an async `Sink`, and the outbox needs to know
+//! at once whether a frame left (`send` below fails synchronously when the socket is not open).
 
 use std::rc::Rc;
 

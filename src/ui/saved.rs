@@ -5,8 +5,9 @@
 // Only the wasm build reads and writes storage; the native build compiles this for its tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-use crate::json::json;
-use crate::protocol::{percent_encode, redact_tokens, Fields, REDACTED};
+use serde::{Deserialize, Serialize};
+
+use crate::protocol::{percent_encode, redact_tokens, REDACTED};
 
 /// The `sessionStorage` key of a widget: `operator-chat:{scope}` (the scope is the session
 /// endpoint, or `getToken`), or, with a host-given user key (`persist-key`),
@@ -19,8 +20,8 @@ pub(crate) fn storage_key(scope: &str, user_key: Option<&str>) -> String {
     }
 }
 
-/// What is kept for one widget.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What is kept for one widget, as JSON (absent options are `null`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Saved {
     pub conversation_id: String,
     pub last_event_id: Option<String>,
@@ -28,7 +29,7 @@ pub(crate) struct Saved {
 }
 
 /// A persisted token (only with `persist_token`). Its `Debug` output redacts the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SavedToken {
     pub token: String,
     pub expires_at_ms: Option<i64>,
@@ -48,37 +49,15 @@ impl std::fmt::Debug for SavedToken {
 }
 
 impl Saved {
-    /// The JSON text [`Saved::from_json`] reads: absent options are `null`.
+    /// The JSON text [`Saved::from_json`] reads.
     pub(crate) fn to_json(&self) -> String {
-        let token = self.token.as_ref().map(|t| {
-            json!({"token": &t.token, "expires_at_ms": t.expires_at_ms,
-                "events_url": &t.events_url, "session_url": &t.session_url})
-        });
-        json!({"conversation_id": &self.conversation_id,
-            "last_event_id": self.last_event_id.as_deref(), "token": token})
-        .to_string()
+        // Strings, integers and options only: writing cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads what [`Saved::to_json`] wrote.
+    /// Reads what [`Saved::to_json`] wrote (unknown fields are ignored).
     pub(crate) fn from_json(text: &str) -> Result<Saved, String> {
-        let mut f = Fields::parse(text)?;
-        let token = match f.opt_value("token") {
-            None => None,
-            Some(value) => {
-                let mut t = Fields::of(value)?;
-                Some(SavedToken {
-                    token: t.string("token")?,
-                    expires_at_ms: t.opt_i64("expires_at_ms")?,
-                    events_url: t.string("events_url")?,
-                    session_url: t.string("session_url")?,
-                })
-            }
-        };
-        Ok(Saved {
-            conversation_id: f.string("conversation_id")?,
-            last_event_id: f.opt_string("last_event_id")?,
-            token,
-        })
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 }
 
@@ -109,6 +88,24 @@ mod tests {
             ..saved()
         };
         assert_eq!(Saved::from_json(&bare.to_json()), Ok(bare));
+    }
+
+    #[test]
+    fn saved_state_reads_the_shape_earlier_versions_wrote() {
+        let text = r#"{"conversation_id":"conv_1","last_event_id":null,"token":{"token":"t",
+            "expires_at_ms":null,"events_url":"e","session_url":"s"},"extra":1}"#;
+        let state = Saved::from_json(text).expect("readable");
+        assert_eq!(state.conversation_id, "conv_1");
+        assert_eq!(state.last_event_id, None);
+        assert_eq!(state.token.map(|t| t.expires_at_ms), Some(None));
+        assert!(
+            Saved::from_json(r#"{"last_event_id":"ev"}"#).is_err(),
+            "no id"
+        );
+        assert!(
+            Saved::from_json(r#"{"conversation_id":"c","token":{"token":1}}"#).is_err(),
+            "a token of the wrong type"
+        );
     }
 
     #[test]

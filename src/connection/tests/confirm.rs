@@ -2,7 +2,7 @@
 //! reported as unconfirmed so the user can send them again. Never lost silently, never resent
 //! behind the user's back.
 
-use crate::json::json;
+use serde_json::json;
 
 use super::harness::*;
 use crate::connection::*;
@@ -157,7 +157,7 @@ fn a_late_acknowledgement_still_confirms_an_unconfirmed_message() {
     );
 }
 
-fn frame(id: &str, payload: crate::json::Value) -> String {
+fn frame(id: &str, payload: serde_json::Value) -> String {
     json!({"id": id, "created_at": "2025-07-01T12:00:00Z", "agent_id": "a", "livemode": true,
         "conversation_id": "conv_1", "experimental": false, "payload": payload})
     .to_string()

@@ -1,6 +1,6 @@
 //! The transcript and the policy driven together through [`Conversation`].
 
-use crate::json::json;
+use serde_json::json;
 
 use super::harness::*;
 use crate::connection::*;
@@ -17,7 +17,7 @@ fn user_status(c: &Conversation, index: usize) -> UserStatus {
     }
 }
 
-fn frame(id: &str, payload: crate::json::Value) -> String {
+fn frame(id: &str, payload: serde_json::Value) -> String {
     json!({"id": id, "created_at": "2025-07-01T12:00:00Z", "agent_id": "a", "livemode": true,
         "conversation_id": "conv_1", "experimental": false, "payload": payload})
     .to_string()
@@ -123,7 +123,9 @@ fn the_emulator_fixture_events_build_a_full_transcript() {
         .expect("fixtures")
         .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("readable"))
         .collect();
-    frames.sort_by_key(|f| crate::json::from_str(f).expect("json")["id"].to_string());
+    frames.sort_by_key(|f| {
+        serde_json::from_str::<serde_json::Value>(f).expect("json")["id"].to_string()
+    });
     let mut c = conversation();
     for f in &frames {
         c.receive_frame(f).expect("fixture frame parses");

@@ -1,6 +1,6 @@
 //! Helpers shared by the policy tests.
 
-use crate::json::{json, Value};
+use serde_json::{json, Value};
 
 use crate::connection::*;
 use crate::protocol::Event;

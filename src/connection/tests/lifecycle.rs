@@ -1,6 +1,6 @@
 //! Start, open, end, stop.
 
-use crate::json::json;
+use serde_json::json;
 
 use super::harness::*;
 use crate::connection::*;

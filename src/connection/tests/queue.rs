@@ -1,7 +1,7 @@
 //! The outgoing queue across drops, refreshes and the end.
 
-use crate::json::json;
 use proptest::prelude::*;
+use serde_json::json;
 
 use super::harness::*;
 use crate::connection::*;

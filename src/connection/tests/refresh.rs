@@ -37,7 +37,7 @@ fn a_new_token_replaces_the_connection_with_a_token_only_events_url() {
     open_policy(&mut p, 0);
     p.on_event(&event(
         "ev_4",
-        crate::json::json!({"type": "conversation.started"}),
+        serde_json::json!({"type": "conversation.started"}),
     ));
     p.handle(Input::Tick, 3 * HOUR);
     assert_eq!(

@@ -9,7 +9,7 @@ fn a_drop_after_open_reconnects_after_jitter_with_the_same_token_url() {
     let (id, _) = open_policy(&mut p, 0);
     p.on_event(&event(
         "ev_5",
-        crate::json::json!({"type": "conversation.started"}),
+        serde_json::json!({"type": "conversation.started"}),
     ));
     let cmds = p.handle(Input::Closed(id, Channel::Session), 1_000);
     assert_eq!(cmds[0], Command::Close, "the other transport is closed too");
@@ -214,7 +214,7 @@ fn a_new_event_on_a_reopened_connection_resets_the_backoff_at_once() {
     let id = drop_and_reopen(&mut p, id, 4, 100);
     p.on_event(&event(
         "ev_9",
-        crate::json::json!({"type": "conversation.started"}),
+        serde_json::json!({"type": "conversation.started"}),
     ));
     p.handle(Input::Closed(id, Channel::Events), 500);
     assert_eq!(
