@@ -34,8 +34,56 @@ struct Technique {
 /// wasm-opt `-Oz --converge`, esbuild on the glue (measured with the code of that day).
 const BASELINE: u64 = 143_029;
 
-/// Each technique's measured effect; kept ones stack in order from [`BASELINE`].
-const TECHNIQUES: &[Technique] = &[];
+/// The package of `size-findings.md`'s baseline (the same build, with that morning's code).
+const FINDINGS_BASELINE: u64 = 141_508;
+
+/// Each technique's measured effect, against the build named in its note.
+const TECHNIQUES: &[Technique] = &[
+    Technique {
+        name: "`--cfg erase_components`",
+        package: 144_331,
+        against: FINDINGS_BASELINE,
+        kept: false,
+        note: "from shared/size-findings.md (wasm 137,215 vs 134,392 brotli)",
+    },
+    Technique {
+        name: "`opt-level = \"s\"` instead of `\"z\"`",
+        package: 149_725,
+        against: FINDINGS_BASELINE,
+        kept: false,
+        note: "from shared/size-findings.md (wasm 142,609 vs 134,392 brotli)",
+    },
+    Technique {
+        name: "wasm-opt `-Oz --converge` instead of one `-Oz`",
+        package: BASELINE,
+        against: 144_101,
+        kept: true,
+        note: "the same wasm-bindgen output optimised both ways (already in the baseline)",
+    },
+    Technique {
+        name: "wasm-opt `--generate-global-effects` before `-Oz`",
+        package: 142_815,
+        against: BASELINE,
+        kept: true,
+        note: "the same wasm-bindgen output optimised both ways",
+    },
+    Technique {
+        name: "short import names (wasm + glue)",
+        package: 138_820,
+        against: BASELINE,
+        kept: true,
+        note: "wasm-bindgen's `__wbg_<name>_<16 hex>` imports renamed `a`, `b`, ... in the wasm \
+               and the web glue (xtask/src/wasm_imports.rs): wasm -2.4 KB, glue -1.8 KB",
+    },
+    Technique {
+        name: "pinned nightly, `-Zbuild-std` + `-Cpanic=immediate-abort`",
+        package: 130_703,
+        against: BASELINE,
+        kept: true,
+        note: "no unwinding or panic-message code in std or the crates; `cargo xtask setup` \
+               installs the nightly, the build falls back to stable without it",
+    },
+];
 
 /// The techniques table: each with its measured effect, and the package it leads to as a share
 /// of the smallest peer measured in this run (`smallest_peer`: its brotli bytes and name).
@@ -184,7 +232,7 @@ pub fn section(raw: &Value) -> Section {
 
 #[cfg(test)]
 mod tests {
-    use super::section;
+    use super::{section, techniques, BASELINE, TECHNIQUES};
 
     #[test]
     fn ratio_is_to_the_smallest_peer() {
@@ -203,5 +251,36 @@ mod tests {
             t.notes
         );
         assert_eq!(s.json["ratio_to_smallest_peer"]["gzip"]["ratio"], 0.4);
+        assert_eq!(
+            s.tables.len(),
+            2,
+            "the techniques table sits beside the peers"
+        );
+        assert_eq!(
+            s.json["techniques"]["rows"].as_array().map(Vec::len),
+            Some(TECHNIQUES.len())
+        );
+    }
+
+    #[test]
+    fn techniques_show_their_effect_and_the_ratio_to_the_peer_of_this_run() {
+        let t = techniques(Some((BASELINE as f64 * 2.0, "peer".into())));
+        assert_eq!(t.rows.len(), TECHNIQUES.len() + 1);
+        assert_eq!(t.rows[0][4], "0.50", "baseline / peer");
+        for (row, tech) in t.rows[1..].iter().zip(TECHNIQUES) {
+            let sign = if tech.package < tech.against {
+                '-'
+            } else {
+                '+'
+            };
+            assert!(row[2].starts_with(sign), "{row:?}");
+            assert_eq!(row[3], if tech.kept { "yes" } else { "no" });
+        }
+        assert!(t
+            .notes
+            .iter()
+            .any(|n| n.contains("peer's, as measured in this run")));
+        let without_peer = techniques(None);
+        assert!(without_peer.rows.iter().all(|r| r[4].is_empty()));
     }
 }
