@@ -41,7 +41,9 @@ pub const WASM_NIGHTLY: &str = "nightly-2026-05-20";
 /// `RUSTFLAGS` of the nightly wasm build: panics abort at once, with no message formatting
 /// (`-Cpanic=immediate-abort`, needs std rebuilt with `-Zbuild-std`), no file/line/column
 /// strings for panic locations, and `{:?}` formats nothing (the widget shows no `Debug` output:
-/// its messages and errors are `Display`).
+/// its messages and errors are `Display`; a `Display` that embeds `{:?}`, as serde's
+/// "invalid type: string \"x\"" does, loses that part). Measured together with
+/// [`NIGHTLY_CARGO_ARGS`]' `optimize_for_size`: the last three save 3.1 KB brotli of the package.
 pub const NIGHTLY_RUSTFLAGS: &str =
     "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
@@ -86,7 +88,8 @@ impl Toolchain {
                     .env("RUSTFLAGS", NIGHTLY_RUSTFLAGS)
                     .env_remove("CARGO_ENCODED_RUSTFLAGS");
                 if !has_cargo_args {
-                    cmd.arg("--");
+                    // The crate path first: else wasm-pack takes the first cargo argument for it.
+                    cmd.args([".", "--"]);
                 }
                 cmd.args(NIGHTLY_CARGO_ARGS);
             }
@@ -379,12 +382,16 @@ mod tests {
 
     #[test]
     fn the_pinned_nightly_rebuilds_std_with_the_size_flags_after_the_cargo_separator() {
-        for existing in [vec!["build"], vec!["build", "--", "--no-default-features"]] {
+        for existing in [
+            vec!["build"],
+            vec!["build", ".", "--", "--no-default-features"],
+        ] {
             let mut cmd = Command::new("wasm-pack");
             cmd.args(&existing);
             Toolchain::PinnedNightly.apply(&mut cmd, existing.contains(&"--"));
             let args = args_of(&cmd);
             assert_eq!(args.iter().filter(|a| *a == "--").count(), 1, "{args:?}");
+            assert_eq!(args.iter().filter(|a| *a == ".").count(), 1, "{args:?}");
             let cargo = &args[args.iter().position(|a| a == "--").unwrap()..];
             assert!(
                 cargo.contains(&"-Zbuild-std=std,panic_abort".to_string()),

@@ -83,6 +83,22 @@ const TECHNIQUES: &[Technique] = &[
         note: "no unwinding or panic-message code in std or the crates; `cargo xtask setup` \
                installs the nightly, the build falls back to stable without it",
     },
+    Technique {
+        name: "+ `-Zlocation-detail=none -Zfmt-debug=none`, std `optimize_for_size`",
+        package: 127_594,
+        against: 130_703,
+        kept: true,
+        note: "on top of the row above (one build with the three): no file/line strings, `{:?}` \
+               prints nothing, std's smaller algorithms",
+    },
+    Technique {
+        name: "all kept rows together (the shipped build)",
+        package: 123_276,
+        against: BASELINE,
+        kept: true,
+        note: "`cargo xtask build leptos` as committed: pinned nightly with its flags, wasm-opt \
+               `--generate-global-effects -Oz --converge`, short import names",
+    },
 ];
 
 /// The techniques table: each with its measured effect, and the package it leads to as a share
