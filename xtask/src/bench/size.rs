@@ -145,6 +145,11 @@ fn techniques(smallest_peer: Option<(f64, String)>) -> Table {
         ]);
         t.note(format!("{}: {}", tech.name, tech.note));
     }
+    t.note(
+        "not measured here: fewer monomorphised closures (the component split), the JSON path \
+         (serde against the hand-written parser: see README), and `-Csymbol-mangling-version=legacy` \
+         on the nightly (its v0 names make wasm-bindgen's closure exports ~1 KB longer, raw)",
+    );
     if let Some((_, name)) = smallest_peer {
         t.note(format!(
             "vs. smallest peer: the package's brotli bytes / {name}'s, as measured in this run"
