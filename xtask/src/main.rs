@@ -15,6 +15,7 @@ mod server;
 mod servers;
 mod setup;
 mod test;
+mod wasm_imports;
 mod widget;
 mod workspace;
 

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::workspace::{which, Workspace};
-use crate::{lockfile, npm, proc};
+use crate::{lockfile, npm, proc, widget};
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
@@ -28,6 +28,7 @@ pub fn run(ws: &Workspace) -> Result<Browser> {
         }
     };
     item(wasm_target());
+    wasm_nightly();
     item(wasm_pack());
     item(wasm_bindgen(ws));
     item(node());
@@ -96,6 +97,36 @@ fn wasm_target() -> Result<()> {
     }
     installed("rust target", WASM_TARGET);
     Ok(())
+}
+
+/// The pinned nightly the wasm build prefers ([`widget::WASM_NIGHTLY`], with `rust-src` for
+/// `-Zbuild-std`). Optional: without it the build falls back to stable (a bigger wasm), so a
+/// failed install is reported, not fatal.
+fn wasm_nightly() {
+    let name = format!("{} with rust-src", widget::WASM_NIGHTLY);
+    if widget::nightly_installed() {
+        ok("wasm toolchain", &name);
+        return;
+    }
+    let install = proc::run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        widget::WASM_NIGHTLY,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src",
+        "--target",
+        WASM_TARGET,
+    ]));
+    if install.is_ok() && widget::nightly_installed() {
+        installed("wasm toolchain", &name);
+    } else {
+        println!(
+            "optional: wasm toolchain {name} not installed; the wasm build uses the default \
+             toolchain (a bigger package)"
+        );
+    }
 }
 
 fn wasm_pack() -> Result<()> {

@@ -7,20 +7,23 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::error::{Error, Result};
-use crate::proc;
 use crate::workspace::Workspace;
+use crate::{proc, wasm_imports};
 
-/// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking; drops the
-/// debug and producers sections), with the features rustc's wasm32 output uses.
+/// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking, about 1 KB
+/// brotli better than one `-Oz`; with the side effects of every function computed first, which
+/// lets it drop a little more; drops the debug and producers sections), with the features
+/// rustc's wasm32 output uses.
 ///
 /// First it removes the exports of wasm-streams' `IntoUnderlying{Source,ByteSource,Sink}`:
 /// leptos always enables server_fn's `browser` feature, which links wasm-streams, whose
 /// `#[wasm_bindgen]` classes are exported from every build with Leptos. The widget has no
 /// server functions and nothing in it creates those objects (their JS classes have no
 /// constructor), so the exports are dead; without them `-Oz` drops their code.
-pub const WASM_OPT_FLAGS: [&str; 8] = [
+pub const WASM_OPT_FLAGS: [&str; 9] = [
     "--remove-exports",
     "--pass-arg=remove-exports@*intounderlying*",
+    "--generate-global-effects",
     "-Oz",
     "--converge",
     "--strip-debug",
@@ -28,6 +31,104 @@ pub const WASM_OPT_FLAGS: [&str; 8] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
 ];
+
+/// The nightly the wasm build uses when it is installed (`cargo xtask setup` installs it): the
+/// one place its date is pinned. A nightly moves; a date that builds is kept until someone
+/// moves it on purpose and measures again (`cargo xtask bench size`).
+pub const WASM_NIGHTLY: &str = "nightly-2026-05-20";
+
+/// `RUSTFLAGS` of the nightly wasm build: panics abort at once, with no message formatting
+/// (`-Cpanic=immediate-abort`, needs std rebuilt with `-Zbuild-std`), no file/line/column
+/// strings for panic locations, and `{:?}` formats nothing (the widget shows no `Debug` output:
+/// its messages and errors are `Display`; a `Display` that embeds `{:?}`, as serde's
+/// "invalid type: string \"x\"" does, loses that part). Measured together with
+/// [`NIGHTLY_CARGO_ARGS`]' `optimize_for_size`: the last three save 3.1 KB brotli of the package.
+pub const NIGHTLY_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+
+/// Cargo arguments of the nightly wasm build: std compiled with the crate (so the panic
+/// strategy and the flags above reach it), choosing its smaller algorithms.
+pub const NIGHTLY_CARGO_ARGS: [&str; 2] = [
+    "-Zbuild-std=std,panic_abort",
+    "-Zbuild-std-features=optimize_for_size",
+];
+
+/// How wasm-pack's cargo compiles the widget: with [`WASM_NIGHTLY`] and its size flags when
+/// that toolchain is installed, else with the default (stable) toolchain and no extra flags
+/// (a bigger wasm, same behaviour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toolchain {
+    /// [`WASM_NIGHTLY`] with `rust-src`: `-Zbuild-std` and [`NIGHTLY_RUSTFLAGS`].
+    PinnedNightly,
+    /// Whatever `cargo` is by default (stable): the fallback.
+    Default,
+}
+
+impl Toolchain {
+    /// [`Toolchain::PinnedNightly`] if rustup lists [`WASM_NIGHTLY`] and it has `rust-src`,
+    /// unless `OPERATOR_CHAT_WASM_STABLE` is set (to build or measure the fallback).
+    pub fn detect() -> Self {
+        if std::env::var_os("OPERATOR_CHAT_WASM_STABLE").is_some() {
+            return Self::Default;
+        }
+        if nightly_installed() {
+            Self::PinnedNightly
+        } else {
+            Self::Default
+        }
+    }
+
+    /// Sets the toolchain and flags on a `wasm-pack build` command whose own arguments
+    /// (everything before `--`) are already there.
+    pub fn apply(self, cmd: &mut Command, has_cargo_args: bool) {
+        match self {
+            Self::PinnedNightly => {
+                cmd.env("RUSTUP_TOOLCHAIN", WASM_NIGHTLY)
+                    .env("RUSTFLAGS", NIGHTLY_RUSTFLAGS)
+                    .env_remove("CARGO_ENCODED_RUSTFLAGS");
+                if !has_cargo_args {
+                    // The crate path first: else wasm-pack takes the first cargo argument for it.
+                    cmd.args([".", "--"]);
+                }
+                cmd.args(NIGHTLY_CARGO_ARGS);
+            }
+            Self::Default => {}
+        }
+    }
+
+    /// One line for the build log: which toolchain, and what the fallback costs.
+    pub fn describe(self) -> String {
+        match self {
+            Self::PinnedNightly => format!(
+                "{WASM_NIGHTLY}, {}, RUSTFLAGS={NIGHTLY_RUSTFLAGS}",
+                NIGHTLY_CARGO_ARGS.join(" ")
+            ),
+            Self::Default => format!(
+                "the default toolchain ({WASM_NIGHTLY} with rust-src not installed or \
+                 OPERATOR_CHAT_WASM_STABLE set; `cargo xtask setup` installs it): a bigger wasm"
+            ),
+        }
+    }
+}
+
+/// Whether rustup has [`WASM_NIGHTLY`] with its `rust-src` component (`-Zbuild-std` needs it).
+pub fn nightly_installed() -> bool {
+    let listed = crate::proc::output(Command::new("rustup").args(["toolchain", "list"]))
+        .is_some_and(|list| list.lines().any(|l| l.starts_with(WASM_NIGHTLY)));
+    listed
+        && crate::proc::output(Command::new("rustup").args([
+            "run",
+            WASM_NIGHTLY,
+            "rustc",
+            "--print",
+            "sysroot",
+        ]))
+        .is_some_and(|sysroot| {
+            std::path::Path::new(sysroot.trim())
+                .join("lib/rustlib/src/rust/library")
+                .is_dir()
+        })
+}
 
 /// One wasm-pack build of the root crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +164,7 @@ pub fn build(ws: &Workspace) -> Result<()> {
 /// The `wasm-pack build` command line for `package`: `--profile wasm-release --no-opt`, with
 /// the crate's default features.
 pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
-    let args = vec![
+    vec![
         "build",
         "--target",
         package.target,
@@ -72,8 +173,7 @@ pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
         "--profile",
         "wasm-release",
         "--no-opt",
-    ];
-    args
+    ]
 }
 
 /// wasm-pack with [`wasm_pack_args`], then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting
@@ -83,8 +183,12 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
     let Package {
         target, out_dir, ..
     } = package;
+    let args = wasm_pack_args(package);
+    let toolchain = Toolchain::detect();
+    println!("widget: compiling {out_dir} with {}", toolchain.describe());
     let mut cmd = Command::new("wasm-pack");
-    cmd.current_dir(&ws.root).args(wasm_pack_args(package));
+    cmd.current_dir(&ws.root).args(&args);
+    toolchain.apply(&mut cmd, args.contains(&"--"));
     proc::run(&mut cmd)?;
     let wasm = bg_wasm(&ws.root.join(out_dir))?;
     let before = size(&wasm);
@@ -99,6 +203,7 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
     );
     if target == "web" {
         minify_glue(&glue_js(&wasm))?;
+        shorten_imports(&wasm)?;
         for snippet in scripts_under(&ws.root.join(out_dir).join("snippets")) {
             minify_glue(&snippet)?;
         }
@@ -135,6 +240,51 @@ fn minify_glue(js: &std::path::Path) -> Result<()> {
         js.display(),
         before,
         size(js)
+    );
+    Ok(())
+}
+
+/// Renames the glue's imports in `wasm` and its (minified) `web` glue ([`wasm_imports`]).
+fn shorten_imports(wasm: &std::path::Path) -> Result<()> {
+    let js_path = glue_js(wasm);
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).map_err(|source| Error::File {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let bytes = read(wasm)?;
+    let js = String::from_utf8(read(&js_path)?)
+        .map_err(|_| Error::Other(format!("{} is not UTF-8", js_path.display())))?;
+    let module = format!(
+        "./{}",
+        wasm.file_name()
+            .map(|n| n.to_string_lossy().replace(".wasm", ".js"))
+            .unwrap_or_default()
+    );
+    let Some((new_wasm, new_js, renamed)) = wasm_imports::shorten(&bytes, &js, &module)? else {
+        println!(
+            "{}: import names kept (glue shape not recognised)",
+            wasm.display()
+        );
+        return Ok(());
+    };
+    for (path, contents) in [
+        (wasm, new_wasm.as_slice()),
+        (js_path.as_path(), new_js.as_bytes()),
+    ] {
+        std::fs::write(path, contents).map_err(|source| Error::File {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    println!(
+        "{}: {renamed} import names shortened: {} -> {} bytes, glue {} -> {} bytes",
+        wasm.display(),
+        bytes.len(),
+        new_wasm.len(),
+        js.len(),
+        new_js.len()
     );
     Ok(())
 }
@@ -182,7 +332,53 @@ fn bg_wasm(dir: &std::path::Path) -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{scripts_under, wasm_pack_args, NPM_PACKAGES};
+    use super::{
+        scripts_under, wasm_pack_args, Toolchain, NIGHTLY_RUSTFLAGS, NPM_PACKAGES, WASM_NIGHTLY,
+    };
+    use std::ffi::OsStr;
+    use std::process::Command;
+
+    fn args_of(cmd: &Command) -> Vec<String> {
+        cmd.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_pinned_nightly_rebuilds_std_with_the_size_flags_after_the_cargo_separator() {
+        for existing in [
+            vec!["build"],
+            vec!["build", ".", "--", "--no-default-features"],
+        ] {
+            let mut cmd = Command::new("wasm-pack");
+            cmd.args(&existing);
+            Toolchain::PinnedNightly.apply(&mut cmd, existing.contains(&"--"));
+            let args = args_of(&cmd);
+            assert_eq!(args.iter().filter(|a| *a == "--").count(), 1, "{args:?}");
+            assert_eq!(args.iter().filter(|a| *a == ".").count(), 1, "{args:?}");
+            let cargo = &args[args.iter().position(|a| a == "--").unwrap()..];
+            assert!(
+                cargo.contains(&"-Zbuild-std=std,panic_abort".to_string()),
+                "{args:?}"
+            );
+            let envs: Vec<_> = cmd.get_envs().collect();
+            assert!(envs.contains(&(
+                OsStr::new("RUSTUP_TOOLCHAIN"),
+                Some(OsStr::new(WASM_NIGHTLY))
+            )));
+            assert!(envs.contains(&(OsStr::new("RUSTFLAGS"), Some(OsStr::new(NIGHTLY_RUSTFLAGS)))));
+        }
+        assert!(WASM_NIGHTLY.starts_with("nightly-20"), "pinned to a date");
+    }
+
+    #[test]
+    fn the_stable_fallback_adds_no_flags() {
+        let mut cmd = Command::new("wasm-pack");
+        cmd.arg("build");
+        Toolchain::Default.apply(&mut cmd, false);
+        assert_eq!(args_of(&cmd), ["build"]);
+        assert_eq!(cmd.get_envs().count(), 0);
+    }
 
     #[test]
     fn every_snippet_script_is_found_however_deep() {
