@@ -48,7 +48,7 @@ fn user_row(entry: RwSignal<Entry>, on_resend: Callback<String>) -> impl IntoVie
     let strings = super::locale::UiStrings::used();
     view! {
         <div class="oc-row oc-row-user" data-testid="message" data-role="user" data-status=status>
-            <div class="oc-bubble">{move || message().0}</div>
+            <div class="oc-bubble" dir="auto">{move || message().0}</div>
             <div class="oc-meta">
                 {timestamp(entry)}
                 <span class="oc-delivery">
@@ -106,7 +106,7 @@ fn agent_row(entry: RwSignal<Entry>) -> impl IntoView {
             data-done=move || if done() { "true" } else { "false" }
             aria-busy=move || if done() { "false" } else { "true" }
         >
-            <div class="oc-bubble" node_ref=bubble></div>
+            <div class="oc-bubble" dir="auto" node_ref=bubble></div>
             <div class="oc-meta">{timestamp(entry)}</div>
         </div>
     }
