@@ -209,6 +209,34 @@ async fn hostile_user_text_is_rendered_as_text() {
 }
 
 #[wasm_bindgen_test]
+async fn each_message_takes_the_direction_of_its_own_text() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    let composer = expect_testid(&root, "composer");
+    for text in ["مرحبا، أين طلبي؟ order 42", "Where is my order? رقم ٤٢"] {
+        type_text(&composer, text);
+        key_down(&composer, "Enter", false);
+        settle().await;
+    }
+    let direction = |row: &web_sys::Element| {
+        let bubble = row.query_selector(".oc-bubble").unwrap().expect("a bubble");
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(&bubble)
+            .unwrap()
+            .expect("a computed style")
+            .get_property_value("direction")
+            .unwrap()
+    };
+    let users = rows(&root, "user");
+    assert_eq!(direction(&users[0]), "rtl", "Arabic text in an LTR page");
+    assert_eq!(direction(&users[1]), "ltr", "English text");
+}
+
+#[wasm_bindgen_test]
 async fn the_transcript_is_a_polite_live_log() {
     let root = fresh_container();
     let _mounted = mount_to(root.clone(), || {

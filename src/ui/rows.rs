@@ -66,7 +66,7 @@ fn UserRow(
             data-role="user"
             data-status=move || user_status(status())
         >
-            <div class="oc-bubble">{move || message.with(|m| m.item.text.clone())}</div>
+            <div class="oc-bubble" dir="auto">{move || message.with(|m| m.item.text.clone())}</div>
             <div class="oc-meta">
                 <Timestamp at_ms />
                 <span class="oc-delivery">
@@ -107,7 +107,7 @@ fn AgentRow(
             data-done=move || if done() { "true" } else { "false" }
             aria-busy=move || if done() { "false" } else { "true" }
         >
-            <div class="oc-bubble" node_ref=bubble></div>
+            <div class="oc-bubble" dir="auto" node_ref=bubble></div>
             <div class="oc-meta">
                 <Timestamp at_ms />
             </div>
