@@ -229,10 +229,7 @@ async fn after_drop_sse_a_reconnect_replays_everything_and_dedup_by_id_loses_not
 async fn malformed_frame_fault_sends_one_frame_of_invalid_json_without_an_id() {
     let emu = start().await;
     let chat = emu.create_chat().await;
-    let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
-        .await
-        .expect("sse");
-    sse.next_event().await.expect("setup");
+    let mut sse = Sse::open_past_setup(&chat).await;
     emu.fault(json!({"kind": "malformed_frame", "conversation_id": chat.id, "target": "sse"}))
         .await;
     let bad = sse.next_event().await.expect("malformed frame");
