@@ -84,6 +84,18 @@ impl Emulator {
     }
 
     /// Ends a conversation the server-side way: deletes it (testmode conversations may be).
+    pub async fn delete_conversation(&self, id: &str) {
+        let deleted = self
+            .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
+            .await;
+        assert!(
+            deleted.status().is_success(),
+            "emulator deleted {id}: {}",
+            deleted.status()
+        );
+    }
+
+    /// A request to the emulator's REST API with [`API_KEY`].
     pub async fn api(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
         self.http
             .request(method, format!("{}{path}", self.url))
