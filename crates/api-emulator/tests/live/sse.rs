@@ -28,6 +28,14 @@ async fn finished_chat(emu: &Emu) -> Chat {
     chat
 }
 
+/// A finished conversation and its recorded event ids (more than ten).
+async fn long_history(emu: &Emu) -> (Chat, Vec<String>) {
+    let chat = finished_chat(emu).await;
+    let all = emu.record_ids(&chat.id).await;
+    assert!(all.len() > 10, "a long enough history");
+    (chat, all)
+}
+
 fn ids(frames: &[Frame]) -> Vec<String> {
     frames
         .iter()
@@ -83,9 +91,7 @@ async fn live_events_follow_the_replay_on_an_open_stream() {
 #[tokio::test]
 async fn every_connect_replays_from_the_first_event_ignoring_after_and_last_event_id() {
     let emu = start().await;
-    let chat = finished_chat(&emu).await;
-    let all = emu.record_ids(&chat.id).await;
-    assert!(all.len() > 10, "a long enough history");
+    let (chat, all) = long_history(&emu).await;
     let middle = all[all.len() / 2].as_str();
     for (url, header, how) in [
         (sse_url(&chat, &chat.token, Some(middle)), None, "?after="),
@@ -112,9 +118,7 @@ async fn every_connect_replays_from_the_first_event_ignoring_after_and_last_even
 #[tokio::test]
 async fn with_extensions_last_event_id_or_after_resumes_exactly_after_that_event() {
     let emu = start_with_extensions().await;
-    let chat = finished_chat(&emu).await;
-    let all = emu.record_ids(&chat.id).await;
-    assert!(all.len() > 10, "a long enough history");
+    let (chat, all) = long_history(&emu).await;
     for k in [0, all.len() / 2, all.len() - 2] {
         let head = &all[..=k];
         let mut by_header = Sse::open(&sse_url(&chat, &chat.token, None), Some(&all[k]))
