@@ -109,15 +109,16 @@ export async function openHost(page, { options = {}, signedIn = true, html } = {
 
 /**
  * One Chromium for a test file: launched before its tests; after them, the emulator's faults
- * are cleared and the browser closed. Returns a function that gives the browser.
+ * are cleared (unless `clearsFaults` is false) and the browser closed. Returns a function that
+ * gives the browser.
  */
-export function sharedBrowser() {
+export function sharedBrowser({ clearsFaults = true } = {}) {
   let browser;
   before(async () => {
     browser = await launchChromium();
   });
   after(async () => {
-    await clearFaults().catch(() => {});
+    if (clearsFaults) await clearFaults().catch(() => {});
     await browser?.close();
   });
   return () => browser;
