@@ -158,14 +158,7 @@ async fn with_extensions_the_create_answer_names_the_session_host_and_acks_echo_
     );
     assert!(chat.created["channel"]["expires_at"].is_string());
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
-    ws_send(
-        &mut ws,
-        msg(
-            "c7",
-            json!({"type": "user.message.send", "text": "/echo hi"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c7", "/echo hi")).await;
     let events = ws_until(&mut ws, "user.message.received").await;
     assert_eq!(
         events.last().expect("ack")["payload"],

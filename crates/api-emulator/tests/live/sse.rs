@@ -11,19 +11,8 @@ async fn finished_chat(emu: &Emu) -> Chat {
     let chat = emu.create_chat().await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
-    ws_send(
-        &mut ws,
-        msg(
-            "c2",
-            json!({"type": "user.message.send", "text": "/echo one two three"}),
-        ),
-    )
-    .await;
-    ws_send(
-        &mut ws,
-        msg("c3", json!({"type": "user.message.send", "text": "bye"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "/echo one two three")).await;
+    ws_send(&mut ws, user_message("c3", "bye")).await;
     ws_until(&mut ws, "conversation.ended").await;
     chat
 }
@@ -200,11 +189,7 @@ async fn after_drop_sse_a_reconnect_replays_everything_and_dedup_by_id_loses_not
         .await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
-    ws_send(
-        &mut ws,
-        msg("c2", json!({"type": "user.message.send", "text": "bye"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "bye")).await;
     let first = sse.drain().await;
     assert_eq!(first.len(), 3, "the body ended after 3 more events");
     seen.extend(first);

@@ -208,3 +208,8 @@ pub fn types(events: &[Value]) -> Vec<String> {
 pub fn msg(id: &str, payload: Value) -> Value {
     json!({"id": id, "payload": payload})
 }
+
+/// A `user.message.send` client message with the client id `id`.
+pub fn user_message(id: &str, text: &str) -> Value {
+    msg(id, json!({"type": "user.message.send", "text": text}))
+}
