@@ -1,12 +1,11 @@
 // Accessibility: axe-core finds nothing on the open widget, while it streams and in the error
 // state; the whole flow works by keyboard; new agent messages reach a polite live region; focus
 // returns to the launcher on close.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launchChromium } from '../support/browser.mjs';
-import { openHost, newContext } from './lib/host.mjs';
-import { waitForGreeting } from './lib/start.mjs';
+import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
+import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { deepActive, axeViolations, describeViolations } from './lib/dom.mjs';
@@ -15,14 +14,7 @@ const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const WIDGET = '#chat';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 async function checkAxe(page, state) {
   await page.addScriptTag({ path: AXE }).catch(() => {});
@@ -33,7 +25,7 @@ async function checkAxe(page, state) {
 }
 
 test('axe-core reports no violations: open, streaming, error state', { timeout: 90_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const grants = await openHost(page);
   const chat = new Widget(page);
@@ -57,7 +49,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   await context.close();
 
   // The error state: a visitor without a session.
-  const context2 = await newContext(browser);
+  const context2 = await newContext(browser());
   const page2 = await context2.newPage();
   await openHost(page2, { signedIn: false });
   const chat2 = new Widget(page2);
@@ -69,7 +61,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
 });
 
 test('the whole flow works by keyboard alone and focus returns to the launcher', { timeout: 60_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   await openHost(page);
   const chat = new Widget(page);
@@ -125,12 +117,7 @@ test('the whole flow works by keyboard alone and focus returns to the launcher',
 });
 
 test('new agent messages are announced through a polite live region', { timeout: 60_000 }, async () => {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { context, page, grants, chat } = await openGreetedChat(browser());
   // The region must exist before the message arrives (screen readers ignore new regions).
   const region = page.locator('[aria-live=polite]').filter({ has: page.locator('[data-testid=message]') });
   assert.equal(await region.count(), 1, 'exactly one polite live region holds the messages');

@@ -1,10 +1,9 @@
 // The happy path in a real browser: open the widget, stream a reply, tool call and notice rows,
 // reload with persistence and find the transcript restored, end the conversation.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
-import { openHost, newContext } from './lib/host.mjs';
-import { waitForGreeting } from './lib/start.mjs';
+import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
+import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
@@ -12,17 +11,10 @@ import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
 const NOTICE = 'This chat may be recorded for quality and training purposes.';
 const GREETING = "Hi! I'm the Operator demo agent. How can I help you today?";
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 test('a visitor chats, reloads into the same transcript, and ends the conversation', { timeout: 120_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const grants = await openHost(page, { options: { persist: true } });
   const chat = new Widget(page);
@@ -146,12 +138,7 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
 });
 
 test('a message lost in a drop is marked unconfirmed, and Send again delivers it once', { timeout: 90_000 }, async () => {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { context, page, grants, chat } = await openGreetedChat(browser());
   const conversationId = grants.conversationId;
   const before = (await chat.agentTexts()).length;
 

@@ -1,23 +1,15 @@
 // The strict-CSP demo page: chatting produces zero `securitypolicyviolation` events and zero
 // CSP console errors. Fails (never skips) while the page is served without the header.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
-import { watchGrants } from './lib/host.mjs';
+import { sharedBrowser, watchGrants } from './lib/host.mjs';
 import { waitForGreeting } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** The directives of a CSP header: `{name: [sources]}`. */
 function directives(header) {
@@ -79,7 +71,7 @@ async function expectCanaryReported(page) {
 }
 
 test('the strict-CSP demo page (custom element) chats with zero CSP violations', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const { page, grants, header, consoleErrors } = await openStrictPage(context, '/');
   const chat = new Widget(page);
   await chat.open();

@@ -1,13 +1,12 @@
 // Randomized fault injection through the emulator's admin route. After every injection the
 // widget must settle on exactly the emulator's record: no lost or duplicated characters, no
 // user message sent twice. Replay a run with OPERATOR_CHAT_TEST_SEED=<printed seed>.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
-import { openHost, newContext } from './lib/host.mjs';
+import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
 import { waitForGreeting } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
-import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
+import { injectFault, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
 import { seeded, seedFromEnv } from './lib/prng.mjs';
 
@@ -18,14 +17,7 @@ const KINDS = ['drop_ws', 'drop_sse', 'revoke_token', 'expire_token', 'http_429'
 
 const seed = seedFromEnv();
 const WORKERS = Number(process.env.OPERATOR_CHAT_FAULT_WORKERS ?? 5);
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** An `/echo` message of `n` random words (so the reply streams as several deltas). */
 function echo(rng, round, n) {
@@ -98,7 +90,7 @@ function plan() {
 /** One conversation in its own browser context: inject, send, settle, compare, repeat. */
 async function runConversation(index, kinds, stats) {
   const rng = seeded((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const trail = [];
   let t0 = Date.now();
   try {

@@ -2,27 +2,20 @@
 // as user text. Nothing executes (a page-level trap proves it), the text is shown as text, the
 // layout holds, and the widget stays usable. Then the size limits: 1 MB from the visitor, and
 // the largest agent message the emulator can produce.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
-import { openHost, newContext } from './lib/host.mjs';
+import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
 import { waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 import { injectFault } from './lib/emulator.mjs';
 import { PAYLOADS } from './lib/payloads.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser({ clearsFaults: false });
 
 /** A page with traps: `__pwned()`, `alert`/`confirm`/`prompt` dialogs, navigations. */
 async function trappedPage() {
-  const context = await newContext(browser, { viewport: { width: 1280, height: 800 } });
+  const context = await newContext(browser(), { viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const fired = [];
   await page.exposeFunction('__pwned', (what) => fired.push(`__pwned(${what})`));

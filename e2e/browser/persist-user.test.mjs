@@ -3,25 +3,18 @@
 // conversation instead of resuming the previous user's (with `persistToken` the widget would
 // otherwise reuse the previous user's token without asking the backend). `clearPersisted()`
 // forgets the saved state, also after `destroy()`.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
-import { HOST_PATH, hostHtml, newContext, watchGrants } from './lib/host.mjs';
+import { HOST_PATH, hostHtml, newContext, sharedBrowser, watchGrants } from './lib/host.mjs';
 import { waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser({ clearsFaults: false });
 
 /** A tab whose host page mounts with `tab.options` (changed between navigations). */
 async function newTab() {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const tab = { context, page, options: {}, grants: watchGrants(page) };
   await page.route(`${servers.server}${HOST_PATH}`, (route) =>

@@ -2,23 +2,15 @@
 // every connect replays the conversation from its first event, and the widget skips what it
 // already shows: after a reconnect no row on screen is touched, nothing is drawn twice, and the
 // visitor's messages are confirmed from the replayed `user.message.received` (text only).
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
-import { openHost, newContext } from './lib/host.mjs';
-import { waitForGreeting } from './lib/start.mjs';
+import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
+import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
-import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
+import { injectFault, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** Counts, per EventSource the page opens, the `message` events it delivers (before the widget loads). */
 function countStreamEvents() {
@@ -65,7 +57,7 @@ function watchExistingRows() {
 }
 
 test('a reconnect replays from the first event and leaves every row on screen untouched', { timeout: 120_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   await page.addInitScript(countStreamEvents);
   const grants = await openHost(page);
@@ -118,12 +110,7 @@ test('a reconnect replays from the first event and leaves every row on screen un
 });
 
 test('messages written just before a drop are confirmed by the replay, and a lost one is not', { timeout: 120_000 }, async () => {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { context, page, grants, chat } = await openGreetedChat(browser());
   const conversationId = grants.conversationId;
 
   // Both are written over the first connection; its stream delivers one more event and drops,

@@ -1,13 +1,12 @@
 // The API key never reaches the browser, and the token server defends itself as seen from the
 // browser: a refused origin, an unauthorised caller, the rate limit.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
-import { openHost, hostHtml, HOST_PATH, newContext } from './lib/host.mjs';
+import { openHost, hostHtml, HOST_PATH, newContext, sharedBrowser } from './lib/host.mjs';
 import { waitForGreeting } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
@@ -16,21 +15,14 @@ import { recordTraffic, tokensIn } from './lib/traffic.mjs';
 
 const DEFAULT_EMULATOR_KEY = 'op_test_emulator_key_0123456789';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await clearFaults().catch(() => {});
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 function headerPairs(headers) {
   return Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]);
 }
 
 test('no request or socket of the page carries an Authorization header, the API key, or a foreign token', { timeout: 120_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const traffic = await recordTraffic(page);
   const grants = await openHost(page);
@@ -122,7 +114,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
   ]);
   const found = [];
   // What the demo pages load, fetched over HTTP from the token server.
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const loaded = new Set();
   page.on('response', (r) => loaded.add(r.url()));
@@ -152,7 +144,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
 });
 
 test('the token server refuses a page on another origin', { timeout: 60_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const serverUrl = new URL(servers.server);
   // Same port, different host name: a different origin (and site) for the browser.
@@ -197,7 +189,7 @@ test('the token server refuses a page on another origin', { timeout: 60_000 }, a
 });
 
 test('a caller without a session sees a clear error in the widget', { timeout: 60_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const grants = await openHost(page, { signedIn: false });
   const chat = new Widget(page);
@@ -217,7 +209,7 @@ test('a caller without a session sees a clear error in the widget', { timeout: 6
 });
 
 test('the rate limit answers 429 in the error schema to a page that mints too often', { timeout: 60_000 }, async () => {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   await page.route(`${servers.server}${HOST_PATH}`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: hostHtml().replace(/<script type="module">[\s\S]*<\/script>/, '') }));
   await page.request.get(`${servers.server}/demo/login`);

@@ -5,19 +5,12 @@
 // The browser's own message for a failed `new WebSocket(url)` / `new EventSource(url)` quotes
 // the URL, and the URL carries `?token=`: a session endpoint that answers an unusable
 // `session_url` or `events_url` makes the constructor throw with the real token in the message.
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from '../support/browser.mjs';
 import { servers } from './lib/config.mjs';
-import { HOST_PATH, newContext } from './lib/host.mjs';
+import { HOST_PATH, newContext, sharedBrowser } from './lib/host.mjs';
 
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser({ clearsFaults: false });
 
 /** A host page that mounts the widget either with `mount()` or as `<operator-chat>`, recording what the host hears. */
 function leakPage(form, options) {
@@ -67,7 +60,7 @@ function widgetText() {
  * Returns the page, what the console and the host heard, and the tokens granted.
  */
 async function run({ form, options = { sessionEndpoint: '/operator/session' }, breakGrant }) {
-  const context = await newContext(browser);
+  const context = await newContext(browser());
   const page = await context.newPage();
   const consoleText = [];
   page.on('console', (m) => consoleText.push(`${m.type()}: ${m.text()}`));

@@ -20,35 +20,28 @@ pub const CONVERSATION_COOKIE: &str = "opchat_conv";
 const MAX_AGE_SECS: u32 = 86_400;
 
 /// Signs and verifies caller-to-conversation cookies.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ConversationCookie {
-    secret: Vec<u8>,
-}
-
-impl std::fmt::Debug for ConversationCookie {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ConversationCookie { secret: [REDACTED] }")
-    }
+    secret: Secret,
 }
 
 impl ConversationCookie {
     /// Uses `secret` (give every instance the same one; 32 random bytes is sensible).
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
         ConversationCookie {
-            secret: secret.into(),
+            secret: Secret(secret.into()),
         }
     }
 
     /// A random secret: cookies only verify on this process, until it restarts.
     pub fn random() -> Self {
-        let mut secret = vec![0u8; 32];
-        rand::rng().fill(&mut secret[..]);
-        Self::new(secret)
+        ConversationCookie {
+            secret: Secret::random(),
+        }
     }
 
     fn mac(&self, caller: &CallerId, conversation_id: &str) -> Hmac<Sha256> {
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("hmac takes any key");
+        let mut mac = self.secret.mac();
         // Length-prefixed, so no (caller, conversation) pair signs like another.
         mac.update(b"opchat_conv/1");
         for part in [caller.0.as_bytes(), conversation_id.as_bytes()] {
@@ -128,6 +121,31 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .map(|(_, v)| v)
 }
 
+/// An HMAC-SHA256 signing secret; its `Debug` shows `[REDACTED]`, never the bytes.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl Secret {
+    /// 32 random bytes.
+    pub(crate) fn random() -> Self {
+        let mut secret = vec![0u8; 32];
+        rand::rng().fill(&mut secret[..]);
+        Secret(secret)
+    }
+
+    /// A MAC keyed with this secret, ready for the signed parts.
+    pub(crate) fn mac(&self) -> Hmac<Sha256> {
+        // HMAC accepts keys of any length, so this cannot fail.
+        Hmac::<Sha256>::new_from_slice(&self.0).expect("hmac takes any key")
+    }
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -180,6 +198,19 @@ mod tests {
         for junk in ["", "conv_1", "conv_1.zz", ".", "conv_1.00"] {
             assert_eq!(cookies.verify(&caller("alice"), junk), None, "{junk:?}");
         }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let secret = *b"a secret that must stay hidden!!";
+        assert_eq!(
+            format!("{:?}", ConversationCookie::new(secret)),
+            "ConversationCookie { secret: [REDACTED] }"
+        );
+        assert_eq!(
+            format!("{:?}", crate::DemoCookieAuth::new(secret)),
+            "DemoCookieAuth { secret: [REDACTED] }"
+        );
     }
 
     #[test]

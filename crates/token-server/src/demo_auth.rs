@@ -15,41 +15,34 @@ use sha2::Sha256;
 use std::sync::Arc;
 
 use crate::authorize::{Authorize, CallerId, Refused};
-use crate::conversation_cookie::{cookie, hex, unhex};
+use crate::conversation_cookie::{cookie, hex, unhex, Secret};
 
 /// The cookie's name.
 pub const COOKIE_NAME: &str = "opchat_demo";
 
 /// Signs and verifies demo session cookies with a server secret.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct DemoCookieAuth {
-    secret: Vec<u8>,
-}
-
-impl std::fmt::Debug for DemoCookieAuth {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DemoCookieAuth { secret: [REDACTED] }")
-    }
+    secret: Secret,
 }
 
 impl DemoCookieAuth {
     /// Uses the given secret (at least 16 bytes is sensible).
     pub fn new(secret: impl Into<Vec<u8>>) -> Self {
         DemoCookieAuth {
-            secret: secret.into(),
+            secret: Secret(secret.into()),
         }
     }
 
     /// A fresh random secret: cookies are valid until the server restarts.
     pub fn random() -> Self {
-        let mut secret = vec![0u8; 32];
-        rand::rng().fill(&mut secret[..]);
-        Self::new(secret)
+        DemoCookieAuth {
+            secret: Secret::random(),
+        }
     }
 
     fn mac(&self, caller: &str) -> Hmac<Sha256> {
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("hmac takes any key");
+        let mut mac = self.secret.mac();
         mac.update(caller.as_bytes());
         mac
     }

@@ -1,44 +1,19 @@
 //! The `token-server` binary: startup lines, embedded emulator, demo login, shutdown, config errors.
 
+mod common;
+
 use std::process::Stdio;
 use std::time::Duration;
 
+use common::{demo_login_and_mint, next_line, server_command as server, ANY_PORT_NO_FILES};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-fn server() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_token-server"));
-    for var in [
-        "OPERATOR_BASE_URL",
-        "OPERATOR_API_KEY",
-        "OPERATOR_AGENT_ID",
-        "OPERATOR_ALLOWED_ORIGINS",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.kill_on_drop(true);
-    cmd
-}
-
-async fn next_line<R: tokio::io::AsyncBufRead + Unpin>(lines: &mut tokio::io::Lines<R>) -> String {
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await;
-    line.expect("a startup line within 30 s")
-        .unwrap()
-        .expect("a line, not EOF")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_embeds_the_emulator_serves_a_demo_login_and_mints_then_stops_on_sigterm() {
     let mut child = server()
-        .args([
-            "--port",
-            "0",
-            "--www",
-            "/nonexistent",
-            "--pkg",
-            "/nonexistent",
-        ])
+        .args(ANY_PORT_NO_FILES)
         .env("OPERATOR_EMULATOR_ADMIN_KEY", "admin_bin_test")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -56,16 +31,7 @@ async fn binary_embeds_the_emulator_serves_a_demo_login_and_mints_then_stops_on_
     assert!(url.starts_with("http://127.0.0.1:") && emulator.starts_with("http://127.0.0.1:"));
 
     let http = reqwest::Client::new();
-    let login = http.get(format!("{url}/demo/login")).send().await.unwrap();
-    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    let minted = http
-        .post(format!("{url}/operator/session"))
-        .header("Cookie", &cookie)
-        .header("Origin", url)
-        .send()
-        .await
-        .unwrap();
+    let (_, minted) = demo_login_and_mint(&http, url).await;
     assert_eq!(minted.status(), 200);
     let body: Value = minted.json().await.unwrap();
     let events_url = body["events_url"].as_str().unwrap();

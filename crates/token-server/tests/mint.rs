@@ -98,14 +98,7 @@ async fn a_conversation_that_is_gone_is_replaced_by_a_new_one() {
     let mut jar = Jar::signed_in(&auth, "demo_carol");
     let first = jar.mint(&app).await.body;
     let id = first["conversation_id"].as_str().unwrap();
-    let deleted = emu
-        .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
-        .await;
-    assert!(
-        deleted.status().is_success(),
-        "emulator deleted {id}: {}",
-        deleted.status()
-    );
+    emu.delete_conversation(id).await;
 
     let second = jar.mint(&app).await;
 

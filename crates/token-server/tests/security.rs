@@ -27,27 +27,8 @@ use tokio::process::{Child, Command};
 // --- 1. no open mint by accident -------------------------------------------------------------
 
 fn server() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_token-server"));
-    for var in [
-        "OPERATOR_BASE_URL",
-        "OPERATOR_API_KEY",
-        "OPERATOR_AGENT_ID",
-        "OPERATOR_ALLOWED_ORIGINS",
-        "OPERATOR_PUBLIC_ORIGINS",
-        "OPERATOR_SESSION_SECRET",
-        "OPERATOR_DEMO_COOKIE_SECRET",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.args([
-        "--port",
-        "0",
-        "--www",
-        "/nonexistent",
-        "--pkg",
-        "/nonexistent",
-    ])
-    .kill_on_drop(true);
+    let mut cmd = server_command();
+    cmd.args(ANY_PORT_NO_FILES);
     cmd
 }
 
@@ -59,11 +40,7 @@ async fn start(mut cmd: Command) -> (Child, String) {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("a startup line within 30 s")
-        .unwrap()
-        .expect("a line, not EOF");
+    let first = next_line(&mut lines).await;
     let url = first
         .strip_prefix("token-server listening on ")
         .unwrap_or_else(|| panic!("{first:?}"))
@@ -185,16 +162,7 @@ async fn localhost_and_127_0_0_1_both_name_a_loopback_server_but_stay_separate_o
 
     let mut minted = Vec::new();
     for base in [url.as_str(), by_name.as_str()] {
-        let login = http.get(format!("{base}/demo/login")).send().await.unwrap();
-        let set = login.headers()[header::SET_COOKIE].to_str().unwrap();
-        let cookie = set.split(';').next().unwrap().to_owned();
-        let answer = http
-            .post(format!("{base}/operator/session"))
-            .header(header::COOKIE, &cookie)
-            .header(header::ORIGIN, base)
-            .send()
-            .await
-            .unwrap();
+        let (cookie, answer) = demo_login_and_mint(&http, base).await;
         minted.push((base.to_owned(), answer.status(), cookie));
     }
     let cross = http

@@ -2,24 +2,15 @@
 //! REST host, the minted `session_url` is on the session host and opens the socket, and the
 //! demo pages' CSP lets them dial it.
 
+mod common;
+
+use common::{demo_login_and_mint, ANY_PORT_NO_FILES};
 use serde_json::Value;
 use token_server::{bind, Config};
 
 #[tokio::test]
 async fn the_embedded_emulator_s_session_host_is_the_minted_session_url_s_host() {
-    let config = Config::parse(
-        [
-            "--port",
-            "0",
-            "--www",
-            "/nonexistent",
-            "--pkg",
-            "/nonexistent",
-        ]
-        .map(String::from),
-        |_| None,
-    )
-    .unwrap();
+    let config = Config::parse(ANY_PORT_NO_FILES.map(String::from), |_| None).unwrap();
     let bound = bind(&config).await.unwrap();
     let url = bound.url.clone();
     let rest = bound.emulator_url.clone().expect("embedded emulator");
@@ -45,16 +36,7 @@ async fn the_embedded_emulator_s_session_host_is_the_minted_session_url_s_host()
         csp.contains(&format!("connect-src 'self' {rest} {session_host};")),
         "the demo pages may dial the session host: {csp}"
     );
-    let login = http.get(format!("{url}/demo/login")).send().await.unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
-    let minted = http
-        .post(format!("{url}/operator/session"))
-        .header("Cookie", &cookie)
-        .header("Origin", &url)
-        .send()
-        .await
-        .unwrap();
+    let (_, minted) = demo_login_and_mint(&http, &url).await;
     assert_eq!(minted.status(), 200);
     let body: Value = minted.json().await.unwrap();
     let id = body["conversation_id"].as_str().unwrap();

@@ -145,14 +145,7 @@ async fn an_ended_conversation_is_replaced(lang: Lang) {
     let id = first.body["conversation_id"].as_str().unwrap_or_else(|| {
         panic!("{lang:?}: {}", first.raw);
     });
-    let deleted = emu
-        .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
-        .await;
-    assert!(
-        deleted.status().is_success(),
-        "delete: {}",
-        deleted.status()
-    );
+    emu.delete_conversation(id).await;
 
     let second = snippet.post(Some("carol")).await;
     assert_eq!(second.status, 200, "{lang:?}: {}", second.raw);

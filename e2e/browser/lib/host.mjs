@@ -2,7 +2,10 @@
 // that origin with the page below (page.route); everything the page then loads (`/pkg/*`,
 // `/operator/session`, `/demo/login`) comes from the real token server, so the page is
 // same-origin with it exactly like the demo in www/.
+import { after, before } from 'node:test';
+import { launchChromium } from '../../support/browser.mjs';
 import { servers } from './config.mjs';
+import { clearFaults } from './emulator.mjs';
 
 /** Where the host page lives (on the token server's origin; answered by the test itself). */
 export const HOST_PATH = '/__e2e/host.html';
@@ -102,4 +105,21 @@ export async function openHost(page, { options = {}, signedIn = true, html } = {
   const error = await page.evaluate(() => window.__mountError);
   if (error) throw new Error(`the widget did not mount: ${error}`);
   return grants;
+}
+
+/**
+ * One Chromium for a test file: launched before its tests; after them, the emulator's faults
+ * are cleared (unless `clearsFaults` is false) and the browser closed. Returns a function that
+ * gives the browser.
+ */
+export function sharedBrowser({ clearsFaults = true } = {}) {
+  let browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    if (clearsFaults) await clearFaults().catch(() => {});
+    await browser?.close();
+  });
+  return () => browser;
 }

@@ -2,7 +2,8 @@
 // conversation (`conversation.start`) and show the agent's greeting.
 import assert from 'node:assert/strict';
 import { conversationRecord } from './emulator.mjs';
-import { domRows } from './widget.mjs';
+import { Widget, domRows } from './widget.mjs';
+import { newContext, openHost } from './host.mjs';
 
 /**
  * Waits for the greeting (the first completed agent message). On failure, says what the
@@ -28,4 +29,18 @@ export async function waitForGreeting(chat, conversationId, timeout = 20_000) {
         `\n(${err.message})`,
     );
   }
+}
+
+/**
+ * A new context on the host page, signed in, with the panel open and the greeting shown: the
+ * start of most conversation tests. Returns `{ context, page, grants, chat }`.
+ */
+export async function openGreetedChat(browser) {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await waitForGreeting(chat, () => grants.conversationId);
+  return { context, page, grants, chat };
 }

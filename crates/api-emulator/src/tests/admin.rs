@@ -22,9 +22,7 @@ async fn admin_routes_are_404_when_disabled_and_401_with_a_wrong_key() {
     let on = app();
     let r = send(&on, bare(Method::DELETE, "/_emulator/faults")).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let mut req = admin(Method::DELETE, "/_emulator/faults", None);
-    req.headers_mut()
-        .insert("x-emulator-admin-key", "wrong".parse().expect("header"));
+    let req = admin_as("wrong", Method::DELETE, "/_emulator/faults", None);
     assert_eq!(send(&on, req).await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         send(&on, admin(Method::DELETE, "/_emulator/faults", None))

@@ -188,16 +188,7 @@ async fn refresh_needs_the_api_key_and_an_existing_conversation() {
 
 #[tokio::test]
 async fn the_session_route_without_an_upgrade_is_400() {
-    let h = hosts(config());
-    let (id, token) = chat(&h.rest).await;
-    let r = send(
-        &h.session,
-        bare(
-            Method::GET,
-            &format!("/conversations/{id}/session?token={token}"),
-        ),
-    )
-    .await;
+    let r = session_without_upgrade(&hosts(config())).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(error_code(&r), "invalid_request");
 }

@@ -73,16 +73,7 @@ async fn the_session_host_answers_404_for_every_rest_path() {
 
 #[tokio::test]
 async fn both_hosts_share_one_state() {
-    let h = hosts(config());
-    let (id, token) = chat(&h.rest).await;
-    let r = send(
-        &h.session,
-        bare(
-            Method::GET,
-            &format!("/conversations/{id}/session?token={token}"),
-        ),
-    )
-    .await;
+    let r = session_without_upgrade(&hosts(config())).await;
     assert_eq!(
         (r.status, error_code(&r)),
         (StatusCode::BAD_REQUEST, "invalid_request".to_string()),
@@ -97,16 +88,14 @@ async fn an_empty_admin_key_unlocks_nothing() {
         ..config()
     })
     .rest;
-    let mut req = bare(Method::DELETE, "/_emulator/faults");
-    req.headers_mut()
-        .insert("x-emulator-admin-key", "".parse().expect("header"));
-    let r = send(&app, req).await;
+    let r = send(
+        &app,
+        admin_as("", Method::DELETE, "/_emulator/faults", None),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
     let fault = json!({"kind": "http_status", "status": 503, "count": 1});
-    let mut req = bare(Method::POST, "/_emulator/faults");
-    *req.body_mut() = fault.to_string().into();
-    req.headers_mut()
-        .insert("x-emulator-admin-key", "".parse().expect("header"));
+    let req = admin_as("", Method::POST, "/_emulator/faults", Some(fault));
     assert_eq!(send(&app, req).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         send(&app, api(Method::GET, "/conversations", None))

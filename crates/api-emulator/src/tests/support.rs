@@ -104,11 +104,16 @@ pub fn bare(method: Method, uri: &str) -> Request<Body> {
 
 /// An admin request.
 pub fn admin(method: Method, uri: &str, body: Option<Value>) -> Request<Body> {
+    admin_as(ADMIN, method, uri, body)
+}
+
+/// An admin request presenting `key` (right, wrong or empty).
+pub fn admin_as(key: &str, method: Method, uri: &str, body: Option<Value>) -> Request<Body> {
     let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
     Request::builder()
         .method(method)
         .uri(uri)
-        .header("x-emulator-admin-key", ADMIN)
+        .header("x-emulator-admin-key", key)
         .body(body)
         .expect("request")
 }
@@ -135,6 +140,19 @@ pub async fn chat(app: &Router) -> (String, String) {
         c["id"].as_str().expect("id").to_string(),
         c["channel"]["token"].as_str().expect("token").to_string(),
     )
+}
+
+/// A new chat's session route on the session host, with its token but without an upgrade.
+pub async fn session_without_upgrade(hosts: &Routers) -> Reply {
+    let (id, token) = chat(&hosts.rest).await;
+    send(
+        &hosts.session,
+        bare(
+            Method::GET,
+            &format!("/conversations/{id}/session?token={token}"),
+        ),
+    )
+    .await
 }
 
 /// Asserts the error schema and returns the code.

@@ -75,10 +75,7 @@ async fn every_emitted_event_type_matches_its_fixture_shape() {
     ws_until(&mut ws, "conversation.context.updated").await;
     ws_send(
         &mut ws,
-        msg(
-            "c3",
-            json!({"type": "user.message.send", "text": "notice: where is order A-1001?"}),
-        ),
+        user_message("c3", "notice: where is order A-1001?"),
     )
     .await;
     ws_until(&mut ws, "agent.message.completed").await;

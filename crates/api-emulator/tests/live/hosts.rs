@@ -65,10 +65,7 @@ async fn the_socket_is_on_the_session_host_and_not_on_the_rest_host() {
 async fn a_refresh_refuses_the_old_token_for_new_connections_while_open_ones_continue() {
     let emu = start().await;
     let chat = emu.create_chat().await;
-    let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
-        .await
-        .expect("sse");
-    sse.next_event().await.expect("setup");
+    let mut sse = Sse::open_past_setup(&chat).await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     let fresh = emu.refresh(&chat.id).await;
     let refused = Sse::open(&sse_url(&chat, &chat.token, None), None)
@@ -102,10 +99,7 @@ async fn close_connections_closes_open_sockets_with_1008_and_ends_open_streams()
     let emu = start().await;
     let chat = emu.create_chat().await;
     let other = emu.create_chat().await;
-    let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
-        .await
-        .expect("sse");
-    sse.next_event().await.expect("setup");
+    let mut sse = Sse::open_past_setup(&chat).await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     let mut bystander = ws_connect(&other, &other.token).await.expect("connect");
     emu.fault(json!({"kind": "close_connections", "conversation_id": chat.id}))
@@ -148,14 +142,9 @@ async fn close_connections_closes_open_sockets_with_1008_and_ends_open_streams()
         "conversation.started"
     );
     let missing = emu
-        .http
-        .post(format!("{}/_emulator/faults", emu.base))
-        .header("X-Emulator-Admin-Key", ADMIN)
-        .json(&json!({"kind": "close_connections", "conversation_id": "conv_nope"}))
-        .send()
-        .await
-        .expect("fault");
-    assert_eq!(missing.status(), 404);
+        .try_fault(&json!({"kind": "close_connections", "conversation_id": "conv_nope"}))
+        .await;
+    assert_eq!(missing, 404);
 }
 
 #[tokio::test]
@@ -169,14 +158,7 @@ async fn with_extensions_the_create_answer_names_the_session_host_and_acks_echo_
     );
     assert!(chat.created["channel"]["expires_at"].is_string());
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
-    ws_send(
-        &mut ws,
-        msg(
-            "c7",
-            json!({"type": "user.message.send", "text": "/echo hi"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c7", "/echo hi")).await;
     let events = ws_until(&mut ws, "user.message.received").await;
     assert_eq!(
         events.last().expect("ack")["payload"],

@@ -11,21 +11,18 @@ async fn finished_chat(emu: &Emu) -> Chat {
     let chat = emu.create_chat().await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
-    ws_send(
-        &mut ws,
-        msg(
-            "c2",
-            json!({"type": "user.message.send", "text": "/echo one two three"}),
-        ),
-    )
-    .await;
-    ws_send(
-        &mut ws,
-        msg("c3", json!({"type": "user.message.send", "text": "bye"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "/echo one two three")).await;
+    ws_send(&mut ws, user_message("c3", "bye")).await;
     ws_until(&mut ws, "conversation.ended").await;
     chat
+}
+
+/// A finished conversation and its recorded event ids (more than ten).
+async fn long_history(emu: &Emu) -> (Chat, Vec<String>) {
+    let chat = finished_chat(emu).await;
+    let all = emu.record_ids(&chat.id).await;
+    assert!(all.len() > 10, "a long enough history");
+    (chat, all)
 }
 
 fn ids(frames: &[Frame]) -> Vec<String> {
@@ -83,9 +80,7 @@ async fn live_events_follow_the_replay_on_an_open_stream() {
 #[tokio::test]
 async fn every_connect_replays_from_the_first_event_ignoring_after_and_last_event_id() {
     let emu = start().await;
-    let chat = finished_chat(&emu).await;
-    let all = emu.record_ids(&chat.id).await;
-    assert!(all.len() > 10, "a long enough history");
+    let (chat, all) = long_history(&emu).await;
     let middle = all[all.len() / 2].as_str();
     for (url, header, how) in [
         (sse_url(&chat, &chat.token, Some(middle)), None, "?after="),
@@ -112,9 +107,7 @@ async fn every_connect_replays_from_the_first_event_ignoring_after_and_last_even
 #[tokio::test]
 async fn with_extensions_last_event_id_or_after_resumes_exactly_after_that_event() {
     let emu = start_with_extensions().await;
-    let chat = finished_chat(&emu).await;
-    let all = emu.record_ids(&chat.id).await;
-    assert!(all.len() > 10, "a long enough history");
+    let (chat, all) = long_history(&emu).await;
     for k in [0, all.len() / 2, all.len() - 2] {
         let head = &all[..=k];
         let mut by_header = Sse::open(&sse_url(&chat, &chat.token, None), Some(&all[k]))
@@ -196,11 +189,7 @@ async fn after_drop_sse_a_reconnect_replays_everything_and_dedup_by_id_loses_not
         .await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     ws_send(&mut ws, msg("c1", json!({"type": "conversation.start"}))).await;
-    ws_send(
-        &mut ws,
-        msg("c2", json!({"type": "user.message.send", "text": "bye"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "bye")).await;
     let first = sse.drain().await;
     assert_eq!(first.len(), 3, "the body ended after 3 more events");
     seen.extend(first);
@@ -229,10 +218,7 @@ async fn after_drop_sse_a_reconnect_replays_everything_and_dedup_by_id_loses_not
 async fn malformed_frame_fault_sends_one_frame_of_invalid_json_without_an_id() {
     let emu = start().await;
     let chat = emu.create_chat().await;
-    let mut sse = Sse::open(&sse_url(&chat, &chat.token, None), None)
-        .await
-        .expect("sse");
-    sse.next_event().await.expect("setup");
+    let mut sse = Sse::open_past_setup(&chat).await;
     emu.fault(json!({"kind": "malformed_frame", "conversation_id": chat.id, "target": "sse"}))
         .await;
     let bad = sse.next_event().await.expect("malformed frame");

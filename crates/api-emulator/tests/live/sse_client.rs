@@ -46,6 +46,15 @@ impl Sse {
         })
     }
 
+    /// A stream of `chat` with its own token, past its first event (`conversation.setup`).
+    pub async fn open_past_setup(chat: &Chat) -> Sse {
+        let mut sse = Sse::open(&sse_url(chat, &chat.token, None), None)
+            .await
+            .expect("sse");
+        sse.next_event().await.expect("setup");
+        sse
+    }
+
     /// The next frame; `None` when the server ended the body.
     pub async fn next_frame(&mut self) -> Option<Frame> {
         loop {

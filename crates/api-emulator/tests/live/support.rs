@@ -110,15 +110,20 @@ impl Emu {
     }
 
     pub async fn fault(&self, fault: Value) {
-        let r = self
-            .http
+        let status = self.try_fault(&fault).await;
+        assert_eq!(status, 200, "fault {fault} armed");
+    }
+
+    /// Posts `fault` to the admin API and returns the answer's status, whatever it is.
+    pub async fn try_fault(&self, fault: &Value) -> reqwest::StatusCode {
+        self.http
             .post(format!("{}/_emulator/faults", self.base))
             .header("X-Emulator-Admin-Key", ADMIN)
-            .json(&fault)
+            .json(fault)
             .send()
             .await
-            .expect("fault");
-        assert_eq!(r.status(), 200, "fault {fault} armed");
+            .expect("fault")
+            .status()
     }
 
     pub async fn record(&self, id: &str) -> Value {
@@ -202,4 +207,9 @@ pub fn types(events: &[Value]) -> Vec<String> {
 
 pub fn msg(id: &str, payload: Value) -> Value {
     json!({"id": id, "payload": payload})
+}
+
+/// A `user.message.send` client message with the client id `id`.
+pub fn user_message(id: &str, text: &str) -> Value {
+    msg(id, json!({"type": "user.message.send", "text": text}))
 }

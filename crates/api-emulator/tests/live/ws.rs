@@ -64,14 +64,7 @@ async fn user_text_is_acknowledged_then_answered_deterministically() {
     let chat = emu.create_chat().await;
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     // A message before conversation.start starts the conversation implicitly.
-    ws_send(
-        &mut ws,
-        msg(
-            "c1",
-            json!({"type": "user.message.send", "text": "/echo Hello brave new world"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c1", "/echo Hello brave new world")).await;
     let greeting = ws_until(&mut ws, "agent.message.completed").await;
     assert_eq!(types(&greeting)[0], "conversation.started");
     let reply = ws_until(&mut ws, "agent.message.completed").await;
@@ -86,25 +79,14 @@ async fn user_text_is_acknowledged_then_answered_deterministically() {
     );
     assert_eq!(joined_deltas(&reply), "Hello brave new world");
 
-    ws_send(
-        &mut ws,
-        msg("c2", json!({"type": "user.message.send", "text": "Hi"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "Hi")).await;
     let reply = ws_until(&mut ws, "agent.message.completed").await;
     assert_eq!(
         reply.last().expect("completed")["payload"]["text"],
         "You said: \"Hi\". I'm a scripted demo agent; try /echo, /stream 5, \"order\", \"notice\" or \"bye\"."
     );
 
-    ws_send(
-        &mut ws,
-        msg(
-            "c3",
-            json!({"type": "user.message.send", "text": "/stream 7"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c3", "/stream 7")).await;
     let reply = ws_until(&mut ws, "agent.message.completed").await;
     assert_eq!(
         types(&reply)
@@ -124,10 +106,7 @@ async fn an_order_question_calls_lookup_order_before_answering() {
     ws_until(&mut ws, "agent.message.completed").await;
     ws_send(
         &mut ws,
-        msg(
-            "c2",
-            json!({"type": "user.message.send", "text": "Where is order A-77? Give me a notice"}),
-        ),
+        user_message("c2", "Where is order A-77? Give me a notice"),
     )
     .await;
     let reply = ws_until(&mut ws, "agent.message.completed").await;
@@ -197,11 +176,7 @@ async fn concurrent_sessions_do_not_cross_talk() {
         tasks.push(tokio::spawn(async move {
             let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
             let text = format!("/echo conversation number {n}");
-            ws_send(
-                &mut ws,
-                msg("c1", json!({"type": "user.message.send", "text": text})),
-            )
-            .await;
+            ws_send(&mut ws, user_message("c1", &text)).await;
             ws_until(&mut ws, "agent.message.completed").await;
             let reply = ws_until(&mut ws, "agent.message.completed").await;
             (chat.id, n, reply)
@@ -269,11 +244,7 @@ async fn sse_and_websocket_deliver_the_same_events_with_the_same_ids() {
         ),
     )
     .await;
-    ws_send(
-        &mut ws,
-        msg("c3", json!({"type": "user.message.send", "text": "bye"})),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c3", "bye")).await;
     let ws_events = ws_until(&mut ws, "conversation.ended").await;
     let sse_events: Vec<Value> = sse.drain().await.iter().map(Frame::json).collect();
     let ids = |v: &[Value]| v.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();

@@ -95,14 +95,7 @@ async fn drop_ws_closes_abruptly_after_n_events() {
     assert!(!end.starts_with("close frame"), "no close frame: {end}");
     // The next socket is not dropped (the fault was used).
     let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
-    ws_send(
-        &mut ws,
-        msg(
-            "c2",
-            json!({"type": "user.message.send", "text": "/echo again"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c2", "/echo again")).await;
     // The greeting may still be streaming; the reply follows the acknowledgement.
     ws_until(&mut ws, "user.message.received").await;
     let reply = ws_until(&mut ws, "agent.message.completed").await;
@@ -142,14 +135,7 @@ async fn slow_agent_paces_the_deltas() {
     ws_until(&mut ws, "agent.message.completed").await;
     emu.fault(json!({"kind": "slow_agent", "delta_interval_ms": 60, "conversation_id": chat.id}))
         .await;
-    ws_send(
-        &mut ws,
-        msg(
-            "c1",
-            json!({"type": "user.message.send", "text": "/stream 4"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c1", "/stream 4")).await;
     ws_until(&mut ws, "user.message.received").await;
     let started = std::time::Instant::now();
     ws_until(&mut ws, "agent.message.completed").await;
@@ -167,14 +153,7 @@ async fn lose_message_drops_the_socket_and_the_message_never_arrives() {
     let mut ws = ws_connect(&chat, &chat.token).await.expect("connect");
     emu.fault(json!({"kind": "lose_message", "conversation_id": chat.id}))
         .await;
-    ws_send(
-        &mut ws,
-        msg(
-            "c1",
-            json!({"type": "user.message.send", "text": "/echo lost"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c1", "/echo lost")).await;
     let (texts, end) = read_until_closed(&mut ws).await;
     assert!(
         texts.is_empty(),
@@ -183,14 +162,7 @@ async fn lose_message_drops_the_socket_and_the_message_never_arrives() {
     assert!(!end.starts_with("close frame"), "no close frame: {end}");
     // The fault is used up: the same message sent again arrives and is answered once.
     let mut ws = ws_connect(&chat, &chat.token).await.expect("reconnect");
-    ws_send(
-        &mut ws,
-        msg(
-            "c1",
-            json!({"type": "user.message.send", "text": "/echo lost"}),
-        ),
-    )
-    .await;
+    ws_send(&mut ws, user_message("c1", "/echo lost")).await;
     // A first message starts the conversation: the greeting comes before the answer.
     ws_until(&mut ws, "user.message.received").await;
     let reply = ws_until(&mut ws, "agent.message.completed").await;

@@ -84,6 +84,18 @@ impl Emulator {
     }
 
     /// Ends a conversation the server-side way: deletes it (testmode conversations may be).
+    pub async fn delete_conversation(&self, id: &str) {
+        let deleted = self
+            .api(reqwest::Method::DELETE, &format!("/conversations/{id}"))
+            .await;
+        assert!(
+            deleted.status().is_success(),
+            "emulator deleted {id}: {}",
+            deleted.status()
+        );
+    }
+
+    /// A request to the emulator's REST API with [`API_KEY`].
     pub async fn api(&self, method: reqwest::Method, path: &str) -> reqwest::Response {
         self.http
             .request(method, format!("{}{path}", self.url))
@@ -255,4 +267,63 @@ pub fn generous() -> RateLimit {
 
 pub fn fault_503(count: u32) -> Value {
     json!({"kind": "http_status", "status": 503, "count": count, "retry_after_s": 2})
+}
+
+// --- the `token-server` binary and servers over real sockets ---------------------------------
+
+/// Flags for a server on a free loopback port that serves no static files.
+pub const ANY_PORT_NO_FILES: [&str; 6] = [
+    "--port",
+    "0",
+    "--www",
+    "/nonexistent",
+    "--pkg",
+    "/nonexistent",
+];
+
+/// The `token-server` binary, inheriting no `OPERATOR_*` configuration, killed when dropped.
+pub fn server_command() -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_token-server"));
+    for var in [
+        "OPERATOR_BASE_URL",
+        "OPERATOR_API_KEY",
+        "OPERATOR_AGENT_ID",
+        "OPERATOR_ALLOWED_ORIGINS",
+        "OPERATOR_PUBLIC_ORIGINS",
+        "OPERATOR_SESSION_SECRET",
+        "OPERATOR_DEMO_COOKIE_SECRET",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.kill_on_drop(true);
+    cmd
+}
+
+/// The next line a server prints; fails the test after 30 s or at the end of the output.
+pub async fn next_line<R: tokio::io::AsyncBufRead + Unpin>(
+    lines: &mut tokio::io::Lines<R>,
+) -> String {
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await;
+    line.expect("a startup line within 30 s")
+        .unwrap()
+        .expect("a line, not EOF")
+}
+
+/// Signs in at the demo login of the server at `base`, then mints there as a page of `base`;
+/// returns the session cookie and the mint's answer.
+pub async fn demo_login_and_mint(
+    http: &reqwest::Client,
+    base: &str,
+) -> (String, reqwest::Response) {
+    let login = http.get(format!("{base}/demo/login")).send().await.unwrap();
+    let set_cookie = login.headers()[header::SET_COOKIE].to_str().unwrap();
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let minted = http
+        .post(format!("{base}/operator/session"))
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, base)
+        .send()
+        .await
+        .unwrap();
+    (cookie, minted)
 }
