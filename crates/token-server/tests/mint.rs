@@ -213,9 +213,7 @@ async fn unreachable_upstream_is_transient() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let (app, auth) = test_app(&dead, API_KEY, generous());
-
-    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_gus")), None).await;
+    let answer = mint_once(&dead, "demo_gus").await;
 
     assert_eq!(
         answer.status,

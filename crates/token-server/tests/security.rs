@@ -503,9 +503,7 @@ async fn oversized_upstream(pad: usize, chunked: bool) -> String {
 async fn an_oversized_upstream_body_is_refused_whether_announced_or_streamed() {
     for chunked in [false, true] {
         let url = oversized_upstream(2 * token_server::UPSTREAM_BODY_LIMIT, chunked).await;
-        let (app, auth) = test_app(&url, API_KEY, generous());
-
-        let answer = post_session(&app, Some(&cookie_for(&auth, "demo_big")), None).await;
+        let answer = mint_once(&url, "demo_big").await;
 
         assert_eq!(
             answer.status,
@@ -520,8 +518,7 @@ async fn an_oversized_upstream_body_is_refused_whether_announced_or_streamed() {
         );
     }
     let small = oversized_upstream(100, true).await;
-    let (app, auth) = test_app(&small, API_KEY, generous());
-    let answer = post_session(&app, Some(&cookie_for(&auth, "demo_small")), None).await;
+    let answer = mint_once(&small, "demo_small").await;
     assert_eq!(
         answer.status,
         StatusCode::OK,

@@ -171,6 +171,12 @@ pub struct Answer {
     pub raw: String,
 }
 
+/// One mint by the signed-in caller `caller` from an app against `base_url` with [`API_KEY`].
+pub async fn mint_once(base_url: &str, caller: &str) -> Answer {
+    let (app, auth) = test_app(base_url, API_KEY, generous());
+    post_session(&app, Some(&cookie_for(&auth, caller)), None).await
+}
+
 /// `POST /operator/session` with optional cookie and origin, through `oneshot`.
 pub async fn post_session(router: &Router, cookie: Option<&str>, origin: Option<&str>) -> Answer {
     let mut req = Request::post("/operator/session").header(header::HOST, OWN_HOST);
