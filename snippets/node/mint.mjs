@@ -10,7 +10,9 @@ const sessionBase = (env.OPERATOR_SESSION_BASE_URL ?? "wss://agent.app.operator.
 const allowedOrigins = new Set((env.OPERATOR_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean));
 const ENDED = ["completed", "failed", "busy", "no-answer", "voicemail"];
 const MAX_BODY = 64 * 1024; // bytes read from the Operator API per answer
-const current = new Map(); // caller -> {id, events_url}; keep it in your database if you run more than one process
+// Which conversation a caller resumes lives in YOUR session store (database, Redis, the user's server-side session),
+// passed to handler() as `store` ({get(caller), set(caller, conversation)}, sync or async), so every instance of your
+// backend sees the same; the demo server below uses a Map, which only one process sees.
 
 // Every error answer is one of these fixed texts: upstream text never reaches the browser.
 const ERRORS = {
@@ -67,8 +69,8 @@ async function api(method, path, body) {
 const text = (v) => { if (typeof v !== "string" || !v) throw new Refusal("upstream_rejected"); return v; };
 const conversation = (id) => `/conversations/${encodeURIComponent(id)}`;
 
-export async function mintSession(caller) {
-  let conv = current.get(caller);
+export async function mintSession(caller, store) {
+  let conv = await store.get(caller);
   if (conv) {
     const got = await api("GET", conversation(conv.id));
     if (!got || ENDED.includes(text(got.status))) conv = null;
@@ -76,7 +78,7 @@ export async function mintSession(caller) {
   if (!conv) { // the documented create answer: {id, channel: {type, token, events_url}}
     const created = await api("POST", "/conversations", { agent_id: env.OPERATOR_AGENT_ID, channel: { type: "chat_realtime" } });
     conv = { id: text(created?.id), events_url: text(created.channel?.events_url) };
-    current.set(caller, conv);
+    await store.set(caller, conv);
   }
   // The create answer carries no expiry, so the token always comes from a refresh, whose answer has
   // {token, expires_at}; it also replaces the caller's previous token.
@@ -85,7 +87,7 @@ export async function mintSession(caller) {
     events_url: conv.events_url, session_url: `${sessionBase}${conversation(conv.id)}/session` };
 }
 
-export async function handler(req, res, caller /* REPLACE: your signed-in user's id, or null */) {
+export async function handler(req, res, caller /* REPLACE: your signed-in user's id, or null */, store) {
   const send = (status, body, extra = {}) => {
     res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...extra });
     res.end(JSON.stringify(body));
@@ -98,7 +100,7 @@ export async function handler(req, res, caller /* REPLACE: your signed-in user's
   const wait = secondsToWait(req.socket.remoteAddress);
   if (wait) return refuse("rate_limited", wait);
   if (!caller) return refuse("unauthorized");
-  try { send(200, await mintSession(caller)); } catch (e) {
+  try { send(200, await mintSession(caller, store)); } catch (e) {
     if (!(e instanceof Refusal)) console.error("mint failed:", e); // a bug here, not an upstream answer
     refuse(e instanceof Refusal ? e.code : "upstream_rejected", e.retryAfter);
   }
@@ -106,6 +108,7 @@ export async function handler(req, res, caller /* REPLACE: your signed-in user's
 
 if (import.meta.url === `file://${process.argv[1]}`) { // demo server; trusts X-Demo-User, which real apps must not
   if (!allowedOrigins.size) console.error("OPERATOR_ALLOWED_ORIGINS is empty: every request will be refused");
-  const server = http.createServer((req, res) => req.method === "POST" && req.url === "/operator/session" ? handler(req, res, req.headers["x-demo-user"]) : (res.writeHead(404), res.end()));
+  const demoStore = new Map(); // one process only: a real app passes its session store
+  const server = http.createServer((req, res) => req.method === "POST" && req.url === "/operator/session" ? handler(req, res, req.headers["x-demo-user"], demoStore) : (res.writeHead(404), res.end()));
   server.listen(Number(env.PORT ?? 3000), "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${server.address().port}`));
 }

@@ -10,7 +10,9 @@ SESSION_BASE = os.environ.get("OPERATOR_SESSION_BASE_URL", "wss://agent.app.oper
 ALLOWED_ORIGINS = set(filter(None, (o.strip().rstrip("/") for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(","))))
 ENDED = {"completed", "failed", "busy", "no-answer", "voicemail"}
 MAX_BODY = 64 * 1024  # bytes read from the Operator API per answer
-current = {}  # caller -> {id, events_url}; keep it in your database if you run more than one process
+# Which conversation a caller resumes lives in YOUR session store (database, Redis, the user's server-side
+# session), passed to answer() as `store` (anything with .get(caller) and store[caller] = ...), so every instance
+# of your backend sees the same; the demo server below uses a dict, which only one process sees.
 
 # Every error answer is one of these fixed texts: upstream text never reaches the browser.
 ERRORS = {
@@ -71,14 +73,14 @@ def text(obj, key):  # a non-empty string field of an upstream answer, or a clea
 
 def conversation(conv_id): return "/conversations/" + urllib.parse.quote(conv_id, safe="")
 
-def mint_session(caller):
-    conv = current.get(caller)
+def mint_session(caller, store):
+    conv = store.get(caller)
     if conv:
         got = api("GET", conversation(conv["id"]))
         if got is None or text(got, "status") in ENDED: conv = None
     if not conv:  # the documented create answer: {id, channel: {type, token, events_url}}
         created = api("POST", "/conversations", {"agent_id": os.environ.get("OPERATOR_AGENT_ID"), "channel": {"type": "chat_realtime"}})
-        conv = current[caller] = {"id": text(created, "id"), "events_url": text(created.get("channel"), "events_url")}
+        conv = store[caller] = {"id": text(created, "id"), "events_url": text(created.get("channel"), "events_url")}
     # The create answer carries no expiry, so the token always comes from a refresh, whose answer has
     # {token, expires_at}; it also replaces the caller's previous token.
     minted = api("POST", conversation(conv["id"]) + "/token/refresh")
@@ -89,19 +91,20 @@ def refusal(code, retry_after=None):
     status, transient, message = ERRORS[code]
     return status, {"code": code, "transient": transient, "message": message}, ({"Retry-After": str(retry_after)} if retry_after else {})
 
-def answer(caller, origin, address):  # -> (status, body, extra headers). REPLACE caller: your signed-in user's id, or None
+def answer(caller, origin, address, store):  # -> (status, body, extra headers). REPLACE caller: your signed-in user's id, or None
     if origin not in ALLOWED_ORIGINS: return refusal("origin_not_allowed")  # browsers always send Origin on POST
     wait = limiter.seconds_to_wait(address)
     if wait: return refusal("rate_limited", wait)
     if not caller: return refusal("unauthorized")
-    try: return 200, mint_session(caller), {}
+    try: return 200, mint_session(caller, store), {}
     except Refusal as e: return refusal(e.code, e.retry_after)
     except Exception: logging.exception("mint failed"); return refusal("upstream_rejected")  # a bug here, not an upstream answer
 
 class Handler(BaseHTTPRequestHandler):  # demo server; trusts X-Demo-User, which real apps must not
+    demo_store = {}  # one process only: a real app passes its session store
     def do_POST(self):
         if self.path != "/operator/session": self.send_error(404); return
-        status, body, extra = answer(self.headers.get("X-Demo-User"), self.headers.get("Origin"), self.client_address[0])
+        status, body, extra = answer(self.headers.get("X-Demo-User"), self.headers.get("Origin"), self.client_address[0], self.demo_store)
         data = json.dumps(body).encode(); self.send_response(status)
         headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", "Content-Length": str(len(data))}
         for k, v in {**headers, **extra}.items(): self.send_header(k, v)
