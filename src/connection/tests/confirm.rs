@@ -105,11 +105,7 @@ fn user_status(c: &Conversation, index: usize) -> UserStatus {
 /// unconfirmed.
 fn unconfirmed_conversation() -> Conversation {
     let mut c = Conversation::new(existing_policy(), "c_tab");
-    c.handle(Input::Start, 0);
-    let cmds = c.handle(Input::TokenFetched(creds("t", None)), 0).commands;
-    let first = connection(&cmds);
-    c.handle(Input::Opened(first, Channel::Events), 0);
-    c.handle(Input::Opened(first, Channel::Session), 0);
+    let first = open_conversation(&mut c);
     c.send_text("lost?", 1);
     assert_eq!(user_status(&c, 0), UserStatus::Sent);
     c.handle(Input::Closed(first, Channel::Session), 5_000);
@@ -167,11 +163,7 @@ fn frame(id: &str, payload: serde_json::Value) -> String {
 /// Returns the conversation (reopened on connection 2) and its confirm timer.
 fn written_then_dropped(history: &[String]) -> (Conversation, TimerId) {
     let mut c = Conversation::new(existing_policy(), "c_tab");
-    c.handle(Input::Start, 0);
-    let cmds = c.handle(Input::TokenFetched(creds("t", None)), 0).commands;
-    let first = connection(&cmds);
-    c.handle(Input::Opened(first, Channel::Events), 0);
-    c.handle(Input::Opened(first, Channel::Session), 0);
+    let first = open_conversation(&mut c);
     for frame in history {
         c.receive_frame(frame).expect("valid frame");
     }
@@ -291,11 +283,7 @@ fn after_a_reload_the_replayed_history_confirms_nothing_written_on_the_new_page(
     // before the replay has reached ev_2.
     let mut c =
         Conversation::new(existing_policy(), "c_new").with_history_until(Some("ev_2".into()));
-    c.handle(Input::Start, 0);
-    let cmds = c.handle(Input::TokenFetched(creds("t", None)), 0).commands;
-    let id = connection(&cmds);
-    c.handle(Input::Opened(id, Channel::Events), 0);
-    c.handle(Input::Opened(id, Channel::Session), 0);
+    open_conversation(&mut c);
     c.send_text("hi", 1);
     for (id, payload) in [
         (

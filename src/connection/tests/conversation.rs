@@ -83,10 +83,7 @@ fn messages_still_queued_at_the_end_are_marked_failed() {
 #[test]
 fn a_refused_write_goes_back_to_pending_and_is_resent_on_the_next_open() {
     let mut c = conversation();
-    c.handle(Input::Start, 0);
-    let id = connection(&c.handle(Input::TokenFetched(creds("t", None)), 0).commands);
-    c.handle(Input::Opened(id, Channel::Events), 0);
-    c.handle(Input::Opened(id, Channel::Session), 0);
+    let id = open_conversation(&mut c);
     let sent = c.send_text("hello", 1);
     assert_eq!(sent_ids(&sent.commands), ["c_tab_1"]);
     assert_eq!(c.send_failed("c_tab_1").changes, [Change::Updated(0)]);

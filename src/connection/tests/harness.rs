@@ -100,6 +100,15 @@ pub fn open_policy(p: &mut Policy, now: i64) -> (ConnectionId, Vec<Command>) {
     (id, out)
 }
 
+/// Start → token (no expiry) → both transports of `c` open, at time 0. Returns the connection.
+pub fn open_conversation(c: &mut Conversation) -> ConnectionId {
+    c.handle(Input::Start, 0);
+    let id = connection(&c.handle(Input::TokenFetched(creds("t", None)), 0).commands);
+    c.handle(Input::Opened(id, Channel::Events), 0);
+    c.handle(Input::Opened(id, Channel::Session), 0);
+    id
+}
+
 pub fn event(id: &str, payload: Value) -> Event {
     let text = json!({"id": id, "created_at": "2025-07-01T12:00:00Z", "agent_id": "a",
         "livemode": true, "conversation_id": "conv_1", "experimental": false, "payload": payload});
