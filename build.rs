@@ -1,7 +1,7 @@
 //! Minifies the stylesheets the widget compiles in (`src/style.css`, `src/js_api/host.css`)
 //! into `OUT_DIR`, so their comments and indentation are not shipped in the wasm.
 
-#[path = "build/minify_css.rs"]
+#[path = "src/minify_css.rs"]
 mod minify_css;
 
 use std::path::Path;
@@ -21,5 +21,5 @@ fn main() {
         std::fs::write(&path, minify_css::minify_css(&css))
             .unwrap_or_else(|e| panic!("build.rs: cannot write {}: {e}", path.display()));
     }
-    println!("cargo::rerun-if-changed=build/minify_css.rs");
+    println!("cargo::rerun-if-changed=src/minify_css.rs");
 }

@@ -142,8 +142,18 @@ mod saved;
 
 /// The build script's CSS minifier, compiled here only for its tests.
 #[cfg(test)]
-#[path = "../build/minify_css.rs"]
 mod minify_css;
+
+/// Property tests keep their failure seeds beside their source (`<file>.regressions`).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+fn proptest_config() -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::WithSource("regressions"),
+        )),
+        ..proptest::test_runner::Config::default()
+    }
+}
 
 pub use connection::{Command, Conversation, Input};
 /// Every user-visible text of the widget (English by default), for the `strings` prop of

@@ -47,6 +47,7 @@ fn fold(events: &[Event]) -> Transcript {
 }
 
 proptest! {
+    #![proptest_config(crate::proptest_config())]
     #[test]
     fn replaying_everything_after_any_prefix_gives_the_same_transcript(
         events in stream(), cut in 0usize..40,
@@ -120,6 +121,7 @@ proptest! {
 }
 
 proptest! {
+    #![proptest_config(crate::proptest_config())]
     #[test]
     fn replay_with_optimistic_messages_gives_the_same_transcript(
         texts in prop::collection::vec("[ab]{1,2}", 1..8),

@@ -2,7 +2,7 @@
 //! replay, load to interactive and server capacity, measured in one run and written to
 //! `target/bench/`.
 //!
-//! The node scripts in `bench/` measure and write raw samples; the modules here summarise them
+//! The node scripts in `xtask/bench/` measure and write raw samples; the modules here summarise them
 //! (percentiles, medians over runs), print the tables and write the Markdown, JSON and SVG.
 
 mod capacity;

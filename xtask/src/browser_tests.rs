@@ -2,7 +2,7 @@
 //!
 //! - wasm-bindgen tests: every `tests/*.rs` of the widget that uses `wasm_bindgen_test`, run
 //!   with `wasm-pack test --headless --chrome` from the repo root.
-//! - JS suites: every `e2e/**/*.test.mjs` (or `.test.js`), each run as its own step with
+//! - JS suites: every `tests/e2e/**/*.test.mjs` (or `.test.js`), each run as its own step with
 //!   `node --test --test-reporter=spec <file>`.
 
 use std::path::{Path, PathBuf};

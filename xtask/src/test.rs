@@ -150,7 +150,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         r.skip(
             "browser tests",
             Weight::Tests,
-            "no wasm_bindgen_test in tests/*.rs and no e2e/**/*.test.mjs yet",
+            "no wasm_bindgen_test in tests/*.rs and no tests/e2e/**/*.test.mjs yet",
         );
     } else {
         browser_steps(ws, &mut r, browser.as_ref(), &wasm_tests, &js_suites);
@@ -213,9 +213,9 @@ fn browser_steps(
 
     if js_suites.is_empty() {
         r.skip(
-            "JS browser suites (e2e/)",
+            "JS browser suites (tests/e2e/)",
             Weight::Tests,
-            "no e2e/**/*.test.mjs yet",
+            "no tests/e2e/**/*.test.mjs yet",
         );
     }
     for suite in js_suites {

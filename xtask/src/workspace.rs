@@ -41,7 +41,7 @@ impl Workspace {
 
     /// Browser test suites and their npm packages.
     pub fn e2e_dir(&self) -> PathBuf {
-        self.root.join("e2e")
+        self.root.join("tests").join("e2e")
     }
 
     /// Where the widget package is built (`wasm-pack --out-dir pkg`).

@@ -107,6 +107,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
+    #![proptest_config(crate::proptest_config())]
     #[test]
     fn the_queue_never_loses_duplicates_or_reorders_messages(ops in prop::collection::vec(op(), 0..80)) {
         let mut p = Policy::new(PolicyConfig::default(), Box::new(SplitMix64(1)));

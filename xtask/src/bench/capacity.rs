@@ -1,4 +1,4 @@
-//! Emulator and token-server capacity (from `bench/capacity.mjs`).
+//! Emulator and token-server capacity (from `xtask/bench/capacity.mjs`).
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
 //! Load to interactive: navigation start to the widget's `open` state, cold and warm cache
-//! (from `bench/browser.mjs load`).
+//! (from `xtask/bench/browser.mjs load`).
 
 use serde_json::{json, Value};
 

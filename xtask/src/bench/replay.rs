@@ -1,6 +1,6 @@
 //! Reconnect and replay: the connections dropped at 50, 500 and 5,000 messages, then the time
 //! from the widget's reconnect to live again, the main-thread time and longest task on the way,
-//! and the rows already shown that were re-rendered (from `bench/browser.mjs replay`).
+//! and the rows already shown that were re-rendered (from `xtask/bench/browser.mjs replay`).
 
 use serde_json::{json, Value};
 

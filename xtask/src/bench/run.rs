@@ -48,7 +48,7 @@ fn measure(
 fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
     let mut cmd = Command::new("node");
     cmd.current_dir(&ws.root)
-        .arg(ws.root.join("bench").join(script))
+        .arg(ws.root.join("xtask/bench").join(script))
         .args(args);
     cmd
 }
@@ -109,7 +109,7 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<ExitCode> {
         "bench: measuring and serving a copy of the package: {}",
         pkg.display()
     );
-    let bench_dir = ws.root.join("bench");
+    let bench_dir = ws.root.join("xtask/bench");
     npm::ensure(&bench_dir)?;
     let bins = ws.binaries()?;
     let wanted: Vec<_> = bins

@@ -22,7 +22,7 @@ pub struct BenchServers {
 }
 
 impl BenchServers {
-    /// Starts both (already built with `--release`), the token server serving `bench/page` and
+    /// Starts both (already built with `--release`), the token server serving `xtask/bench/page` and
     /// the package copy `pkg`; logs go to `target/xtask/bench-<tag>-*.log`.
     /// Logging is at `warn` so that writing request logs is not part of what is measured.
     pub fn start(ws: &Workspace, pkg: &Path, tag: &str) -> Result<Self> {
@@ -46,7 +46,7 @@ impl BenchServers {
             .arg("--port")
             .arg("0")
             .arg("--www")
-            .arg(ws.root.join("bench/page"))
+            .arg(ws.root.join("xtask/bench/page"))
             .arg("--pkg")
             .arg(pkg)
             .args(["--mint-burst", "1000000", "--mint-per-minute", "1000000"])
@@ -66,7 +66,7 @@ impl BenchServers {
         })
     }
 
-    /// What the node scripts in `bench/` read.
+    /// What the node scripts in `xtask/bench/` read.
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("OPERATOR_CHAT_BENCH_SERVER", self.token_server.url.clone()),

@@ -1,4 +1,4 @@
-//! Transfer size: the widget's files next to peer embed bundles (from `bench/size.mjs`), and
+//! Transfer size: the widget's files next to peer embed bundles (from `xtask/bench/size.mjs`), and
 //! the size techniques tried on the Leptos build with the effect each had when measured.
 
 use serde_json::{json, Value};

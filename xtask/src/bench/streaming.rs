@@ -1,4 +1,4 @@
-//! Streaming: delta-arrival-to-paint latency per agent pace (from `bench/browser.mjs streaming`).
+//! Streaming: delta-arrival-to-paint latency per agent pace (from `xtask/bench/browser.mjs streaming`).
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
 //! Long transcripts: the cost of one more message and one more delta at 50, 500 and 5,000
-//! messages, and memory (from `bench/browser.mjs transcript`).
+//! messages, and memory (from `xtask/bench/browser.mjs transcript`).
 
 use serde_json::{json, Value};
 

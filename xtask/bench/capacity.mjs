@@ -1,5 +1,5 @@
 // Capacity of the emulator and the token server on this machine, all traffic to 127.0.0.1.
-// usage: node bench/capacity.mjs <out.json>   (servers from the environment, see env() calls)
+// usage: node xtask/bench/capacity.mjs <out.json>   (servers from the environment, see env() calls)
 //
 // 1. Streaming sessions: N conversations, each with its own session WebSocket, all sent
 //    `/stream D` at the same moment while the agent paces deltas `PACE` ms apart. Every delta of
@@ -172,7 +172,7 @@ async function mintLevel(clients) {
 
 const [out] = process.argv.slice(2);
 if (!out) {
-  console.error('usage: node bench/capacity.mjs <out.json>');
+  console.error('usage: node xtask/bench/capacity.mjs <out.json>');
   process.exit(2);
 }
 const result = { sessions: [], mint: [] };

@@ -12,7 +12,7 @@ import { env } from '../support/browser.mjs';
 export const run = promisify(execFile);
 export const here = dirname(fileURLToPath(import.meta.url));
 export const e2eDir = resolve(here, '..');
-export const repoRoot = resolve(e2eDir, '..');
+export const repoRoot = resolve(e2eDir, '..', '..');
 
 /** The `web` package (`pkg/`). */
 export const pkgDir = () => env('OPERATOR_CHAT_PKG_DIR');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlerDir, packDryRun, pkgDir, repoRoot } from './lib.mjs';
-import { cargoVersion, packageJson } from '../../pkg-config/apply.mjs';
+import { cargoVersion, packageJson } from '../../../pkg-config/apply.mjs';
 
 const crateVersion = cargoVersion(readFileSync(join(repoRoot, 'Cargo.toml'), 'utf8'));
 

@@ -119,7 +119,7 @@ test("the API key's bytes appear nowhere in the served HTML, JS or wasm", { time
   const loaded = new Set();
   page.on('response', (r) => loaded.add(r.url()));
   const pages = ['/', '/index.html'];
-  const wwwDir = fileURLToPath(new URL('../../www', import.meta.url));
+  const wwwDir = fileURLToPath(new URL('../../../www', import.meta.url));
   for (const f of await filesUnder(wwwDir)) if (f.endsWith('.html')) pages.push(`/${path.relative(wwwDir, f).split(path.sep).join('/')}`);
   for (const p of new Set(pages)) await page.goto(`${servers.server}${p}`).catch(() => {});
   await page.waitForTimeout(500);

@@ -1,7 +1,7 @@
 // Loaded before the widget (classic script, so it runs first). Stamps every events-stream frame
 // on arrival, finds when the DOM change it caused was painted, and records long tasks and frames;
 // for the replay benchmark, also when the widget's EventSource and WebSocket open and drop.
-// Driven by bench/browser.mjs through window.__bench.
+// Driven by xtask/bench/browser.mjs through window.__bench.
 (() => {
   const B = {
     eventsUrls: [],

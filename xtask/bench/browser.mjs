@@ -1,8 +1,8 @@
 // The browser benchmarks, in headless Chromium against the token server and the emulator.
-// usage: node bench/browser.mjs <streaming|transcript|load|replay> <out.json>
+// usage: node xtask/bench/browser.mjs <streaming|transcript|load|replay> <out.json>
 // Raw samples only: `cargo xtask bench` computes the percentiles and medians.
 import { writeFileSync } from 'node:fs';
-import { launchChromium } from '../e2e/support/browser.mjs';
+import { launchChromium } from '../../tests/e2e/support/browser.mjs';
 import { env } from './lib/http.mjs';
 import { watchDeltas } from './lib/sse.mjs';
 import { TRACE_CATEGORIES, mainThreadTasks } from './lib/trace.mjs';
@@ -317,7 +317,7 @@ async function load(browser) {
 const PHASES = { streaming, transcript, load, replay };
 const [phase, out] = process.argv.slice(2);
 if (!PHASES[phase] || !out) {
-  console.error('usage: node bench/browser.mjs <streaming|transcript|load|replay> <out.json>');
+  console.error('usage: node xtask/bench/browser.mjs <streaming|transcript|load|replay> <out.json>');
   process.exit(2);
 }
 const browser = await launchChromium();

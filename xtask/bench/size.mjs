@@ -1,5 +1,5 @@
 // Transfer size of the widget's package next to peer embed bundles installed from npm.
-// usage: node bench/size.mjs <pkg dir> <out.json>
+// usage: node xtask/bench/size.mjs <pkg dir> <out.json>
 // Every byte count is measured here, now: raw, gzip (level 9) and brotli (quality 11).
 import { readFileSync, readdirSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
@@ -64,7 +64,7 @@ function bundle(name, kind, files, note, root = modules) {
 
 const [pkgDir, out] = process.argv.slice(2);
 if (!pkgDir || !out) {
-  console.error('usage: node bench/size.mjs <pkg dir> <out.json>');
+  console.error('usage: node xtask/bench/size.mjs <pkg dir> <out.json>');
   process.exit(2);
 }
 const widget = widgetFiles(pkgDir);
