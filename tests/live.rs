@@ -16,7 +16,9 @@ use leptos::prelude::*;
 use operator_chat::connection::ConnectionState;
 use operator_chat::token::TokenFuture;
 use operator_chat::transport::fetch_session;
-use operator_chat::{ChatMessage, MessageRole, OperatorChat, TokenSourceFn};
+use operator_chat::{
+    ChatController, ChatMessage, Control, MessageRole, OperatorChat, TokenSourceFn,
+};
 use support::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -117,11 +119,7 @@ struct Chat {
 /// Mounts an inline chat with `source` (which records its grants in `grants`), logging states
 /// and messages.
 fn mount_chat(source: TokenSourceFn, grants: Rc<RefCell<Vec<String>>>) -> Chat {
-    let root = fresh_container();
-    let states: Log<ConnectionState> = Arc::default();
-    let messages: Log<ChatMessage> = Arc::default();
-    let (s, m) = (Arc::clone(&states), Arc::clone(&messages));
-    let mounted = mount_to(root.clone(), move || {
+    chat_around(grants, move |s, m| {
         view! {
             <OperatorChat
                 token_source=source
@@ -130,14 +128,8 @@ fn mount_chat(source: TokenSourceFn, grants: Rc<RefCell<Vec<String>>>) -> Chat {
                 on_message=move |msg| m.lock().unwrap().push(msg)
             />
         }
-    });
-    Chat {
-        root: root.into(),
-        states,
-        messages,
-        grants,
-        _mounted: Box::new(mounted),
-    }
+        .into_any()
+    })
 }
 
 /// Logs in, mounts an inline chat with a recording token source, and waits until it is open.
@@ -773,5 +765,150 @@ async fn a_message_lost_in_a_drop_is_marked_unconfirmed_and_can_be_sent_again() 
     assert_eq!(mine().len(), 1, "sent again in its own row, not a copy");
     assert_eq!(chat.agent_rows("lost once").len(), 1, "answered once");
     assert!(is_hidden(&expect_testid(&mine()[0], "resend")));
+    chat.end().await;
+}
+
+/// A chat over `source` with extra props, logging states and messages like [`mount_chat`].
+fn chat_around(
+    grants: Rc<RefCell<Vec<String>>>,
+    view: impl FnOnce(Log<ConnectionState>, Log<ChatMessage>) -> AnyView + 'static,
+) -> Chat {
+    let root = fresh_container();
+    let states: Log<ConnectionState> = Arc::default();
+    let messages: Log<ChatMessage> = Arc::default();
+    let (s, m) = (Arc::clone(&states), Arc::clone(&messages));
+    let mounted = mount_to(root.clone(), move || view(s, m));
+    Chat {
+        root: root.into(),
+        states,
+        messages,
+        grants,
+        _mounted: Box::new(mounted),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn starter_prompts_show_until_the_first_message_and_send_their_text() {
+    login().await;
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    let source = recording_source(Rc::clone(&grants));
+    let prompts = vec!["/echo prompt one".to_owned(), "/echo prompt two".to_owned()];
+    let shown = prompts.clone();
+    let chat = chat_around(grants, move |s, m| {
+        view! {
+            <OperatorChat
+                token_source=source
+                inline=true
+                starter_prompts=shown
+                on_state_change=move |state| s.lock().unwrap().push(state)
+                on_message=move |msg| m.lock().unwrap().push(msg)
+            />
+        }
+        .into_any()
+    });
+    chat.wait_open().await;
+    chat.completed_reply("Hi").await;
+
+    let group = expect_testid(&chat.root, "starter-prompts");
+    assert!(
+        !is_hidden(&group),
+        "the prompts show before the first message"
+    );
+    assert_eq!(group.get_attribute("role").as_deref(), Some("group"));
+    assert_eq!(
+        group.get_attribute("aria-label").as_deref(),
+        Some("Suggested questions")
+    );
+    let buttons = all(&group, "button");
+    let labels: Vec<String> = buttons
+        .iter()
+        .map(|b| b.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(labels, prompts, "one button per prompt, in order");
+
+    click(&buttons[1]);
+    chat.completed_reply("prompt two").await;
+    let sent: Vec<String> = rows(&chat.root, "user").iter().map(row_text).collect();
+    assert!(
+        sent.iter().any(|t| t.contains("/echo prompt two")),
+        "the clicked prompt was sent as the visitor's message\n{}",
+        chat.context()
+    );
+    assert!(
+        is_hidden(&group),
+        "the prompts hide after the first message"
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn agent_messages_while_closed_count_as_unread_until_the_panel_opens() {
+    login().await;
+    let grants = Rc::new(RefCell::new(Vec::new()));
+    let source = recording_source(Rc::clone(&grants));
+    let controller = ChatController::default();
+    let counts: Log<u32> = Arc::default();
+    let (attached, heard) = (controller.clone(), Arc::clone(&counts));
+    let chat = chat_around(grants, move |s, m| {
+        view! {
+            <OperatorChat
+                token_source=source
+                controller=attached
+                on_unread_change=move |n| heard.lock().unwrap().push(n)
+                on_state_change=move |state| s.lock().unwrap().push(state)
+                on_message=move |msg| m.lock().unwrap().push(msg)
+            />
+        }
+        .into_any()
+    });
+    let launcher = expect_testid(&chat.root, "launcher");
+    let badge = expect_testid(&chat.root, "unread");
+    let label = || launcher.get_attribute("aria-label").unwrap_or_default();
+    assert_eq!(label(), "Open chat");
+    assert!(is_hidden(&badge), "no badge before any message");
+
+    click(&launcher);
+    chat.wait_open().await;
+    chat.completed_reply("Hi").await;
+    settle().await;
+    assert_eq!(
+        controller.unread(),
+        0,
+        "a reply read in the open panel is not unread"
+    );
+
+    click(&launcher);
+    settle().await;
+    assert_eq!(label(), "Open chat");
+    for (n, text) in [(1, "while away"), (2, "still away")] {
+        assert!(controller.control(Control::Send(format!("/echo {text}"))));
+        chat.completed_reply(text).await;
+        let wanted = format!("Open chat, {n} unread");
+        wait_for_or(
+            "the unread count",
+            REPLY_MS,
+            || label() == wanted,
+            || format!("label {:?}\n{}", label(), chat.context()),
+        )
+        .await;
+        assert!(!is_hidden(&badge), "the badge shows");
+        assert_eq!(
+            badge.text_content().as_deref(),
+            Some(n.to_string().as_str())
+        );
+        assert_eq!(badge.get_attribute("aria-hidden").as_deref(), Some("true"));
+        assert_eq!(controller.unread(), n);
+    }
+
+    click(&launcher);
+    settle().await;
+    assert_eq!(label(), "Close chat");
+    assert!(is_hidden(&badge), "opening the panel clears the badge");
+    assert_eq!(controller.unread(), 0);
+    assert_eq!(
+        *counts.lock().unwrap(),
+        vec![1, 2, 0],
+        "every change reached the host"
+    );
     chat.end().await;
 }

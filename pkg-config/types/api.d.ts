@@ -60,6 +60,8 @@ export interface OperatorChatLocale {
   lang?: string;
   /** Launcher button label while the panel is closed. Default: "Open chat". */
   openChat?: string;
+  /** Launcher label while the panel is closed and agent messages arrived since it was last open; `{count}` is how many. Default: "Open chat, {count} unread". */
+  openChatUnread?: string;
   /** Launcher label while the panel is open, and the panel's close button. Default: "Close chat". */
   closeChat?: string;
   /** Panel title (`options.title` wins). Default: "Chat with us". */
@@ -78,6 +80,8 @@ export interface OperatorChatLocale {
   statusOffline?: string;
   /** Accessible name of the transcript. Default: "Conversation". */
   transcriptLabel?: string;
+  /** Accessible name of the starter prompts shown before the visitor's first message. Default: "Suggested questions". */
+  starterPrompts?: string;
   /** Accessible name of the typing indicator. Default: "The assistant is typing". */
   typing?: string;
   /** Under a user message not yet sent. Default: "Sending…". */
@@ -197,12 +201,22 @@ interface CommonOptions {
   colorScheme?: 'light' | 'dark' | 'auto';
   /** Language and texts (a partial object overrides just those keys). */
   locale?: OperatorChatLocale;
+  /**
+   * Suggested first messages, shown as buttons until the visitor's first message; clicking one
+   * sends its text. Each must be a non-empty string.
+   */
+  starterPrompts?: string[];
   /** Each finished message. */
   onMessage?: (message: ChatMessage) => void;
   /** Something went wrong. */
   onError?: (error: ChatError) => void;
   /** Each connection state change. */
   onStateChange?: (state: ChatState) => void;
+  /**
+   * The unread count changed: agent messages finished while the panel was closed, since it was
+   * last open (the launcher's badge). Opening the panel sets it to 0.
+   */
+  onUnreadChange?: (unread: number) => void;
 }
 
 /** Options with the session endpoint of the host backend (POSTed with the page's cookies). */
@@ -240,6 +254,8 @@ export class ChatHandle {
   clearPersisted(): void;
   /** Whether `destroy()` was called. */
   readonly destroyed: boolean;
+  /** Agent messages finished while the panel was closed, since it was last open. */
+  readonly unread: number;
   /** Frees the handle's memory. The widget stays until `destroy()`, whatever happens to the handle. */
   free(): void;
 }
@@ -264,5 +280,7 @@ declare global {
     'chat-message': CustomEvent<ChatMessage>;
     'chat-error': CustomEvent<ChatError>;
     'chat-statechange': CustomEvent<ChatState>;
+    /** `detail`: the unread count. */
+    'chat-unread': CustomEvent<number>;
   }
 }

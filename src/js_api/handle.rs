@@ -26,8 +26,9 @@ fn js_err(message: impl AsRef<str>) -> JsError {
 
 /// Mounts the chat widget into `element`, inside an open shadow root with the widget's styles
 /// adopted. `options`: `sessionEndpoint` or `getToken`, and optionally `title`, `placeholder`,
-/// `open`, `inline`, `persist`, `persistToken`, `persistKey`, `theme`, `locale` (`lang` and the widget's
-/// texts, see `Strings`), `onMessage`, `onError`, `onStateChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
+/// `open`, `inline`, `persist`, `persistToken`, `persistKey`, `theme`, `locale` (`lang` and the
+/// widget's texts, see `Strings`), `starterPrompts`, `onMessage`, `onError`, `onStateChange`,
+/// `onUnreadChange` (see `index.d.ts`). Throws an `Error` naming the option when one is wrong.
 #[wasm_bindgen]
 pub fn mount(element: &Element, options: JsValue) -> Result<ChatHandle, JsError> {
     let options = MountOptions::from_js(&options).map_err(|e| js_err(e.to_string()))?;
@@ -129,6 +130,13 @@ impl ChatHandle {
         // Unmount after the current task: `destroy()` may be called from inside one of the
         // widget's own callbacks, which must finish before its owner is disposed.
         wasm_bindgen_futures::spawn_local(async move { mounted.view.teardown() });
+    }
+
+    /// Agent messages finished while the panel was closed, since it was last open (the
+    /// launcher's badge).
+    #[wasm_bindgen(getter)]
+    pub fn unread(&self) -> u32 {
+        self.controller.unread()
     }
 
     /// Whether `destroy()` has been called.

@@ -78,6 +78,8 @@ pub struct JsCallbacks {
     pub on_error: Option<Function>,
     /// `onStateChange(state)`.
     pub on_state_change: Option<Function>,
+    /// `onUnreadChange(count)`.
+    pub on_unread_change: Option<Function>,
 }
 
 /// Checked `mount` options.
@@ -107,12 +109,14 @@ pub struct MountOptions {
     pub lang: Option<String>,
     /// The widget's texts: English, with the other keys of `locale` over it.
     pub strings: Strings,
+    /// `starterPrompts`: suggested first messages.
+    pub starter_prompts: Vec<String>,
     /// Callbacks.
     pub callbacks: JsCallbacks,
 }
 
 /// Every option `mount` understands (anything else is a typo and an error).
-pub const KNOWN_OPTIONS: [&str; 16] = [
+pub const KNOWN_OPTIONS: [&str; 18] = [
     "sessionEndpoint",
     "getToken",
     "title",
@@ -126,9 +130,11 @@ pub const KNOWN_OPTIONS: [&str; 16] = [
     "theme",
     "colorScheme",
     "locale",
+    "starterPrompts",
     "onMessage",
     "onError",
     "onStateChange",
+    "onUnreadChange",
 ];
 
 /// `obj[key]`, or `undefined`.
@@ -287,6 +293,19 @@ impl MountOptions {
                 hint: " (give the signed-in user's id)",
             });
         }
+        let starter_prompts: Vec<String> = option(
+            options,
+            "starterPrompts",
+            "starterPrompts",
+            "an array of non-empty strings",
+        )?
+        .unwrap_or_default();
+        if starter_prompts.iter().any(|p| p.trim().is_empty()) {
+            return Err(OptionError::WrongType {
+                option: "starterPrompts".to_owned(),
+                expected: "an array of non-empty strings",
+            });
+        }
         let theme_value = get(options, "theme");
         let theme = if is_absent(&theme_value) {
             Theme::default()
@@ -312,10 +331,12 @@ impl MountOptions {
             theme,
             lang,
             strings,
+            starter_prompts,
             callbacks: JsCallbacks {
                 on_message: function(options, "onMessage")?,
                 on_error: function(options, "onError")?,
                 on_state_change: function(options, "onStateChange")?,
+                on_unread_change: function(options, "onUnreadChange")?,
             },
         })
     }

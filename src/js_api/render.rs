@@ -73,6 +73,7 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
     let on_message = host_callback::<ChatMessage>(cbs.on_message, message_to_js);
     let on_error = host_callback::<ChatError>(cbs.on_error, error_to_js);
     let on_state_change = host_callback::<ConnectionState>(cbs.on_state_change, state_to_js);
+    let on_unread_change = host_callback::<u32>(cbs.on_unread_change, |n| JsValue::from(*n));
     view! {
         <OperatorChat
             session_endpoint=scope
@@ -88,6 +89,8 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
             on_message=on_message
             on_error=on_error
             on_state_change=on_state_change
+            on_unread_change=on_unread_change
+            starter_prompts=options.starter_prompts
             controller=controller
         />
     }

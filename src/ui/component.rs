@@ -97,9 +97,18 @@ pub fn OperatorChat(
     /// Called on each connection state change (connecting, open, reconnecting, ended, ...).
     #[prop(optional, into)]
     on_state_change: Option<Callback<ConnectionState>>,
-    /// Drives the widget from code (open, close, send, context); the JS API's handle uses it.
+    /// Drives the widget from code (open, close, send, context) and reads its unread count;
+    /// the JS API's handle uses it.
     #[prop(optional)]
     controller: Option<ChatController>,
+    /// Suggested first messages, shown as buttons until the visitor's first message; clicking
+    /// one sends its text. Default: none.
+    #[prop(optional, into)]
+    starter_prompts: Vec<String>,
+    /// Called with the unread count (agent messages finished while the panel was closed, since
+    /// it was last open; shown as a badge on the launcher) whenever it changes.
+    #[prop(optional, into)]
+    on_unread_change: Option<Callback<u32>>,
 ) -> impl IntoView {
     let scope = session_endpoint
         .clone()
@@ -121,6 +130,7 @@ pub fn OperatorChat(
                 on_state_change: host_fn(on_state_change),
             },
             controller,
+            on_unread_change,
         },
     );
     let root_ref = NodeRef::<html::Div>::new();
@@ -154,13 +164,14 @@ pub fn OperatorChat(
                     view! {
                         <Launcher
                             open=open
+                            unread=chat.unread
                             panel_id=panel_id.clone()
                             node_ref=chat.launcher
                             on_toggle=Callback::new(move |()| chat.set_open(!open.get_untracked()))
                         />
                     }
                 })}
-            <Panel chat id=panel_id title placeholder />
+            <Panel chat id=panel_id title placeholder starter_prompts />
         </div>
     }
 }

@@ -2,7 +2,7 @@
 //! `close`, `send`, `setContext`) or from a Rust app. The component attaches itself when given
 //! one; it lives with the UI and is re-exported as `operator_chat::js_api::ChatController`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 /// What the controller asks the component to do.
@@ -24,7 +24,7 @@ pub enum Control {
 type Target = Rc<dyn Fn(Control)>;
 
 /// A handle to one mounted component. Cheap to clone; commands before the component attached
-/// (or after it was unmounted) report `false`.
+/// (or after it was unmounted) report `false`. It also reads the component's unread count.
 ///
 /// ```ignore
 /// let controller = ChatController::default();
@@ -32,28 +32,44 @@ type Target = Rc<dyn Fn(Control)>;
 /// controller.control(Control::Open);
 /// ```
 #[derive(Clone, Default)]
-pub struct ChatController(Rc<RefCell<Option<Target>>>);
+pub struct ChatController(Rc<Shared>);
+
+#[derive(Default)]
+struct Shared {
+    target: RefCell<Option<Target>>,
+    unread: Cell<u32>,
+}
 
 impl ChatController {
     /// Called by the component: from now on commands go to `target`.
     pub fn attach(&self, target: impl Fn(Control) + 'static) {
-        *self.0.borrow_mut() = Some(Rc::new(target));
+        *self.0.target.borrow_mut() = Some(Rc::new(target));
     }
 
     /// Forgets the component (it is being unmounted).
     pub fn detach(&self) {
-        self.0.borrow_mut().take();
+        self.0.target.borrow_mut().take();
     }
 
     /// Whether a component is attached.
     pub fn is_attached(&self) -> bool {
-        self.0.borrow().is_some()
+        self.0.target.borrow().is_some()
+    }
+
+    /// Agent messages finished while the panel was closed, since it was last open.
+    pub fn unread(&self) -> u32 {
+        self.0.unread.get()
+    }
+
+    /// Called by the component when its unread count changes.
+    pub(crate) fn set_unread(&self, count: u32) {
+        self.0.unread.set(count);
     }
 
     /// Runs `command` on the attached component; `false` if none is attached.
     pub fn control(&self, command: Control) -> bool {
         // Clone out of the cell first: the component may call back into the controller.
-        let target = self.0.borrow().clone();
+        let target = self.0.target.borrow().clone();
         match target {
             Some(target) => {
                 target(command);

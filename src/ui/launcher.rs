@@ -1,15 +1,19 @@
-//! The launcher: the round button that opens and closes the panel (launcher mode only).
+//! The launcher: the round button that opens and closes the panel (launcher mode only), with a
+//! badge counting the agent messages that arrived while the panel was closed.
 
 use leptos::html;
 use leptos::prelude::*;
 
 use super::locale::UiStrings;
+use crate::strings::fill;
 
 /// The button that toggles the panel.
 #[component]
 pub(crate) fn Launcher(
     /// Whether the panel is open.
     open: Signal<bool>,
+    /// Agent messages finished while the panel was closed (0 hides the badge).
+    unread: Signal<u32>,
     /// The panel's element id, for `aria-controls`.
     panel_id: String,
     /// The button element (the focus returns here when the panel closes).
@@ -25,7 +29,11 @@ pub(crate) fn Launcher(
             data-testid="launcher"
             node_ref=node_ref
             aria-label=move || {
-                strings.text(|s| if open.get() { &s.close_chat } else { &s.open_chat })
+                strings.with(|s| match (open.get(), unread.get()) {
+                    (true, _) => s.close_chat.clone(),
+                    (false, 0) => s.open_chat.clone(),
+                    (false, n) => fill(&s.open_chat_unread, "count", &n.to_string()),
+                })
             }
             aria-expanded=move || if open.get() { "true" } else { "false" }
             aria-controls=panel_id
@@ -37,6 +45,23 @@ pub(crate) fn Launcher(
                     fill="currentColor"
                 ></path>
             </svg>
+            <span
+                class="oc-badge"
+                data-testid="unread"
+                aria-hidden="true"
+                hidden=move || open.get() || unread.get() == 0
+            >
+                {move || badge_text(unread.get())}
+            </span>
         </button>
+    }
+}
+
+/// The badge's text: the count, or `99+`.
+fn badge_text(count: u32) -> String {
+    if count > 99 {
+        "99+".to_owned()
+    } else {
+        count.to_string()
     }
 }

@@ -4,8 +4,9 @@
 //!   its commands (opens the transports, holds host callbacks) and batches transcript updates
 //!   into the view once per animation frame. Its state sits behind methods.
 //! - [`OperatorChat`] (`component`), whose state, effects and cleanup live in the `use_chat`
-//!   hook, rendered by `Launcher`, `Panel` (with `Header`, `Transcript`, `Composer`) and `Row`
-//!   (`launcher`, `panel`, `header`, `transcript_view`, `rows`, `composer`); its signals in
+//!   hook, rendered by `Launcher`, `Panel` (with `Header`, `Transcript`, `StarterPrompts`,
+//!   `Composer`) and `Row` (`launcher`, `panel`, `header`, `transcript_view`, `rows`,
+//!   `starter_prompts`, `composer`); its signals in
 //!   `view_model` and `row_signal`; `follow` and `locale`. [`ChatController`] drives it from
 //!   code.
 //! - `status` (texts and tokens per state), `stream_text` (paragraphs), `styles`, `clock`,
@@ -29,6 +30,7 @@ mod locale;
 mod panel;
 mod row_signal;
 mod rows;
+mod starter_prompts;
 mod transcript_view;
 mod use_chat;
 mod view_model;

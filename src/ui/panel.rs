@@ -1,11 +1,12 @@
-//! The panel: header, transcript, error line (with Retry), ended line (with "Start new chat")
-//! and the composer. Escape closes it in launcher mode.
+//! The panel: header, transcript, starter prompts, error line (with Retry), ended line (with
+//! "Start new chat") and the composer. Escape closes it in launcher mode.
 
 use leptos::prelude::*;
 
 use super::composer::Composer;
 use super::header::Header;
 use super::locale::UiStrings;
+use super::starter_prompts::StarterPrompts;
 use super::status::error_message;
 use super::transcript_view::Transcript;
 use super::use_chat::UseChatReturn;
@@ -21,9 +22,12 @@ pub(crate) fn Panel(
     title: Signal<String>,
     /// The composer's placeholder.
     placeholder: Signal<String>,
+    /// Suggested first messages, shown until the visitor's first message.
+    starter_prompts: Vec<String>,
 ) -> impl IntoView {
     let vm = chat.vm;
     let ended = Signal::derive(move || vm.ended.get());
+    let prompts_hidden = Signal::derive(move || vm.visitor_spoke.get() || vm.ended.get());
     view! {
         <section
             class="oc-panel"
@@ -47,6 +51,11 @@ pub(crate) fn Panel(
                 vm=vm
                 follow=chat.follow
                 on_resend=Callback::new(move |id: String| chat.resend(&id))
+            />
+            <StarterPrompts
+                prompts=starter_prompts
+                hidden=prompts_hidden
+                on_pick=Callback::new(move |text: String| chat.send(&text))
             />
             <ErrorLine chat />
             <EndedLine chat />

@@ -66,6 +66,9 @@ macro_rules! strings {
 strings! {
     /// Launcher button label while the panel is closed.
     open_chat / "openChat" = "Open chat",
+    /// Launcher button label while the panel is closed and agent messages arrived since it was
+    /// last open; `{count}` is how many.
+    open_chat_unread / "openChatUnread" = "Open chat, {count} unread",
     /// Launcher label while the panel is open, and the panel's close button.
     close_chat / "closeChat" = "Close chat",
     /// Panel title (the component's `title` prop wins).
@@ -84,6 +87,8 @@ strings! {
     status_offline / "statusOffline" = "Offline",
     /// Accessible name of the transcript.
     transcript_label / "transcriptLabel" = "Conversation",
+    /// Accessible name of the starter prompts shown before the visitor's first message.
+    starter_prompts / "starterPrompts" = "Suggested questions",
     /// Accessible name of the typing indicator.
     typing / "typing" = "The assistant is typing",
     /// Under a user message not yet sent.

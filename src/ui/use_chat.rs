@@ -1,7 +1,10 @@
 //! `use_chat`: the state, effects and cleanup of one chat (in the manner of leptos-use's hooks),
 //! for the components to render. It owns the [`Driver`] for the life of the calling component,
-//! opens and closes the panel, follows new rows, answers the browser's visibility and online
-//! events, and attaches the [`ChatController`].
+//! opens and closes the panel, counts agent messages finished while it is closed (unread),
+//! follows new rows, answers the browser's visibility and online events, and attaches the
+//! [`ChatController`].
+
+use std::rc::Rc;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -10,7 +13,7 @@ use super::controller::{ChatController, Control};
 use super::driver::{Callbacks, Driver};
 use super::follow::Follow;
 use super::persist::Persist;
-use super::types::TokenSourceFn;
+use super::types::{ChatMessage, MessageRole, TokenSourceFn};
 use super::view_model::ViewModel;
 use crate::connection::Input;
 
@@ -27,6 +30,8 @@ pub(crate) struct UseChatOptions {
     pub callbacks: Callbacks,
     /// A controller to attach, so code can drive the chat. Default `None`.
     pub controller: Option<ChatController>,
+    /// Called with the unread count whenever it changes. Default `None`.
+    pub on_unread_change: Option<Callback<u32>>,
 }
 
 /// What [`use_chat`] gives the view: signals to render, the elements it moves focus and scroll
@@ -45,24 +50,60 @@ pub(crate) struct UseChatReturn {
     pub composer: NodeRef<html::Textarea>,
     /// The transcript's scroll state (it holds the transcript element's `NodeRef`).
     pub follow: Follow,
+    /// Agent messages finished while the panel was closed, since it was last open.
+    pub unread: Signal<u32>,
     driver: StoredValue<Driver, LocalStorage>,
     set_open: RwSignal<bool>,
+    counter: Unread,
+}
+
+/// The unread count, and who hears of its changes.
+#[derive(Clone, Copy)]
+struct Unread {
+    count: RwSignal<u32>,
+    listeners: StoredValue<(Option<Callback<u32>>, Option<ChatController>), LocalStorage>,
+}
+
+impl Unread {
+    fn set(&self, count: u32) {
+        if self.count.get_untracked() == count {
+            return;
+        }
+        self.count.set(count);
+        if let Some((callback, controller)) = self.listeners.try_get_value() {
+            if let Some(controller) = controller {
+                controller.set_unread(count);
+            }
+            if let Some(callback) = callback {
+                callback.run(count);
+            }
+        }
+    }
 }
 
 /// A chat getting its credentials from `token_source`. Connects when the panel first opens (at
 /// once with `open` or `inline`); closes everything when the calling component is disposed.
 pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> UseChatReturn {
     let vm = ViewModel::new();
-    let driver = StoredValue::new_local(Driver::new(
-        token_source,
-        vm,
-        options.callbacks,
-        options.persist,
-    ));
+    let open = RwSignal::new(options.inline || options.open);
+    let counter = Unread {
+        count: RwSignal::new(0),
+        listeners: StoredValue::new_local((options.on_unread_change, options.controller.clone())),
+    };
+    let mut callbacks = options.callbacks;
+    let host_on_message = callbacks.on_message.take();
+    callbacks.on_message = Some(Rc::new(move |message: ChatMessage| {
+        if message.role == MessageRole::Agent && !open.get_untracked() {
+            counter.set(counter.count.get_untracked().saturating_add(1));
+        }
+        if let Some(host) = &host_on_message {
+            host(message);
+        }
+    }));
+    let driver = StoredValue::new_local(Driver::new(token_source, vm, callbacks, options.persist));
     on_cleanup(move || {
         driver.try_with_value(Driver::stop);
     });
-    let open = RwSignal::new(options.inline || options.open);
     if open.get_untracked() {
         driver.with_value(Driver::start);
     }
@@ -73,8 +114,10 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         launcher: NodeRef::new(),
         composer: NodeRef::new(),
         follow: Follow::new(NodeRef::new()),
+        unread: counter.count.into(),
         driver,
         set_open: open,
+        counter,
     };
     follow_new_content(chat);
     listen_to_window(driver);
@@ -122,6 +165,7 @@ impl UseChatReturn {
     pub(crate) fn set_open(&self, want: bool) {
         self.set_open.set(want);
         if want {
+            self.counter.set(0);
             self.driver.with_value(Driver::start);
         }
         let (composer, launcher) = (self.composer, self.launcher);

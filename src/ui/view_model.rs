@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::connection::ConnectionState;
-use crate::transcript::{ConversationStatus, Transcript};
+use crate::transcript::{ConversationStatus, EntryKind, Transcript};
 
 use super::row_signal::RowSignal;
 use super::types::ChatError;
@@ -50,6 +50,8 @@ pub(crate) struct ViewModel {
     pub ended: RwSignal<bool>,
     /// The error shown in the error line.
     pub error: RwSignal<Option<ChatError>>,
+    /// Whether the transcript holds a message of the visitor's (the starter prompts hide).
+    pub visitor_spoke: RwSignal<bool>,
 }
 
 impl ViewModel {
@@ -62,6 +64,7 @@ impl ViewModel {
             busy: RwSignal::new(false),
             ended: RwSignal::new(false),
             error: RwSignal::new(None),
+            visitor_spoke: RwSignal::new(false),
         }
     }
 
@@ -106,6 +109,13 @@ impl ViewModel {
                 }
             }
         });
+        if !self.visitor_spoke.get_untracked()
+            && entries[rendered.min(entries.len())..]
+                .iter()
+                .any(|e| matches!(e.kind, EntryKind::User(_)))
+        {
+            self.visitor_spoke.set(true);
+        }
         let mut index = rendered;
         while index < entries.len() {
             let chunk = index / CHUNK_ROWS;
@@ -147,5 +157,6 @@ impl ViewModel {
         self.busy.set(false);
         self.ended.set(false);
         self.error.set(None);
+        self.visitor_spoke.set(false);
     }
 }

@@ -81,6 +81,10 @@ test('bad options throw Errors that name the option, before touching the element
         ['persistKey: 7', { sessionEndpoint: ok, persist: true, persistKey: 7 }],
         ['empty persistKey', { sessionEndpoint: ok, persist: true, persistKey: '' }],
         ['options: array', [ok]],
+        ['starterPrompts: string', { sessionEndpoint: ok, starterPrompts: 'Hi' }],
+        ['starterPrompts: [1]', { sessionEndpoint: ok, starterPrompts: [1] }],
+        ['blank starter prompt', { sessionEndpoint: ok, starterPrompts: ['Hi', ' '] }],
+        ['onUnreadChange: 1', { sessionEndpoint: ok, onUnreadChange: 1 }],
       ];
       return cases.map(([name, options]) => {
         const div = document.createElement('div');
@@ -117,6 +121,10 @@ test('bad options throw Errors that name the option, before touching the element
       'persistKey: 7': /options\.persistKey must be a string/,
       'empty persistKey': /options\.persistKey must not be empty/,
       'options: array': /options must be an object/,
+      'starterPrompts: string': /options\.starterPrompts must be an array of non-empty strings/,
+      'starterPrompts: [1]': /options\.starterPrompts must be an array of non-empty strings/,
+      'blank starter prompt': /options\.starterPrompts must be an array of non-empty strings/,
+      'onUnreadChange: 1': /options\.onUnreadChange must be a function/,
     };
     for (const r of results) {
       assert.equal(r.threw, true, `${r.name}: mount threw`);

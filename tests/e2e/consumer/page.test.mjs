@@ -4,8 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { launchChromium } from '../support/browser.mjs';
+import { axeViolations, describeViolations } from '../browser/lib/dom.mjs';
 import { blankPage, newContext, repoRoot, server, watchViolations } from './lib.mjs';
 
 let browser;
@@ -158,4 +160,51 @@ test('<operator-chat> maps attributes to options, toggles with `open`, and repor
     await page.evaluate(() => document.getElementById('inline').remove());
     assert.equal(await page.evaluate(() => document.getElementById('launcher').handle.destroyed), false, 'others unaffected');
   });
+});
+
+test('the demo page passes axe-core, shows its starter prompts, and counts unread replies on the launcher', async () => {
+  const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  // axe is injected as an inline script, which the page's strict CSP would block.
+  await withPage(async (page) => {
+    await page.goto(`${server()}/`);
+    await page.waitForFunction(() => document.querySelector('operator-chat')?.handle, null, { timeout: 30_000 });
+    await page.evaluate(() => {
+      window.unread = [];
+      document.addEventListener('chat-unread', (e) => window.unread.push(e.detail));
+    });
+    await page.addScriptTag({ path: axe });
+    const checkAxe = async (state) => {
+      const { violations } = await axeViolations(page, 'html');
+      assert.deepEqual(violations.map((v) => v.id), [], `axe-core violations on the demo page ${state}:\n${describeViolations(violations)}`);
+    };
+    await checkAxe('before the chat opens');
+
+    await page.click('#open-chat');
+    const prompts = page.locator('operator-chat [data-testid="starter-prompts"]');
+    await prompts.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.deepEqual(
+      await prompts.locator('button').allTextContents(),
+      ['Where is my order?', 'How do returns work?', 'Which boot size fits me?'],
+      'the starter-prompts attribute, in order',
+    );
+    await checkAxe('with the starter prompts');
+    await prompts.locator('button', { hasText: 'How do returns work?' }).click();
+    await page.locator('operator-chat .oc-row-user', { hasText: 'How do returns work?' }).waitFor({ timeout: 10_000 });
+    await prompts.waitFor({ state: 'hidden' });
+
+    const launcher = page.locator('operator-chat [data-testid="launcher"]');
+    await page.waitForFunction(() => document.querySelector('operator-chat').shadowRoot.querySelector('[data-testid="typing"]')?.hidden, null, { timeout: 20_000 });
+    await page.evaluate(() => document.querySelector('operator-chat').handle.close());
+    await page.evaluate(() => document.querySelector('operator-chat').handle.send('/echo a reply while closed'));
+    const badge = page.locator('operator-chat [data-testid="unread"]');
+    await badge.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await badge.textContent(), '1');
+    assert.equal(await launcher.getAttribute('aria-label'), 'Open chat, 1 unread');
+    assert.equal(await page.evaluate(() => document.querySelector('operator-chat').handle.unread), 1);
+    await checkAxe('with the unread badge');
+    await launcher.click();
+    await badge.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.querySelector('operator-chat').handle.unread), 0);
+    assert.deepEqual(await page.evaluate(() => window.unread), [1, 0], 'chat-unread events');
+  }, { bypassCSP: true });
 });

@@ -26,18 +26,21 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
     persistKey: 'user-42',
     theme: { accent: '#0f766e', radius: '10px', zIndex: 40, '--oc-panel-width': '420px' },
     colorScheme: 'dark',
-    locale: { lang: 'en', retry: 'Try again', toolRunning: 'Looking up {name}…' },
+    locale: { lang: 'en', retry: 'Try again', toolRunning: 'Looking up {name}…', openChatUnread: 'Chat ({count} new)' },
+    starterPrompts: ['Where is my order?', 'Talk to a person'],
     onMessage: (message: ChatMessage) => console.log(message.role, message.text, message.at.toFixed()),
     onError: (error: ChatError) => console.warn(error.code ?? 'unknown', error.transient, error.message),
     onStateChange: (state: ChatState) => {
       if (state.state === 'reconnecting') console.log(state.attempt, state.delayMs);
     },
+    onUnreadChange: (unread: number) => console.log(unread.toFixed()),
   };
   const chat = mount(host, options);
   chat.open();
   chat.send('Where is my order?');
   chat.setContext({ plan: 'pro', seats: 3 });
   chat.close();
+  console.log(chat.unread.toFixed());
   return chat;
 }
 
@@ -69,6 +72,7 @@ export function fromTheElement(): void {
   const el = document.querySelector('operator-chat');
   el?.handle?.send('hello');
   el?.addEventListener('chat-message', (event) => console.log(event.detail.text));
+  el?.addEventListener('chat-unread', (event) => console.log(event.detail.toFixed()));
   const created = document.createElement('operator-chat');
   created.setAttribute('session-endpoint', '/operator/session');
   document.body.append(created);
@@ -95,6 +99,10 @@ export function mistakes(host: HTMLElement, chat: ChatHandle): void {
   chat.send({ text: 'hi' });
   // @ts-expect-error the persist key is the user's id as a string
   mount(host, { sessionEndpoint: '/s', persist: true, persistKey: 42 });
+  // @ts-expect-error starter prompts are strings
+  mount(host, { sessionEndpoint: '/s', starterPrompts: [{ text: 'hi' }] });
+  // @ts-expect-error the unread count is read-only
+  chat.unread = 0;
   // @ts-expect-error states are a closed set
   const state: ChatState = { state: 'sleeping' };
   void state;
