@@ -13,8 +13,10 @@
     arrivals: new Float64Array(0),
     painted: new Float64Array(0),
     highest: 0,
-    /** Other frames by payload type: count and last arrival. */
+    /** Other frames by payload type while a stream is measured: count and last arrival. */
     seen: {},
+    /** The event ids (SSE `id:`) the page's events streams delivered. */
+    ids: new Set(),
     root: null,
     state: null,
     stateAt: {},
@@ -43,13 +45,28 @@
     constructor(url, init) {
       super(url, init);
       B.eventsUrls.push(String(url));
+      B.lastStream = this;
+      /** Frames this stream delivered. */
+      this.frames = 0;
       connected(this);
       // Registered before the widget's own listeners, so they run first for every frame and
       // see the stream end before the widget does.
       this.addEventListener('message', (e) => {
+        this.frames += 1;
+        // A replayed frame (an id some stream of this page delivered before) is counted by its
+        // `lastEventId` alone, without reading its `data`, as the widget tells it apart: so
+        // this listener adds little to what a replay is measured to cost.
+        const id = e.lastEventId;
+        const R = B.replay;
+        if (R && this === R.stream && !R.arrival && id && B.ids.has(id)) {
+          R.framesBefore += 1;
+          return;
+        }
+        if (id) B.ids.add(id);
         const t = performance.now();
-        onFrame(e.data, t);
-        replayFrame(this, e.data, t);
+        const data = e.data;
+        if (B.arrivals.length > 1) onFrame(data, t);
+        replayFrame(this, data, t);
       });
       this.addEventListener('error', () => dropped(this));
     }
@@ -128,6 +145,30 @@
       reconnect: 0, connects: 0, reopened: new Set(), log: [], redropped: false, stream: null, framesBefore: 0, arrival: 0, livePending: false, live: 0,
     };
   };
+
+  /** The floor of this stack for a replay: a plain `EventSource` (not the widget's, not
+   * stamped) on `url` whose only listener counts frames, from its construction (mark
+   * `baseline:open`) to its `frames`-th frame (mark `baseline:done`); then closed. Resolves
+   * with the time between the two. */
+  B.replayBaseline = (url, frames) =>
+    new Promise((resolve, reject) => {
+      let n = 0;
+      performance.mark('baseline:open');
+      const t0 = performance.now();
+      const es = new Native(url);
+      es.onmessage = () => {
+        n += 1;
+        if (n !== frames) return;
+        performance.mark('baseline:done');
+        const t = performance.now();
+        es.close();
+        resolve({ open_to_last_frame_ms: t - t0, frames: n });
+      };
+      es.onerror = () => {
+        es.close();
+        reject(new Error(`replay baseline: the stream failed after ${n} of ${frames} frames`));
+      };
+    });
 
   /** Sends the probe, `/echo <token> live`: its reply's first delta is the first new event. */
   B.replaySend = () => {
