@@ -239,9 +239,18 @@ async function reconnectAttempt(browser, page, conversation, token, { trace: tra
   const r = await page.evaluate(() => window.__bench.replayResult());
   if (r.redropped) return r;
   if (profile) return { ...r, profile };
-  if (!traced) return { ...r, traced: false };
+  if (!traced) return { ...r, traced: false, fetch_floor: await replayFetchFloor(page) };
   const tasks = mainThreadTasks(trace, 'replay:reconnect', 'replay:live');
   return { ...r, trace: tasks, baseline: await replayBaseline(browser, page) };
+}
+
+/** The same replay read with `fetch()` instead of `EventSource` (`__bench.replayFetchFloor`),
+ * untraced: what another transport would start from. */
+async function replayFetchFloor(page) {
+  await page.waitForTimeout(500);
+  return page.evaluate(
+    () => window.__bench.replayFetchFloor(window.__bench.eventsUrls.at(-1), window.__bench.lastStream.frames),
+  );
 }
 
 /** The same replay into an empty listener (`__bench.replayBaseline`), traced the same way: what
@@ -312,6 +321,8 @@ async function replayRun(browser, run, sizes, reconnects, untraced) {
   try {
     const page = await context.newPage();
     await openWidget(page, servers.server);
+    // Replayed frames are told apart by id from here on (the few before go the slow way).
+    await page.evaluate(() => { window.__bench.trackIds = true; });
     await warmUp(page);
     const conversation = await conversationId(page);
     const out = [];
@@ -327,7 +338,9 @@ async function replayRun(browser, run, sizes, reconnects, untraced) {
           console.log(`replay: ${messages} messages, untraced reconnect ${i + 1}: reconnect → live `
             + `${u.reconnect_to_live_ms.toFixed(1)} ms (${u.frames_before_live} frames first), `
             + `${u.longtask_count} long tasks (Long Tasks API), longest ${u.longtask_max_ms.toFixed(1)} ms, `
-            + `rows re-rendered ${u.rows_rerendered}, rows added ${u.rows_after - u.rows_before}`);
+            + `rows re-rendered ${u.rows_rerendered}, rows added ${u.rows_after - u.rows_before}; `
+            + `fetch() stream: ${u.fetch_floor.frames} frames in ${u.fetch_floor.chunks} chunks, `
+            + `${u.fetch_floor.open_to_last_frame_ms.toFixed(1)} ms, ${u.fetch_floor.longtask_count} long tasks`);
         }
         console.log(`replay: ${messages} messages, reconnect ${i + 1}: `
           + `drop → reconnect ${r.drop_to_reconnect_ms.toFixed(0)} ms, reconnect → live `

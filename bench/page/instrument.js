@@ -15,8 +15,10 @@
     highest: 0,
     /** Other frames by payload type while a stream is measured: count and last arrival. */
     seen: {},
-    /** The event ids (SSE `id:`) the page's events streams delivered. */
+    /** The event ids (SSE `id:`) the page's events streams delivered since `trackIds` was set
+     * (by the replay benchmark only: the others measure the heap and per-frame latency). */
     ids: new Set(),
+    trackIds: false,
     root: null,
     state: null,
     stateAt: {},
@@ -62,7 +64,7 @@
           R.framesBefore += 1;
           return;
         }
-        if (id) B.ids.add(id);
+        if (id && B.trackIds) B.ids.add(id);
         const t = performance.now();
         const data = e.data;
         if (B.arrivals.length > 1) onFrame(data, t);
@@ -169,6 +171,45 @@
         reject(new Error(`replay baseline: the stream failed after ${n} of ${frames} frames`));
       };
     });
+
+  /** The same replay read as another stack would: `fetch()` and the body's `ReadableStream`,
+   * frames counted by scanning the bytes for blank lines (the emulator ends lines with LF),
+   * until `frames`; then aborted. No `EventSource` and no event per frame: how long the bytes
+   * take to arrive and whether any task reaches 50 ms (Long Tasks API). Untraced. */
+  B.replayFetchFloor = async (url, frames) => {
+    const t0 = performance.now();
+    const ctl = new AbortController();
+    let n = 0;
+    let chunks = 0;
+    let prev = 0;
+    try {
+      const res = await fetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' }, cache: 'no-store' });
+      const reader = res.body.getReader();
+      while (n < frames) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        chunks += 1;
+        for (let i = 0; i < value.length; i += 1) {
+          const c = value[i];
+          if (c === 10 && prev === 10) n += 1;
+          prev = c;
+        }
+      }
+    } finally {
+      ctl.abort();
+    }
+    const t1 = performance.now();
+    // Long task entries arrive after their task ends.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const tasks = B.longtasks.filter(([start, d]) => start + d >= t0 && start <= t1);
+    return {
+      open_to_last_frame_ms: t1 - t0,
+      frames: n,
+      chunks,
+      longtask_count: tasks.length,
+      longtask_max_ms: tasks.reduce((a, [, d]) => Math.max(a, d), 0),
+    };
+  };
 
   /** Sends the probe, `/echo <token> live`: its reply's first delta is the first new event. */
   B.replaySend = () => {

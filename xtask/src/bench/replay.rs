@@ -40,6 +40,12 @@ struct Size {
     plain_live: Vec<f64>,
     plain_longest: Vec<f64>,
     plain_long_tasks: f64,
+    /// The same replay read with `fetch()` (after each untraced reconnect): start → last
+    /// frame, and the tasks of 50 ms or more (longest, count).
+    fetch_runs: usize,
+    fetch_live: Vec<f64>,
+    fetch_longest: Vec<f64>,
+    fetch_long_tasks: f64,
     /// The same replay into an empty listener: construction → last replayed frame.
     floor_live: Vec<f64>,
     floor_main_thread: Vec<f64>,
@@ -78,6 +84,14 @@ fn sizes(raw: &Value) -> Vec<Size> {
                     size.plain_long_tasks += count;
                     size.plain_longest
                         .extend(num(r, "longtask_max_ms").filter(|_| count > 0.0));
+                    if let Some(f) = r.get("fetch_floor").filter(|f| f.is_object()) {
+                        size.fetch_live.extend(num(f, "open_to_last_frame_ms"));
+                        let count = num(f, "longtask_count").unwrap_or(0.0);
+                        size.fetch_long_tasks += count;
+                        size.fetch_longest
+                            .extend(num(f, "longtask_max_ms").filter(|_| count > 0.0));
+                        size.fetch_runs += 1;
+                    }
                     continue;
                 }
                 size.reconnects += 1;
@@ -125,14 +139,15 @@ fn max(values: &[f64]) -> Option<f64> {
         .reduce(f64::max)
 }
 
-/// The longest task of the untraced reconnects: the Long Tasks API reports only tasks of
-/// 50 ms or more, so none seen is "< 50".
-fn plain_longest(s: &Size) -> String {
-    if s.plain_reconnects == 0 {
+/// The longest task of `runs` untraced measurements (`longest`: of those that saw one) and
+/// how many there were: the Long Tasks API reports only tasks of 50 ms or more, so none seen
+/// is "< 50".
+fn long_tasks(runs: usize, longest: &[f64], count: f64) -> String {
+    if runs == 0 {
         return "–".into();
     }
-    match max(&s.plain_longest) {
-        Some(m) => format!("{m:.1} ({:.0} ≥ 50 ms)", s.plain_long_tasks),
+    match max(longest) {
+        Some(m) => format!("{m:.1} ({count:.0} ≥ 50 ms)"),
         None => "< 50 (0 ≥ 50 ms)".into(),
     }
 }
@@ -165,6 +180,8 @@ pub fn section(raw: &Value) -> Section {
             "empty listener: open → last frame ms",
             "empty listener: main-thread ms",
             "empty listener: longest task ms",
+            "fetch() stream: start → last frame ms",
+            "fetch() stream: longest task ms",
         ],
     );
     let all = sizes(raw);
@@ -199,10 +216,12 @@ pub fn section(raw: &Value) -> Section {
             show(spread(&s.backoff), 0),
             show(spread(&s.open), 1),
             show(spread(&s.plain_live), 1),
-            plain_longest(s),
+            long_tasks(s.plain_reconnects, &s.plain_longest, s.plain_long_tasks),
             show(spread(&s.floor_live), 1),
             show(spread(&s.floor_main_thread), 1),
             max(&s.floor_longest).map_or_else(|| "–".into(), |m| format!("{m:.1}")),
+            show(spread(&s.fetch_live), 1),
+            long_tasks(s.fetch_runs, &s.fetch_longest, s.fetch_long_tasks),
         ]);
         if let Some(l) = live {
             live_points.push((messages, l.median));
@@ -231,6 +250,12 @@ pub fn section(raw: &Value) -> Section {
                 "reconnect_to_live_ms": j(spread(&s.plain_live)),
                 "longest_task_ms": max(&s.plain_longest),
                 "long_tasks": s.plain_long_tasks,
+            },
+            "fetch_stream": {
+                "runs": s.fetch_runs,
+                "start_to_last_frame_ms": j(spread(&s.fetch_live)),
+                "longest_task_ms": max(&s.fetch_longest),
+                "long_tasks": s.fetch_long_tasks,
             },
             "empty_listener": {
                 "open_to_last_frame_ms": j(spread(&s.floor_live)),
@@ -316,7 +341,10 @@ pub fn section(raw: &Value) -> Section {
          A plain EventSource (not the widget's) on the same events URL, whose one listener only \
          counts frames, from its construction to the frame the widget's stream had reached \
          (the same replay, traced the same way): what Chromium alone spends receiving, parsing \
-         and dispatching the replay. The widget cannot be faster than this.",
+         and dispatching the replay. The widget cannot be faster than this. fetch() stream: \
+         after each untraced reconnect, the same replay read with fetch() and the body's \
+         ReadableStream (frames counted by scanning the bytes for blank lines), untraced, its \
+         long tasks from the Long Tasks API: the floor of a transport without EventSource.",
     );
     let panel = Panel {
         title: "Reconnect and replay: reconnect → live".into(),
@@ -452,7 +480,9 @@ mod tests {
         let plain = |live: f64, longest: f64, count: u32| {
             json!({"traced": false, "reconnect_to_live_ms": live, "drop_to_reconnect_ms": 100.0,
                    "frames_before_live": 7500, "rows_before": 5001, "rows_after": 5003,
-                   "rows_rerendered": 0, "longtask_max_ms": longest, "longtask_count": count})
+                   "rows_rerendered": 0, "longtask_max_ms": longest, "longtask_count": count,
+                   "fetch_floor": {"open_to_last_frame_ms": live / 10.0, "frames": 7500,
+                                   "chunks": 12, "longtask_count": 0, "longtask_max_ms": 0.0}})
         };
         let s = section(&raw(vec![
             reconnect(600.0, 80.0, 0, 5001),
@@ -466,6 +496,8 @@ mod tests {
         assert_eq!(row[7], "2", "rows added: every reconnect");
         assert_eq!(row[10], "435.0 (420.0–450.0)");
         assert_eq!(row[11], "< 50 (0 ≥ 50 ms)", "no long task seen");
+        assert_eq!(row[15], "43.5 (42.0–45.0)", "fetch() stream");
+        assert_eq!(row[16], "< 50 (0 ≥ 50 ms)");
         assert_eq!(s.json["goals"]["live_met"], false);
         assert_eq!(s.json["goals"]["untraced_live_met"], true);
         assert_eq!(s.json["goals"]["untraced_longest_task_met"], true);
