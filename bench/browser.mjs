@@ -277,7 +277,9 @@ async function replayBaseline(browser, page) {
  * V8's CPU profiler (not traced, not counted in the results), written to
  * `<dir>/replay-<messages>.cpuprofile` (DevTools opens it) and summarised on stdout: self time
  * by kind (`(program)` is Blink's own work: parsing the stream, dispatching events) and by
- * function. Wasm functions have names only in a package built without `--strip-debug`. */
+ * function. Wasm functions have names only in a package that kept them: built with
+ * `CARGO_PROFILE_WASM_RELEASE_STRIP=none`, then `wasm-bindgen --keep-debug` and `wasm-opt`
+ * with `--debuginfo` and without `--strip-debug` (the bench serves `target/bench/pkg`). */
 const PROFILE_DIR = process.env.BENCH_REPLAY_PROFILE;
 
 async function profileReconnect(browser, page, conversation, token, messages) {
