@@ -1,11 +1,12 @@
 // The browser benchmarks, in headless Chromium against the token server and the emulator.
 // usage: node xtask/bench/browser.mjs <streaming|transcript|load|replay> <out.json>
 // Raw samples only: `cargo xtask bench` computes the percentiles and medians.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { launchChromium } from '../../tests/e2e/support/browser.mjs';
 import { env } from './lib/http.mjs';
 import { watchDeltas } from './lib/sse.mjs';
 import { TRACE_CATEGORIES, mainThreadTasks } from './lib/trace.mjs';
+import { startProfile, summarise } from './lib/profile.mjs';
 import {
   agentIdle, conversationId, dropConnections, fillTo, memory, openWidget, pace, taskSeconds, warmUp,
 } from './lib/page.mjs';
@@ -195,23 +196,32 @@ async function transcript(browser) {
  * `dropConnections`), its reply is written while the widget reconnects, and the widget's path
  * from the new connection to the reply's first delta painted is traced (main-thread tasks) and
  * watched (rows shown before the drop). Measured again if the new connection drops too. */
-async function reconnectOnce(browser, page, conversation, token) {
+async function reconnectOnce(browser, page, conversation, token, how = TRACED) {
   for (let attempt = 1; ; attempt += 1) {
-    const r = await reconnectAttempt(browser, page, conversation, `${token}a${attempt}`);
+    const r = await reconnectAttempt(browser, page, conversation, `${token}a${attempt}`, how);
     if (!r.redropped) return { ...r, attempts: attempt };
     console.log(`replay: ${token}: the new connection dropped too, measuring again`);
     if (attempt === 3) throw new Error(`replay: ${token}: the new connection dropped ${attempt} times`);
   }
 }
 
-async function reconnectAttempt(browser, page, conversation, token) {
+/** How a reconnect is watched: traced (main-thread tasks from a Chromium trace, then the same
+ * replay into an empty listener), untraced (as a visitor's browser runs it: long tasks from
+ * the Long Tasks API only), or under the CPU profiler (`cdp`). */
+const TRACED = { trace: true, cdp: null };
+const UNTRACED = { trace: false, cdp: null };
+
+async function reconnectAttempt(browser, page, conversation, token, { trace: traced, cdp }) {
   await pace(servers, conversation, 0); // clears any fault left from the last reconnect
   await page.waitForFunction(() => window.__bench.state === 'open', null, { timeout: 30_000, polling: 20 });
   await agentIdle(page);
   // Past the widget's 2 s "stable" mark, so every reconnect starts from the first backoff step.
   await page.waitForTimeout(2_100);
-  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  // Profiled (CPU samples instead of a trace) when a CDP session is given.
+  const stopProfile = cdp ? await startProfile(cdp) : null;
+  if (traced) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   let trace;
+  let profile;
   try {
     await page.evaluate((t) => window.__bench.replayArm(t), token);
     await dropConnections(servers, conversation, page);
@@ -221,21 +231,100 @@ async function reconnectAttempt(browser, page, conversation, token) {
       { timeout: 300_000, polling: 20 },
     );
   } finally {
-    trace = await browser.stopTracing();
+    if (stopProfile) profile = await stopProfile();
+    if (traced) trace = await browser.stopTracing();
   }
   // Rows are watched until the reply is complete, so late re-rendering is seen too.
   if (!(await page.evaluate(() => window.__bench.replay.redropped))) await agentIdle(page, 120_000);
   const r = await page.evaluate(() => window.__bench.replayResult());
   if (r.redropped) return r;
+  if (profile) return { ...r, profile };
+  if (!traced) return { ...r, traced: false, fetch_floor: await replayFetchFloor(page) };
   const tasks = mainThreadTasks(trace, 'replay:reconnect', 'replay:live');
-  return { ...r, trace: tasks };
+  return { ...r, trace: tasks, baseline: await replayBaseline(browser, page) };
 }
 
-async function replayRun(browser, run, sizes, reconnects) {
+/** The same replay read with `fetch()` instead of `EventSource` (`__bench.replayFetchFloor`),
+ * untraced: what another transport would start from. */
+async function replayFetchFloor(page) {
+  await page.waitForTimeout(500);
+  return page.evaluate(
+    () => window.__bench.replayFetchFloor(window.__bench.eventsUrls.at(-1), window.__bench.lastStream.frames),
+  );
+}
+
+/** The same replay into an empty listener (`__bench.replayBaseline`), traced the same way: what
+ * Chromium alone spends parsing and dispatching the frames, the floor under the widget's
+ * figures. */
+async function replayBaseline(browser, page) {
+  const { url, frames } = await page.evaluate(() => ({
+    url: window.__bench.eventsUrls.at(-1),
+    frames: window.__bench.lastStream.frames,
+  }));
+  await page.waitForTimeout(500);
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  let trace;
+  let r;
+  try {
+    r = await page.evaluate(({ url, frames }) => window.__bench.replayBaseline(url, frames), { url, frames });
+  } finally {
+    trace = await browser.stopTracing();
+  }
+  return { ...r, trace: mainThreadTasks(trace, 'baseline:open', 'baseline:done') };
+}
+
+/** `BENCH_REPLAY_PROFILE=<dir>`: after the measured reconnects at each size, one more under
+ * V8's CPU profiler (not traced, not counted in the results), written to
+ * `<dir>/replay-<messages>.cpuprofile` (DevTools opens it) and summarised on stdout: self time
+ * by kind (`(program)` is Blink's own work: parsing the stream, dispatching events) and by
+ * function. Wasm functions have names only in a package that kept them: built with
+ * `CARGO_PROFILE_WASM_RELEASE_STRIP=none`, then `wasm-bindgen --keep-debug` and `wasm-opt`
+ * with `--debuginfo` and without `--strip-debug` (the bench serves `target/bench/pkg`). */
+const PROFILE_DIR = process.env.BENCH_REPLAY_PROFILE;
+
+async function profileReconnect(browser, page, conversation, token, messages) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const r = await reconnectOnce(browser, page, conversation, token, { trace: false, cdp });
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = `${PROFILE_DIR}/replay-${messages}.cpuprofile`;
+    writeFileSync(file, JSON.stringify(r.profile));
+    const ms = (x) => x.toFixed(1).padStart(8);
+    const show = (s) => {
+      for (const [k, t] of s.kinds) console.log(`  ${ms(t)} ms  ${k}`);
+      for (const [f, t] of s.functions) console.log(`  ${ms(t)} ms  ${f}`);
+    };
+    const s = summarise(r.profile);
+    console.log(`replay profile: ${messages} messages, reconnect → live ${r.reconnect_to_live_ms.toFixed(1)} ms `
+      + `(${r.frames_before_live} frames first), ${s.total_ms.toFixed(1)} ms sampled: ${file}`);
+    show(s);
+    // The same replay into an empty listener, profiled the same way.
+    const { url, frames } = await page.evaluate(() => ({
+      url: window.__bench.eventsUrls.at(-1),
+      frames: window.__bench.lastStream.frames,
+    }));
+    await page.waitForTimeout(500);
+    const stop = await startProfile(cdp);
+    const b = await page.evaluate(({ url, frames }) => window.__bench.replayBaseline(url, frames), { url, frames });
+    const baseline = await stop();
+    const floorFile = `${PROFILE_DIR}/replay-${messages}-empty-listener.cpuprofile`;
+    writeFileSync(floorFile, JSON.stringify(baseline));
+    const f = summarise(baseline, -Infinity, Infinity, 12);
+    console.log(`replay profile: the same replay into an empty listener: ${b.frames} frames in `
+      + `${b.open_to_last_frame_ms.toFixed(1)} ms, ${f.total_ms.toFixed(1)} ms sampled: ${floorFile}`);
+    show(f);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+async function replayRun(browser, run, sizes, reconnects, untraced) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await openWidget(page, servers.server);
+    // Replayed frames are told apart by id from here on (the few before go the slow way).
+    await page.evaluate(() => { window.__bench.trackIds = true; });
     await warmUp(page);
     const conversation = await conversationId(page);
     const out = [];
@@ -245,13 +334,27 @@ async function replayRun(browser, run, sizes, reconnects) {
       for (let i = 0; i < reconnects; i += 1) {
         const r = await reconnectOnce(browser, page, conversation, `replay${run}n${target}i${i}`);
         samples.push(r);
+        if (i < untraced) {
+          const u = await reconnectOnce(browser, page, conversation, `replay${run}n${target}u${i}`, UNTRACED);
+          samples.push(u);
+          console.log(`replay: ${messages} messages, untraced reconnect ${i + 1}: reconnect → live `
+            + `${u.reconnect_to_live_ms.toFixed(1)} ms (${u.frames_before_live} frames first), `
+            + `${u.longtask_count} long tasks (Long Tasks API), longest ${u.longtask_max_ms.toFixed(1)} ms, `
+            + `rows re-rendered ${u.rows_rerendered}, rows added ${u.rows_after - u.rows_before}; `
+            + `fetch() stream: ${u.fetch_floor.frames} frames in ${u.fetch_floor.chunks} chunks, `
+            + `${u.fetch_floor.open_to_last_frame_ms.toFixed(1)} ms, ${u.fetch_floor.longtask_count} long tasks`);
+        }
         console.log(`replay: ${messages} messages, reconnect ${i + 1}: `
           + `drop → reconnect ${r.drop_to_reconnect_ms.toFixed(0)} ms, reconnect → live `
           + `${r.reconnect_to_live_ms.toFixed(1)} ms (${r.frames_before_live} frames first), main thread `
           + `${r.trace ? r.trace.task_ms.toFixed(1) : '?'} ms, longest task `
           + `${r.trace ? r.trace.longest_task_ms.toFixed(1) : '?'} ms, rows re-rendered ${r.rows_rerendered}, `
-          + `rows added ${r.rows_after - r.rows_before}${r.connects > 2 ? `, ${r.connects} connects` : ''}`);
+          + `rows added ${r.rows_after - r.rows_before}${r.connects > 2 ? `, ${r.connects} connects` : ''}; `
+          + `empty listener: ${r.baseline.frames} frames in ${r.baseline.open_to_last_frame_ms.toFixed(1)} ms, main thread `
+          + `${r.baseline.trace ? r.baseline.trace.task_ms.toFixed(1) : '?'} ms, longest task `
+          + `${r.baseline.trace ? r.baseline.trace.longest_task_ms.toFixed(1) : '?'} ms`);
       }
+      if (PROFILE_DIR) await profileReconnect(browser, page, conversation, `replay${run}n${target}p`, messages);
       out.push({ target, messages, fill_ms: fillMs, reconnects: samples });
     }
     return out;
@@ -263,10 +366,12 @@ async function replayRun(browser, run, sizes, reconnects) {
 async function replay(browser) {
   const sizes = (process.env.BENCH_REPLAY ?? '50,500,5000').split(',').map(Number);
   const reconnects = Number(process.env.BENCH_REPLAY_RECONNECTS ?? 3);
+  // Each traced reconnect is followed by an untraced one (up to this many per size).
+  const untraced = Number(process.env.BENCH_REPLAY_UNTRACED ?? reconnects);
   const runs = Number(process.env.BENCH_REPLAY_RUNS ?? 1);
   const out = [];
   for (let run = 0; run < runs; run += 1) {
-    out.push({ run, sizes: await replayRun(browser, run, sizes, reconnects) });
+    out.push({ run, sizes: await replayRun(browser, run, sizes, reconnects, untraced) });
   }
   return out;
 }

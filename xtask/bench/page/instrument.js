@@ -13,8 +13,12 @@
     arrivals: new Float64Array(0),
     painted: new Float64Array(0),
     highest: 0,
-    /** Other frames by payload type: count and last arrival. */
+    /** Other frames by payload type while a stream is measured: count and last arrival. */
     seen: {},
+    /** The event ids (SSE `id:`) the page's events streams delivered since `trackIds` was set
+     * (by the replay benchmark only: the others measure the heap and per-frame latency). */
+    ids: new Set(),
+    trackIds: false,
     root: null,
     state: null,
     stateAt: {},
@@ -43,13 +47,28 @@
     constructor(url, init) {
       super(url, init);
       B.eventsUrls.push(String(url));
+      B.lastStream = this;
+      /** Frames this stream delivered. */
+      this.frames = 0;
       connected(this);
       // Registered before the widget's own listeners, so they run first for every frame and
       // see the stream end before the widget does.
       this.addEventListener('message', (e) => {
+        this.frames += 1;
+        // A replayed frame (an id some stream of this page delivered before) is counted by its
+        // `lastEventId` alone, without reading its `data`, as the widget tells it apart: so
+        // this listener adds little to what a replay is measured to cost.
+        const id = e.lastEventId;
+        const R = B.replay;
+        if (R && this === R.stream && !R.arrival && id && B.ids.has(id)) {
+          R.framesBefore += 1;
+          return;
+        }
+        if (id && B.trackIds) B.ids.add(id);
         const t = performance.now();
-        onFrame(e.data, t);
-        replayFrame(this, e.data, t);
+        const data = e.data;
+        if (B.arrivals.length > 1) onFrame(data, t);
+        replayFrame(this, data, t);
       });
       this.addEventListener('error', () => dropped(this));
     }
@@ -126,6 +145,69 @@
     B.replay = {
       token, rows, records, observer, armed: performance.now(), dropSeen: 0, probeSent: 0,
       reconnect: 0, connects: 0, reopened: new Set(), log: [], redropped: false, stream: null, framesBefore: 0, arrival: 0, livePending: false, live: 0,
+    };
+  };
+
+  /** The floor of this stack for a replay: a plain `EventSource` (not the widget's, not
+   * stamped) on `url` whose only listener counts frames, from its construction (mark
+   * `baseline:open`) to its `frames`-th frame (mark `baseline:done`); then closed. Resolves
+   * with the time between the two. */
+  B.replayBaseline = (url, frames) =>
+    new Promise((resolve, reject) => {
+      let n = 0;
+      performance.mark('baseline:open');
+      const t0 = performance.now();
+      const es = new Native(url);
+      es.onmessage = () => {
+        n += 1;
+        if (n !== frames) return;
+        performance.mark('baseline:done');
+        const t = performance.now();
+        es.close();
+        resolve({ open_to_last_frame_ms: t - t0, frames: n });
+      };
+      es.onerror = () => {
+        es.close();
+        reject(new Error(`replay baseline: the stream failed after ${n} of ${frames} frames`));
+      };
+    });
+
+  /** The same replay read as another stack would: `fetch()` and the body's `ReadableStream`,
+   * frames counted by scanning the bytes for blank lines (the emulator ends lines with LF),
+   * until `frames`; then aborted. No `EventSource` and no event per frame: how long the bytes
+   * take to arrive and whether any task reaches 50 ms (Long Tasks API). Untraced. */
+  B.replayFetchFloor = async (url, frames) => {
+    const t0 = performance.now();
+    const ctl = new AbortController();
+    let n = 0;
+    let chunks = 0;
+    let prev = 0;
+    try {
+      const res = await fetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' }, cache: 'no-store' });
+      const reader = res.body.getReader();
+      while (n < frames) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        chunks += 1;
+        for (let i = 0; i < value.length; i += 1) {
+          const c = value[i];
+          if (c === 10 && prev === 10) n += 1;
+          prev = c;
+        }
+      }
+    } finally {
+      ctl.abort();
+    }
+    const t1 = performance.now();
+    // Long task entries arrive after their task ends.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const tasks = B.longtasks.filter(([start, d]) => start + d >= t0 && start <= t1);
+    return {
+      open_to_last_frame_ms: t1 - t0,
+      frames: n,
+      chunks,
+      longtask_count: tasks.length,
+      longtask_max_ms: tasks.reduce((a, [, d]) => Math.max(a, d), 0),
     };
   };
 
