@@ -124,14 +124,16 @@
 #![deny(missing_docs)]
 
 pub mod connection;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(oc_browser, feature = "csr"))]
 pub mod js_api;
 pub mod protocol;
 pub mod token;
 pub mod transcript;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub mod transport;
-#[cfg(target_arch = "wasm32")]
+// A server build compiles the browser side (so the component type-checks alike) but runs none.
+#[cfg(oc_ui)]
+#[cfg_attr(not(oc_browser), allow(dead_code))]
 mod ui;
 // The texts live beside the view code but are pure, so they are compiled (and tested) natively.
 #[path = "ui/strings.rs"]
@@ -149,9 +151,9 @@ pub use connection::{Command, Conversation, Input};
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.
 pub use strings::Strings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub use ui::OperatorChat;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub use ui::{
     adopt_styles, clear_persisted, ChatController, ChatError, ChatMessage, Control, MessageRole,
     TokenSourceFn, STYLE_CSS,
