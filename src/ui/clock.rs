@@ -21,7 +21,7 @@ impl RandomSource for MathRandom {
 pub(crate) fn client_prefix() -> String {
     #[cfg(oc_browser)]
     let n = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
-    // Server rendering: the std hasher's per-process random keys, mixed with a counter.
+                                                               // Server rendering: the std hasher's per-process random keys, mixed with a counter.
     #[cfg(not(oc_browser))]
     let n = {
         use std::hash::{BuildHasher, Hasher};

@@ -198,9 +198,8 @@ mod ssr_tests {
 
     #[test]
     fn launcher_mode_renders_the_closed_launcher_and_its_hidden_panel() {
-        let html = render(|| {
-            view! { <OperatorChat session_endpoint="/operator/session" /> }.into_any()
-        });
+        let html =
+            render(|| view! { <OperatorChat session_endpoint="/operator/session" /> }.into_any());
         let root = opening_tag(&html, "operator-chat");
         assert!(root.starts_with("<div"), "{root}");
         assert_eq!(attr(root, "class"), Some("oc-root"), "closed: no oc-open");
@@ -220,9 +219,18 @@ mod ssr_tests {
 
         let composer = opening_tag(&html, "composer");
         assert_eq!(attr(composer, "placeholder"), Some("Write a message…"));
-        assert_eq!(attr(opening_tag(&html, "close"), "aria-label"), Some("Close chat"));
-        assert_eq!(attr(opening_tag(&html, "status"), "data-state"), Some("idle"));
-        assert!(!html.contains("token"), "no token is fetched on the server: {html}");
+        assert_eq!(
+            attr(opening_tag(&html, "close"), "aria-label"),
+            Some("Close chat")
+        );
+        assert_eq!(
+            attr(opening_tag(&html, "status"), "data-state"),
+            Some("idle")
+        );
+        assert!(
+            !html.contains("token"),
+            "no token is fetched on the server: {html}"
+        );
     }
 
     #[test]

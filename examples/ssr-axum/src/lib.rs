@@ -3,17 +3,31 @@
 //! takes over the server's markup, so the launcher works as soon as the wasm has arrived.
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 use operator_chat::OperatorChat;
 
-/// The app: a product page with the chat's launcher in the corner.
+/// The app: its routes (one page here), with the chat's launcher on every page.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| "Not found.">
+                <Route path=path!("") view=Home />
+            </Routes>
+        </Router>
+        <OperatorChat session_endpoint="/operator/session" title="Ask Acme" />
+    }
+}
+
+/// A product page.
+#[component]
+fn Home() -> impl IntoView {
     view! {
         <main>
             <h1>"Acme support"</h1>
             <p>"Questions about an order? Chat with us."</p>
         </main>
-        <OperatorChat session_endpoint="/operator/session" title="Ask Acme" />
     }
 }
 

@@ -14,8 +14,10 @@ use std::sync::Arc;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{render_app_to_stream, site_pkg_dir_service, site_pkg_dir_service_route_path};
-use ssr_axum::shell;
+use leptos_axum::{
+    generate_route_list, site_pkg_dir_service, site_pkg_dir_service_route_path, LeptosRoutes,
+};
+use ssr_axum::{shell, App};
 use token_server::{demo_login, mint, DemoCookieAuth, MintState, Upstream};
 
 /// A required environment variable, or an error naming it.
@@ -44,18 +46,19 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .site_root(std::env::var("SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
         .site_pkg_dir("pkg")
         .build();
-    let page = {
-        let options = options.clone();
-        move || shell(options.clone())
-    };
+    let routes = generate_route_list(App);
     let app = Router::new()
-        .route("/", get(render_app_to_stream(page)))
+        .leptos_routes(&options, routes, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .route_service(
             &site_pkg_dir_service_route_path(&options),
             site_pkg_dir_service(&options),
         )
         .route("/operator/session", post(mint).with_state(mint_state))
-        .route("/demo/login", get(demo_login).with_state(auth));
+        .route("/demo/login", get(demo_login).with_state(auth))
+        .with_state(options);
 
     let port = std::env::var("PORT").map_or(Ok(3000), |p| p.parse::<u16>())?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
