@@ -93,6 +93,11 @@ test('the server renders the launcher, the wasm hydrates it, and the visitor cha
   await page.waitForFunction(() => document.adoptedStyleSheets.length > 0, null, { timeout: 30_000 });
   const hydrationProblems = consoleLines.filter((line) => /hydrat|mismatch|panicked|pageerror/i.test(line));
   assert.deepEqual(hydrationProblems, [], 'no hydration warning or error in the console');
+  assert.equal(
+    await launcher.getAttribute('aria-controls'),
+    await panel.getAttribute('id'),
+    'the launcher still names the panel it controls',
+  );
 
   // The hydrated launcher opens the panel, which fetches a token from the app's mint route and
   // connects to the emulator; the scripted agent greets, then echoes.
