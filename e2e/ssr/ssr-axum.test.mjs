@@ -5,7 +5,7 @@
 // `cargo xtask test` builds the app and its wasm and sets OPERATOR_CHAT_SSR_AXUM_BIN (the server
 // binary) and OPERATOR_CHAT_SSR_AXUM_SITE (its site root, with `pkg/`); this suite starts the
 // server against the emulator xtask started.
-import { test, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,7 +14,7 @@ import { env, launchChromium } from '../support/browser.mjs';
 const SEEDED_AGENT_ID = 'ca_demoAgent0001';
 const GREETING = "Hi! I'm the Operator demo agent. How can I help you today?";
 
-/** Starts the example server on a free loopback port; resolves with its URL. */
+/** Starts the example server on a free loopback port; resolves with it and its URL. */
 function startApp() {
   const child = spawn(env('OPERATOR_CHAT_SSR_AXUM_BIN'), [], {
     env: {
@@ -28,7 +28,6 @@ function startApp() {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  after(() => child.kill());
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('ssr-axum did not start in 30 s')), 30_000);
     child.once('exit', (code) => reject(new Error(`ssr-axum exited with ${code}`)));
@@ -36,25 +35,74 @@ function startApp() {
       const url = line.match(/listening on (http:\/\/\S+)/)?.[1];
       if (url) {
         clearTimeout(timer);
-        resolve(url);
+        resolve({ child, url });
       }
     });
   });
 }
 
-test('the server renders the launcher, the wasm hydrates it, and the visitor chats', { timeout: 120_000 }, async () => {
-  const base = await startApp();
-  const browser = await launchChromium();
-  after(() => browser.close());
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const consoleLines = [];
-  page.on('console', (msg) => consoleLines.push(`${msg.type()}: ${msg.text()}`));
-  page.on('pageerror', (err) => consoleLines.push(`pageerror: ${err.message}`));
+let app;
+let base;
+let browser;
+before(async () => {
+  app = await startApp();
+  base = app.url;
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  app?.child.kill();
+});
 
-  // The app's own sign-in (the demo cookie) comes first, as in any app with sessions.
+/** A signed-in page (the app's demo cookie, as any app with sessions) that records its console. */
+async function signedInPage() {
+  const context = await browser.newContext();
   const login = await context.request.get(`${base}/demo/login`);
   assert.equal(login.status(), 200, 'GET /demo/login');
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (msg) => consoleLines.push(`${msg.type()}: ${msg.text()} (${msg.location().url})`));
+  page.on('pageerror', (err) => consoleLines.push(`pageerror: ${err.message}`));
+  return { context, page, consoleLines };
+}
+
+/** Hydration is done once the widget's effects ran: it adopts its stylesheet then. */
+function hydrated(page) {
+  return page.waitForFunction(() => document.adoptedStyleSheets.length > 0, null, { timeout: 30_000 });
+}
+
+function hydrationProblems(consoleLines) {
+  return consoleLines.filter((line) => /hydrat|mismatch|panicked|pageerror/i.test(line));
+}
+
+function otherProblems(consoleLines) {
+  return consoleLines.filter((line) => /^(error|warning)|pageerror/.test(line) && !/favicon/.test(line));
+}
+
+/** Waits for an agent message containing `text`. */
+function agentSays(page, text) {
+  return page.waitForFunction(
+    (wanted) => [...document.querySelectorAll('[data-testid=message][data-role=agent]')]
+      .some((m) => m.textContent.includes(wanted)),
+    text,
+    { timeout: 20_000 },
+  );
+}
+
+/** Waits for the connection state `open`, saying what the page saw if it never comes. */
+async function waitOnline(page, consoleLines) {
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=status]')?.dataset.state === 'open',
+    null,
+    { timeout: 20_000 },
+  ).catch(async (err) => {
+    const state = await page.locator('[data-testid=status]').getAttribute('data-state');
+    assert.fail(`the chat did not connect (state ${state}; console: ${consoleLines.join(' | ')}): ${err.message}`);
+  });
+}
+
+test('the server renders the launcher, the wasm hydrates it, and the visitor chats', { timeout: 120_000 }, async () => {
+  const { context, page, consoleLines } = await signedInPage();
 
   // Hold the wasm back: what the visitor sees until it arrives is the server's HTML alone.
   let releaseWasm;
@@ -88,11 +136,10 @@ test('the server renders the launcher, the wasm hydrates it, and the visitor cha
   await page.waitForTimeout(200);
   assert.ok(wasmRequested, 'the page asked for the wasm (held back by the test)');
 
-  // Let the wasm load: hydration ends with the widget's effects running (it adopts its sheet).
+  // Let the wasm load and hydrate the page.
   releaseWasm();
-  await page.waitForFunction(() => document.adoptedStyleSheets.length > 0, null, { timeout: 30_000 });
-  const hydrationProblems = consoleLines.filter((line) => /hydrat|mismatch|panicked|pageerror/i.test(line));
-  assert.deepEqual(hydrationProblems, [], 'no hydration warning or error in the console');
+  await hydrated(page);
+  assert.deepEqual(hydrationProblems(consoleLines), [], 'no hydration warning or error in the console');
   assert.equal(
     await launcher.getAttribute('aria-controls'),
     await panel.getAttribute('id'),
@@ -108,33 +155,36 @@ test('the server renders the launcher, the wasm hydrates it, and the visitor cha
   await launcher.click();
   await panel.waitFor({ state: 'visible' });
   assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
-  const status = page.locator('[data-testid=status]');
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=status]')?.dataset.state === 'open',
-    null,
-    { timeout: 20_000 },
-  ).catch(async (err) => {
-    assert.fail(`the chat did not connect (status ${await status.getAttribute('data-state')}, sessions ${sessions}, console ${consoleLines.join(' | ')}): ${err.message}`);
-  });
+  await waitOnline(page, consoleLines);
   assert.deepEqual(sessions, [200], 'one token from POST /operator/session');
-  const agentMessages = page.locator('[data-testid=message][data-role=agent]');
-  await agentMessages.first().waitFor({ timeout: 20_000 });
-  await page.waitForFunction(
-    (greeting) => [...document.querySelectorAll('[data-testid=message][data-role=agent]')]
-      .some((m) => m.textContent.includes(greeting)),
-    GREETING,
-    { timeout: 20_000 },
-  );
+  await agentSays(page, GREETING);
 
   await page.locator('[data-testid=composer]').fill('/echo Hello from an SSR page');
   await page.locator('[data-testid=composer]').press('Enter');
-  await page.waitForFunction(
-    () => [...document.querySelectorAll('[data-testid=message][data-role=agent]')]
-      .some((m) => m.textContent.includes('Hello from an SSR page')),
-    null,
-    { timeout: 20_000 },
-  );
-  const problems = consoleLines.filter((line) => /^(error|warning)|pageerror/.test(line) && !/favicon/.test(line));
-  assert.deepEqual(problems, [], 'no errors or warnings in the console');
+  await agentSays(page, 'Hello from an SSR page');
+  assert.deepEqual(otherProblems(consoleLines), [], 'no errors or warnings in the console');
+  await context.close();
+});
+
+test('an inline chat on a server-rendered page connects once hydrated', { timeout: 120_000 }, async () => {
+  const { context, page, consoleLines } = await signedInPage();
+  const sessions = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/operator/session')) sessions.push(r.method());
+  });
+  const response = await page.goto(`${base}/help`, { waitUntil: 'domcontentloaded' });
+  const html = await response.text();
+  assert.match(html, /<section[^>]*data-testid="panel"[^>]*aria-label="Acme help"/, 'the panel is in the server HTML');
+  assert.doesNotMatch(html, /data-testid="launcher"/, 'inline: no launcher');
+
+  await hydrated(page);
+  await waitOnline(page, consoleLines);
+  assert.deepEqual(hydrationProblems(consoleLines), [], 'no hydration warning or error in the console');
+  assert.deepEqual(sessions, ['POST'], 'one token, fetched by the browser after hydration');
+  await agentSays(page, GREETING);
+  await page.locator('[data-testid=composer]').fill('/echo inline too');
+  await page.locator('[data-testid=composer]').press('Enter');
+  await agentSays(page, 'inline too');
+  assert.deepEqual(otherProblems(consoleLines), [], 'no errors or warnings in the console');
   await context.close();
 });

@@ -7,16 +7,17 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use operator_chat::OperatorChat;
 
-/// The app: its routes (one page here), with the chat's launcher on every page.
+/// The app's routes: a product page with the chat's launcher in the corner, and a help page
+/// with the chat inline (it connects as soon as the page is hydrated).
 #[component]
 pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=|| "Not found.">
                 <Route path=path!("") view=Home />
+                <Route path=path!("help") view=Help />
             </Routes>
         </Router>
-        <OperatorChat session_endpoint="/operator/session" title="Ask Acme" />
     }
 }
 
@@ -27,6 +28,19 @@ fn Home() -> impl IntoView {
         <main>
             <h1>"Acme support"</h1>
             <p>"Questions about an order? Chat with us."</p>
+            <a href="/help">"Help"</a>
+        </main>
+        <OperatorChat session_endpoint="/operator/session" title="Ask Acme" />
+    }
+}
+
+/// The help page: the chat in place, always open.
+#[component]
+fn Help() -> impl IntoView {
+    view! {
+        <main>
+            <h1>"Help"</h1>
+            <OperatorChat session_endpoint="/operator/session" title="Acme help" inline=true />
         </main>
     }
 }
