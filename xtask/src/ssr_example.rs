@@ -101,14 +101,42 @@ fn same_wasm_bindgen(ws: &Workspace) -> Result<()> {
     let read = |path: PathBuf| {
         std::fs::read_to_string(&path).map_err(|source| Error::File { path, source })
     };
-    let root = read(ws.root.join("Cargo.lock"))?;
-    let example = read(ws.root.join(DIR).join("Cargo.lock"))?;
+    check_wasm_bindgen(
+        &read(ws.root.join("Cargo.lock"))?,
+        &read(ws.root.join(DIR).join("Cargo.lock"))?,
+    )
+}
+
+/// Fails unless both lock files have the same wasm-bindgen.
+fn check_wasm_bindgen(workspace_lock: &str, example_lock: &str) -> Result<()> {
     let version = |lock: &str| lockfile::package_version(lock, "wasm-bindgen");
-    match (version(&root), version(&example)) {
+    match (version(workspace_lock), version(example_lock)) {
         (Some(a), Some(b)) if a == b => Ok(()),
         (a, b) => Err(Error::Other(format!(
             "{DIR}/Cargo.lock has wasm-bindgen {b:?} but the workspace (and wasm-bindgen-cli) has \
              {a:?}: run `cargo update -p wasm-bindgen --precise <that version>` in {DIR}"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock(version: &str) -> String {
+        format!("[[package]]\nname = \"wasm-bindgen\"\nversion = \"{version}\"\n")
+    }
+
+    #[test]
+    fn a_different_or_missing_wasm_bindgen_is_refused() {
+        assert!(check_wasm_bindgen(&lock("0.2.130"), &lock("0.2.130")).is_ok());
+        let err = check_wasm_bindgen(&lock("0.2.130"), &lock("0.2.131")).unwrap_err();
+        assert!(err.to_string().contains("0.2.131"), "{err}");
+        assert!(check_wasm_bindgen(&lock("0.2.130"), "").is_err());
+    }
+
+    #[test]
+    fn the_committed_example_pins_the_workspace_wasm_bindgen() {
+        same_wasm_bindgen(&Workspace::locate().unwrap()).unwrap();
     }
 }
