@@ -5,10 +5,25 @@
 //! the npm package's JS API (`mount()`, the `<operator-chat>` element) renders the same
 //! component into a shadow root.
 //!
-//! # Using the component
+//! # Three ways to use it
 //!
 //! A host app's backend exposes a session endpoint (see the `token-server` crate) that mints a
-//! token for one conversation; the widget does the rest:
+//! token for one conversation; the widget does the rest. The crate's features are Leptos' own,
+//! and additive:
+//!
+//! - **Client-side** (Leptos CSR): the default feature `csr`; render `OperatorChat` in your view
+//!   (below).
+//! - **Server-rendered with hydration** (leptos_axum, cargo-leptos): `default-features = false`,
+//!   with `ssr` in the server build and `hydrate` in the browser build (forward them from your
+//!   app's own `ssr`/`hydrate` features). On the server the component renders its launcher and
+//!   panel markup (closed, idle) and touches no browser API and fetches no token; put
+//!   `STYLE_CSS` in a `<style>` of your page's head so that markup is styled before the wasm
+//!   arrives. In the browser it hydrates that markup, then runs as client-side. The
+//!   repository's `examples/ssr-axum` is such an app, with the mint in the same axum router.
+//! - **JS / npm**: the npm package built from this crate with the default features, with its
+//!   `mount()` API and `<operator-chat>` element (module `js_api`, compiled for the browser with
+//!   `csr` only).
+//!
 //!
 //! ```ignore
 //! use leptos::prelude::*;
@@ -28,6 +43,15 @@
 //!         </main>
 //!     }
 //! }
+//! ```
+//!
+//! Browser APIs run only in a browser build (wasm32 with `csr` or `hydrate`); with `ssr` the
+//! component is compiled natively and renders to HTML:
+//!
+//! ```ignore
+//! // operator-chat = { default-features = false, features = ["ssr"] }
+//! let html = Owner::new().with(|| view! { <OperatorChat session_endpoint="/operator/session" /> }.to_html());
+//! assert!(html.contains(r#"data-testid="launcher""#));
 //! ```
 //!
 //! # The pure core
@@ -124,14 +148,16 @@
 #![deny(missing_docs)]
 
 pub mod connection;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(oc_browser, feature = "csr"))]
 pub mod js_api;
 pub mod protocol;
 pub mod token;
 pub mod transcript;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub mod transport;
-#[cfg(target_arch = "wasm32")]
+// A server build compiles the browser side (so the component type-checks alike) but runs none.
+#[cfg(oc_ui)]
+#[cfg_attr(not(oc_browser), allow(dead_code))]
 mod ui;
 // The texts live beside the view code but are pure, so they are compiled (and tested) natively.
 #[path = "ui/strings.rs"]
@@ -159,9 +185,9 @@ pub use connection::{Command, Conversation, Input};
 /// Every user-visible text of the widget (English by default), for the `strings` prop of
 /// `OperatorChat` and the JS API's `options.locale`.
 pub use strings::Strings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub use ui::OperatorChat;
-#[cfg(target_arch = "wasm32")]
+#[cfg(oc_ui)]
 pub use ui::{
     adopt_styles, clear_persisted, ChatController, ChatError, ChatMessage, Control, MessageRole,
     TokenSourceFn, STYLE_CSS,

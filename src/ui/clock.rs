@@ -16,9 +16,21 @@ impl RandomSource for MathRandom {
     }
 }
 
-/// A short random prefix for client message ids, so two tabs never collide.
+/// A short random prefix for client message ids, so two tabs never collide (and for the
+/// panel's element id, so two widgets on one page never share it).
 pub(crate) fn client_prefix() -> String {
+    #[cfg(oc_browser)]
     let n = (js_sys::Math::random() * 2_176_782_336.0) as u64; // 36^6
+                                                               // Server rendering: the std hasher's per-process random keys, mixed with a counter.
+    #[cfg(not(oc_browser))]
+    let n = {
+        use std::hash::{BuildHasher, Hasher};
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static RENDERED: AtomicU64 = AtomicU64::new(0);
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(RENDERED.fetch_add(1, Ordering::Relaxed));
+        hasher.finish() % 2_176_782_336
+    };
     let mut digits = Vec::new();
     let mut rest = n;
     for _ in 0..6 {

@@ -175,3 +175,119 @@ pub fn OperatorChat(
         </div>
     }
 }
+
+/// Server rendering (`ssr` on a native target): the markup, with no browser and no token.
+#[cfg(all(test, not(oc_browser)))]
+mod ssr_tests {
+    use leptos::prelude::*;
+
+    use super::OperatorChat;
+    use crate::strings::Strings;
+
+    fn render(view: impl FnOnce() -> AnyView) -> String {
+        let owner = Owner::new();
+        let html = owner.with(|| view().to_html());
+        owner.cleanup();
+        html
+    }
+
+    /// The text between `<tag ...` starting at the element with `data-testid="{id}"` and its
+    /// opening tag's end.
+    fn opening_tag<'a>(html: &'a str, id: &str) -> &'a str {
+        let at = html
+            .find(&format!("data-testid=\"{id}\""))
+            .unwrap_or_else(|| panic!("no data-testid={id} in {html}"));
+        let start = html[..at].rfind('<').unwrap();
+        let end = at + html[at..].find('>').unwrap();
+        &html[start..=end]
+    }
+
+    fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(&tag[at..at + tag[at..].find('"')?])
+    }
+
+    #[test]
+    fn launcher_mode_renders_the_closed_launcher_and_its_hidden_panel() {
+        let html =
+            render(|| view! { <OperatorChat session_endpoint="/operator/session" /> }.into_any());
+        let root = opening_tag(&html, "operator-chat");
+        assert!(root.starts_with("<div"), "{root}");
+        assert_eq!(attr(root, "class"), Some("oc-root"), "closed: no oc-open");
+
+        let launcher = opening_tag(&html, "launcher");
+        assert!(launcher.starts_with("<button"), "{launcher}");
+        assert_eq!(attr(launcher, "type"), Some("button"));
+        assert_eq!(attr(launcher, "aria-label"), Some("Open chat"));
+        assert_eq!(attr(launcher, "aria-expanded"), Some("false"));
+
+        let panel = opening_tag(&html, "panel");
+        let panel_id = attr(panel, "id").unwrap();
+        assert!(panel_id.starts_with("oc-panel-c"), "{panel}");
+        assert_eq!(attr(launcher, "aria-controls"), Some(panel_id));
+        assert_eq!(attr(panel, "aria-label"), Some("Chat with us"));
+        assert!(panel.contains(" hidden"), "closed panel is hidden: {panel}");
+
+        let composer = opening_tag(&html, "composer");
+        assert_eq!(attr(composer, "placeholder"), Some("Write a message…"));
+        assert_eq!(
+            attr(opening_tag(&html, "close"), "aria-label"),
+            Some("Close chat")
+        );
+        assert_eq!(
+            attr(opening_tag(&html, "status"), "data-state"),
+            Some("idle")
+        );
+        assert!(
+            !html.contains("token"),
+            "no token is fetched on the server: {html}"
+        );
+    }
+
+    #[test]
+    fn two_widgets_on_one_page_get_distinct_panel_ids() {
+        let html = render(|| {
+            view! {
+                <OperatorChat session_endpoint="/a" />
+                <OperatorChat session_endpoint="/b" />
+            }
+            .into_any()
+        });
+        let ids: Vec<_> = html
+            .match_indices("data-testid=\"panel\"")
+            .map(|(at, _)| attr(opening_tag(&html[at - 200..], "panel"), "id").unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2, "{html}");
+        assert_ne!(ids[0], ids[1]);
+    }
+
+    #[test]
+    fn inline_and_initially_open_render_the_open_panel_without_starting() {
+        let html = render(|| {
+            view! {
+                <OperatorChat
+                    session_endpoint="/operator/session"
+                    inline=true
+                    title="Ask Acme"
+                    strings=Strings::default()
+                    persist=true
+                />
+            }
+            .into_any()
+        });
+        assert!(!html.contains("data-testid=\"launcher\""), "{html}");
+        let panel = opening_tag(&html, "panel");
+        assert_eq!(attr(panel, "aria-label"), Some("Ask Acme"));
+        assert!(!panel.contains(" hidden"), "{panel}");
+        let root = opening_tag(&html, "operator-chat");
+        assert!(attr(root, "class").unwrap().contains("oc-inline"), "{root}");
+
+        let html = render(|| {
+            view! { <OperatorChat session_endpoint="/s" initially_open=true /> }.into_any()
+        });
+        let launcher = opening_tag(&html, "launcher");
+        assert_eq!(attr(launcher, "aria-expanded"), Some("true"));
+        assert_eq!(attr(launcher, "aria-label"), Some("Close chat"));
+        assert!(!opening_tag(&html, "panel").contains(" hidden"));
+    }
+}

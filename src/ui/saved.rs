@@ -3,7 +3,7 @@
 //! API key (the widget never has one). Pure, so it is compiled and tested natively; the storage
 //! itself is in `ui/persist.rs`.
 // Only the wasm build reads and writes storage; the native build compiles this for its tests.
-#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#![cfg_attr(not(oc_ui), allow(dead_code))]
 
 use serde::{Deserialize, Serialize};
 

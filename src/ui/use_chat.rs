@@ -4,6 +4,7 @@
 //! follows new rows, answers the browser's visibility and online events, and attaches the
 //! [`ChatController`].
 
+#[cfg(oc_browser)]
 use std::rc::Rc;
 
 use leptos::html;
@@ -13,9 +14,10 @@ use super::controller::{ChatController, Control};
 use super::driver::{Callbacks, Driver};
 use super::follow::Follow;
 use super::persist::Persist;
-use super::types::{ChatMessage, MessageRole, TokenSourceFn};
+use super::types::TokenSourceFn;
+#[cfg(oc_browser)]
+use super::types::{ChatMessage, MessageRole};
 use super::view_model::ViewModel;
-use crate::connection::Input;
 
 /// How [`use_chat`] behaves.
 #[derive(Default)]
@@ -52,7 +54,7 @@ pub(crate) struct UseChatReturn {
     pub follow: Follow,
     /// Agent messages finished while the panel was closed, since it was last open.
     pub unread: Signal<u32>,
-    driver: StoredValue<Driver, LocalStorage>,
+    driver: StoredValue<DriverSlot, LocalStorage>,
     set_open: RwSignal<bool>,
     counter: Unread,
 }
@@ -81,8 +83,16 @@ impl Unread {
     }
 }
 
+/// What runs the chat: the [`Driver`] in a browser. A server only renders the idle widget, so
+/// it has none (no token is fetched, no browser API touched).
+#[cfg(oc_browser)]
+type DriverSlot = Driver;
+#[cfg(not(oc_browser))]
+type DriverSlot = ();
+
 /// A chat getting its credentials from `token_source`. Connects when the panel first opens (at
-/// once with `open` or `inline`); closes everything when the calling component is disposed.
+/// once with `open` or `inline`; after hydration when hydrating server-rendered markup); closes
+/// everything when the calling component is disposed.
 pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> UseChatReturn {
     let vm = ViewModel::new();
     let open = RwSignal::new(options.inline || options.open);
@@ -90,22 +100,32 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         count: RwSignal::new(0),
         listeners: StoredValue::new_local((options.on_unread_change, options.controller.clone())),
     };
-    let mut callbacks = options.callbacks;
-    let host_on_message = callbacks.on_message.take();
-    callbacks.on_message = Some(Rc::new(move |message: ChatMessage| {
-        if message.role == MessageRole::Agent && !open.get_untracked() {
-            counter.set(counter.count.get_untracked().saturating_add(1));
-        }
-        if let Some(host) = &host_on_message {
-            host(message);
-        }
-    }));
-    let driver = StoredValue::new_local(Driver::new(token_source, vm, callbacks, options.persist));
-    on_cleanup(move || {
-        driver.try_with_value(Driver::stop);
-    });
+    #[cfg(oc_browser)]
+    let driver = {
+        let mut callbacks = options.callbacks;
+        let host_on_message = callbacks.on_message.take();
+        callbacks.on_message = Some(Rc::new(move |message: ChatMessage| {
+            if message.role == MessageRole::Agent && !open.get_untracked() {
+                counter.set(counter.count.get_untracked().saturating_add(1));
+            }
+            if let Some(host) = &host_on_message {
+                host(message);
+            }
+        }));
+        let driver =
+            StoredValue::new_local(Driver::new(token_source, vm, callbacks, options.persist));
+        on_cleanup(move || {
+            driver.try_with_value(Driver::stop);
+        });
+        driver
+    };
+    #[cfg(not(oc_browser))]
+    let driver = {
+        let _ = (token_source, options.callbacks, options.persist);
+        StoredValue::new_local(())
+    };
     if open.get_untracked() {
-        driver.with_value(Driver::start);
+        start_after_hydration(driver);
     }
     let chat = UseChatReturn {
         vm,
@@ -120,11 +140,26 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         counter,
     };
     follow_new_content(chat);
+    #[cfg(oc_browser)]
     listen_to_window(driver);
     if let Some(controller) = options.controller {
         controller.attach(move |command| chat.control(command));
     }
     chat
+}
+
+/// Starts the driver at once; while hydrating server-rendered markup, once hydration is done
+/// (so the markup the client renders matches the server's idle widget).
+fn start_after_hydration(driver: StoredValue<DriverSlot, LocalStorage>) {
+    #[cfg(all(oc_browser, feature = "hydrate"))]
+    if Owner::current_shared_context().is_some_and(|context| context.during_hydration()) {
+        Effect::new(move |_| untrack(|| driver.with_value(Driver::start)));
+        return;
+    }
+    #[cfg(oc_browser)]
+    driver.with_value(Driver::start);
+    #[cfg(not(oc_browser))]
+    let _ = driver;
 }
 
 /// Follows new rows and streaming text while the reader is at the bottom.
@@ -144,7 +179,10 @@ fn follow_new_content(chat: UseChatReturn) {
 }
 
 /// Timers may have been throttled in a background tab; going online again skips the wait.
+#[cfg(oc_browser)]
 fn listen_to_window(driver: StoredValue<Driver, LocalStorage>) {
+    use crate::connection::Input;
+
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if !document().hidden() {
             driver.try_with_value(|d| d.input(Input::Tick));
@@ -160,13 +198,21 @@ fn listen_to_window(driver: StoredValue<Driver, LocalStorage>) {
 }
 
 impl UseChatReturn {
+    /// Runs `f` on the driver (a server has none: nothing happens).
+    fn with_driver(&self, f: impl FnOnce(&Driver)) {
+        #[cfg(oc_browser)]
+        self.driver.with_value(f);
+        #[cfg(not(oc_browser))]
+        let _ = f;
+    }
+
     /// Opens (and connects, the first time) or closes the panel, then moves the focus to the
     /// composer or back to the launcher.
     pub(crate) fn set_open(&self, want: bool) {
         self.set_open.set(want);
         if want {
             self.counter.set(0);
-            self.driver.with_value(Driver::start);
+            self.with_driver(Driver::start);
         }
         let (composer, launcher) = (self.composer, self.launcher);
         request_animation_frame(move || {
@@ -190,27 +236,27 @@ impl UseChatReturn {
     /// Sends `text` as the user and follows the transcript to the bottom again.
     pub(crate) fn send(&self, text: &str) {
         self.follow.pin();
-        self.driver.with_value(|d| d.send_text(text));
+        self.with_driver(|d| d.send_text(text));
     }
 
     /// Sends the unconfirmed message with `client_id` again.
     pub(crate) fn resend(&self, client_id: &str) {
-        self.driver.with_value(|d| d.resend(client_id));
+        self.with_driver(|d| d.resend(client_id));
     }
 
     /// Retries after a failure (the error line's Retry).
     pub(crate) fn retry(&self) {
-        self.driver.with_value(Driver::retry);
+        self.with_driver(Driver::retry);
     }
 
     /// Ends the conversation.
     pub(crate) fn end(&self) {
-        self.driver.with_value(Driver::end);
+        self.with_driver(Driver::end);
     }
 
     /// Starts a new conversation ("Start new chat").
     pub(crate) fn restart(&self) {
-        self.driver.with_value(Driver::restart);
+        self.with_driver(Driver::restart);
     }
 
     /// Carries out a [`ChatController`] command.
@@ -219,8 +265,8 @@ impl UseChatReturn {
             Control::Open => self.set_open(true),
             Control::Close => self.close(),
             Control::Send(text) => self.send(&text),
-            Control::Context(context) => self.driver.with_value(|d| d.update_context(context)),
-            Control::ClearPersisted => self.driver.with_value(Driver::clear_persisted),
+            Control::Context(context) => self.with_driver(|d| d.update_context(context)),
+            Control::ClearPersisted => self.with_driver(Driver::clear_persisted),
         }
     }
 }

@@ -14,6 +14,7 @@ mod report;
 mod server;
 mod servers;
 mod setup;
+mod ssr_example;
 mod test;
 mod wasm_imports;
 mod widget;

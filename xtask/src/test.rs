@@ -9,6 +9,7 @@ use crate::counts::{self, Format};
 use crate::error::{Error, Result};
 use crate::report::{self, Outcome, Status, Weight};
 use crate::servers::TestServers;
+use crate::ssr_example::{self, SsrExample};
 use crate::workspace::Workspace;
 use crate::{browser_tests, proc, setup, widget};
 
@@ -140,9 +141,44 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         &mut cargo(&["test", "--workspace", "--no-fail-fast"]),
         Format::Libtest,
     );
+    // Server rendering: the component compiled natively with `ssr` (not `csr`), linted and
+    // rendered to HTML by its tests; then the SSR example app, whose browser test is in tests/e2e/ssr/.
+    r.check("clippy (host, operator-chat --features ssr)", || {
+        proc::run(&mut cargo(&[
+            "clippy",
+            "-p",
+            "operator-chat",
+            "--no-default-features",
+            "--features",
+            "ssr",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    r.suite(
+        "host tests (operator-chat --features ssr: server rendering)",
+        &mut cargo(&[
+            "test",
+            "-p",
+            "operator-chat",
+            "--no-default-features",
+            "--features",
+            "ssr",
+            "--lib",
+            "ui::",
+        ]),
+        Format::Libtest,
+    );
     r.check("npm packages pkg, pkg-bundler (wasm-pack)", || {
         widget::build(ws)
     });
+    r.check("fmt (examples/ssr-axum)", || ssr_example::fmt_check(ws));
+    let example = r.check(
+        "SSR example examples/ssr-axum (server + hydrate wasm)",
+        || ssr_example::build(ws),
+    );
 
     let wasm_tests = browser_tests::wasm_test_targets(&ws.root.join("tests"));
     let js_suites = browser_tests::js_suites(&ws.e2e_dir());
@@ -153,7 +189,14 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             "no wasm_bindgen_test in tests/*.rs and no tests/e2e/**/*.test.mjs yet",
         );
     } else {
-        browser_steps(ws, &mut r, browser.as_ref(), &wasm_tests, &js_suites);
+        browser_steps(
+            ws,
+            &mut r,
+            browser.as_ref(),
+            example.as_ref(),
+            &wasm_tests,
+            &js_suites,
+        );
     }
 
     let summary = report::summary(&r.outcomes, started.elapsed());
@@ -170,6 +213,7 @@ fn browser_steps(
     ws: &Workspace,
     r: &mut Runner,
     browser: Option<&setup::Browser>,
+    example: Option<&SsrExample>,
     wasm_tests: &[String],
     js_suites: &[PathBuf],
 ) {
@@ -222,11 +266,12 @@ fn browser_steps(
         let name = format!("e2e: {}", relative(&ws.root, suite));
         match &ready {
             Err(why) => r.fail(&name, Weight::Tests, why.clone()),
-            Ok((b, s, _)) => r.suite(
-                &name,
-                &mut browser_tests::node_command(ws, b, s, suite),
-                Format::Node,
-            ),
+            Ok((b, s, _)) => {
+                let mut cmd = browser_tests::node_command(ws, b, s, suite);
+                // Without them (the example did not build) its suite fails saying so.
+                cmd.envs(example.map(SsrExample::env).unwrap_or_default());
+                r.suite(&name, &mut cmd, Format::Node)
+            }
         }
     }
     drop(servers);
