@@ -242,6 +242,33 @@ mod ssr_tests {
             !html.contains("token"),
             "no token is fetched on the server: {html}"
         );
+        let badge = opening_tag(&html, "unread");
+        assert!(badge.contains(" hidden"), "no unread badge yet: {badge}");
+        assert!(
+            !html.contains("data-testid=\"starter-prompts\""),
+            "no prompts given, none rendered"
+        );
+    }
+
+    #[test]
+    fn starter_prompts_render_on_the_server_as_buttons() {
+        let html = render(|| {
+            view! {
+                <OperatorChat
+                    session_endpoint="/operator/session"
+                    starter_prompts=vec!["Where is my order?".to_owned(), "<b>Returns</b>".to_owned()]
+                />
+            }
+            .into_any()
+        });
+        let group = opening_tag(&html, "starter-prompts");
+        assert_eq!(attr(group, "role"), Some("group"));
+        assert_eq!(attr(group, "aria-label"), Some("Suggested questions"));
+        assert!(html.contains(">Where is my order?</button>"), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;Returns&lt;/b&gt;</button>"),
+            "prompt text is escaped: {html}"
+        );
     }
 
     #[test]
