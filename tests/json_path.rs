@@ -31,10 +31,40 @@ fn from_text(text: &str) -> Option<Event> {
     Event::from_json(text).ok()
 }
 
-/// The alternative: the browser parses, serde reads the JS value.
+/// The browser's envelope, its payload left a JS object.
+#[derive(serde::Deserialize)]
+struct JsEnvelope {
+    id: String,
+    created_at: String,
+    #[serde(default)]
+    agent_id: String,
+    #[serde(default)]
+    livemode: bool,
+    conversation_id: String,
+    #[serde(default)]
+    experimental: bool,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    payload: wasm_bindgen::JsValue,
+}
+
+/// The alternative: the browser parses, serde reads the JS values (the envelope, then the
+/// payload as the variant its `type` names).
 fn from_js(text: &str) -> Option<Event> {
     let value = js_sys::JSON::parse(text).ok()?;
-    serde_wasm_bindgen::from_value(value).ok()
+    let raw: JsEnvelope = serde_wasm_bindgen::from_value(value).ok()?;
+    let kind = js_sys::Reflect::get(&raw.payload, &"type".into())
+        .ok()?
+        .as_string()?;
+    let fields = serde_wasm_bindgen::Deserializer::from(raw.payload);
+    Some(Event {
+        payload: EventPayload::from_tagged(&kind, fields).ok()?,
+        id: raw.id,
+        created_at: raw.created_at,
+        agent_id: raw.agent_id,
+        livemode: raw.livemode,
+        conversation_id: raw.conversation_id,
+        experimental: raw.experimental,
+    })
 }
 
 /// `count` delta frames as the emulator sends them, each with its own id and word.
