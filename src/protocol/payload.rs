@@ -2,7 +2,8 @@
 
 use serde::de::{self, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer, VariantAccess};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
+use super::RawJson;
 
 /// The `channel` object of `conversation.setup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +44,7 @@ pub enum EventPayload {
     ContextUpdated {
         /// The merged context (assumed field; `null` when absent).
         #[serde(default)]
-        context: Value,
+        context: RawJson,
     },
     /// `agent.notice.sent`: a system-level notice from the agent.
     #[serde(rename = "agent.notice.sent")]

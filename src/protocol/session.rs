@@ -1,9 +1,7 @@
 //! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
 
+use super::{parse_rfc3339_millis, ProtocolError, RawJson};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use super::{parse_rfc3339_millis, ProtocolError};
 
 /// The token server's 200 answer: everything the browser needs for one conversation. Its
 /// `Debug` output shows [`super::REDACTED`] instead of the token. Unknown fields are ignored.
@@ -61,7 +59,7 @@ pub struct ErrorBody {
     #[serde(default)]
     pub message: String,
     /// Optional extra detail, e.g. `{"retry_after_s": 2}`.
-    pub data: Option<Value>,
+    pub data: Option<RawJson>,
 }
 
 impl ErrorBody {
@@ -77,7 +75,15 @@ impl ErrorBody {
     /// when present and a non-negative number; otherwise `None`, and the caller uses plain
     /// backoff.
     pub fn retry_after_millis(&self) -> Option<u64> {
-        let secs = self.data.as_ref()?.get("retry_after_s")?.as_f64()?;
+        /// The one field of `data` the widget reads.
+        #[derive(Deserialize)]
+        struct RetryAfter {
+            retry_after_s: Option<f64>,
+        }
+        let data = self.data.as_ref()?.get();
+        let secs = serde_json::from_str::<RetryAfter>(data)
+            .ok()?
+            .retry_after_s?;
         // `as` saturates at u64::MAX for huge values.
         (secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
     }
