@@ -49,7 +49,12 @@ impl Event {
                 detail: e.to_string(),
             })?;
         let fields = raw.payload.get();
-        let Ok(Tag { kind }) = serde_json::from_str(fields) else {
+        // Only an object has a `type` (serde would also read `["conversation.started"]` as one).
+        let tag = fields
+            .starts_with('{')
+            .then(|| serde_json::from_str(fields).ok())
+            .flatten();
+        let Some(Tag { kind }) = tag else {
             return Err(ProtocolError::Malformed {
                 what: "event payload",
                 detail: "`payload.type` is missing or not a string".into(),

@@ -81,6 +81,10 @@ impl ErrorBody {
             retry_after_s: Option<f64>,
         }
         let data = self.data.as_ref()?.get();
+        // Only an object names its fields (serde would also read `[2]` as the struct).
+        if !data.trim_start().starts_with('{') {
+            return None;
+        }
         let secs = serde_json::from_str::<RetryAfter>(data)
             .ok()?
             .retry_after_s?;
@@ -144,6 +148,22 @@ mod tests {
         assert_eq!(millis("2e1"), Some(20_000), "exponent form");
         assert_eq!(millis("1e30"), Some(u64::MAX), "saturates");
         assert_eq!(millis("\"2\""), None, "string");
+    }
+
+    #[test]
+    fn data_of_any_shape_keeps_the_body_and_gives_no_retry_after_unless_it_says_one() {
+        for data in [
+            r#""soon""#,
+            "[2]",
+            "null",
+            r#"{"other":1}"#,
+            r#"{"retry_after_s":null}"#,
+        ] {
+            let body = format!(r#"{{"code":"c","transient":true,"message":"m","data":{data}}}"#);
+            let err = ErrorBody::from_json(&body).expect("any data is accepted");
+            assert_eq!(err.code, "c", "{data}");
+            assert_eq!(err.retry_after_millis(), None, "{data}");
+        }
     }
 
     #[test]
