@@ -286,8 +286,27 @@ fn shorten_imports(wasm: &std::path::Path) -> Result<()> {
             source,
         })?;
     }
+    // The glue's type declarations name the exports too (`InitOutput`, `*_bg.wasm.d.ts`).
+    let mut exports = wasm_imports::renamed_exports(&bytes, &new_wasm)?;
+    // Longest first: one generated name can be the start of another.
+    exports.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
+    for types in [
+        js_path.with_extension("d.ts"),
+        wasm.with_extension("wasm.d.ts"),
+    ] {
+        let Ok(text) = std::fs::read_to_string(&types) else {
+            continue;
+        };
+        let renamed = exports
+            .iter()
+            .fold(text, |text, (old, new)| text.replace(old.as_str(), new));
+        std::fs::write(&types, renamed).map_err(|source| Error::File {
+            path: types.clone(),
+            source,
+        })?;
+    }
     println!(
-        "{}: {renamed} import names shortened: {} -> {} bytes, glue {} -> {} bytes",
+        "{}: {renamed} import and export names shortened: {} -> {} bytes, glue {} -> {} bytes",
         wasm.display(),
         bytes.len(),
         new_wasm.len(),
