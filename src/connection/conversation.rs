@@ -1,8 +1,6 @@
 //! [`Conversation`]: the transcript and the connection policy wired together, the one object a
 //! browser adapter drives.
 
-use serde_json::Value;
-
 use super::{Command, Input, Policy};
 use crate::protocol::{ClientMessage, ClientPayload, Event, EventPayload, ProtocolError};
 use crate::transcript::{Change, Transcript};
@@ -122,7 +120,7 @@ impl Conversation {
     }
 
     /// Asks the agent to merge `context` into the conversation context.
-    pub fn update_context(&mut self, context: Value) -> Update {
+    pub fn update_context(&mut self, context: crate::protocol::RawJson) -> Update {
         let id = self.next_id();
         let commands = self.policy.send(ClientMessage::context_update(id, context));
         self.track(Vec::new(), commands)

@@ -105,7 +105,7 @@ impl ChatHandle {
             .ok_or_else(|| {
                 js_err("operator-chat: setContext(context): context must be JSON-serialisable")
             })?;
-        let value = serde_json::from_str(&json)
+        let value = crate::protocol::RawJson::parse(&json)
             .map_err(|e| js_err(format!("operator-chat: setContext(context): {e}")))?;
         self.control(Control::Context(value))
     }

@@ -1,9 +1,8 @@
 //! Client→server session messages (operator-api.md §4.1): `{"id": …, "payload": {"type": …}}`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::ProtocolError;
+use super::{ProtocolError, RawJson};
 
 /// The `payload` of a client message, tagged by its `type` (written first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,7 +21,8 @@ pub enum ClientPayload {
     #[serde(rename = "conversation.context.update")]
     ContextUpdate {
         /// The context fields to merge.
-        context: Value,
+        #[serde(deserialize_with = "RawJson::deserialize_any_format")]
+        context: RawJson,
     },
     /// `conversation.end`: end the conversation.
     #[serde(rename = "conversation.end")]
@@ -62,7 +62,7 @@ impl ClientMessage {
     }
 
     /// `conversation.context.update` with the given client id and context object.
-    pub fn context_update(id: impl Into<String>, context: Value) -> Self {
+    pub fn context_update(id: impl Into<String>, context: RawJson) -> Self {
         Self::new(id, ClientPayload::ContextUpdate { context })
     }
 
@@ -110,7 +110,7 @@ mod tests {
         let messages = [
             ClientMessage::start("c_1"),
             ClientMessage::user_message("c_2", "Hi \"you\"\n"),
-            ClientMessage::context_update("c_3", json!({"plan": "pro", "n": [1, null]})),
+            ClientMessage::context_update("c_3", json!({"plan": "pro", "n": [1, null]}).into()),
             ClientMessage::end("c_4"),
         ];
         for message in messages {
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn context_updates_keep_the_type_first_then_the_context() {
-        let text = ClientMessage::context_update("c_1", json!({"a": 1})).to_json();
+        let text = ClientMessage::context_update("c_1", json!({"a": 1}).into()).to_json();
         let expected =
             r#"{"id":"c_1","payload":{"type":"conversation.context.update","context":{"a":1}}}"#;
         assert_eq!(text.as_deref(), Ok(expected), "wire shape");

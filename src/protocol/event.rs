@@ -1,6 +1,7 @@
 //! The server event envelope shared by the events SSE stream and the session WebSocket.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
 
@@ -10,8 +11,7 @@ use super::{parse_rfc3339_millis, EventPayload, ProtocolError};
 /// `experimental` are documented as required too, but the widget does not need them to render, so
 /// they default (empty / `false`) when absent rather than dropping the event. Unknown fields are
 /// ignored; an unknown `payload.type` gives [`EventPayload::Unknown`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Envelope")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// Opaque event id, e.g. `ev_8qm9JBCiTe7`: the de-duplication key of the replay every
     /// connect gets.
@@ -19,15 +19,12 @@ pub struct Event {
     /// RFC 3339 creation time as sent, e.g. `2025-07-01T12:00:00Z`.
     pub created_at: String,
     /// Version-specific agent id, e.g. `ca_8qm9JBCiTe7@v0`.
-    #[serde(default)]
     pub agent_id: String,
     /// Whether the conversation is in livemode.
-    #[serde(default)]
     pub livemode: bool,
     /// The conversation this event belongs to.
     pub conversation_id: String,
     /// Whether the event is flagged experimental.
-    #[serde(default)]
     pub experimental: bool,
     /// What happened.
     pub payload: EventPayload,
@@ -46,12 +43,30 @@ impl Event {
     /// # Ok::<(), operator_chat::protocol::ProtocolError>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Event, ProtocolError> {
-        let envelope: Envelope =
+        let raw: Envelope<&RawValue> =
             serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
                 what: "event",
                 detail: e.to_string(),
             })?;
-        Event::try_from(envelope)
+        let fields = raw.payload.get();
+        // Only an object has a `type` (serde would also read `["conversation.started"]` as one).
+        let tag = fields
+            .starts_with('{')
+            .then(|| serde_json::from_str(fields).ok())
+            .flatten();
+        let Some(Tag { kind }) = tag else {
+            return Err(ProtocolError::Malformed {
+                what: "event payload",
+                detail: "`payload.type` is missing or not a string".into(),
+            });
+        };
+        let payload =
+            EventPayload::from_tagged(&kind, &mut serde_json::Deserializer::from_str(fields))
+                .map_err(|e| ProtocolError::InvalidPayload {
+                    detail: e.to_string(),
+                    kind,
+                })?;
+        Ok(raw.with_payload(payload))
     }
 
     /// `created_at` as Unix milliseconds, or `None` when it is not RFC 3339.
@@ -65,10 +80,11 @@ impl Event {
     }
 }
 
-/// The envelope as received: the payload is decoded once its `type` is known, so that unknown
-/// types are kept and a known type's bad fields are reported as [`ProtocolError::InvalidPayload`].
+/// The envelope as received, its payload not yet decoded (`P`: the payload's raw JSON text):
+/// the payload is decoded once its `type` is known, so that unknown types are kept and a known
+/// type's bad fields are reported as [`ProtocolError::InvalidPayload`].
 #[derive(Deserialize)]
-struct Envelope {
+pub(crate) struct Envelope<P> {
     id: String,
     created_at: String,
     #[serde(default)]
@@ -78,21 +94,28 @@ struct Envelope {
     conversation_id: String,
     #[serde(default)]
     experimental: bool,
-    payload: serde_json::Value,
+    /// The payload object, undecoded.
+    pub(crate) payload: P,
 }
 
-impl TryFrom<Envelope> for Event {
-    type Error = ProtocolError;
+/// The `type` of a payload, read on its own (the other fields are skipped).
+#[derive(Deserialize)]
+struct Tag {
+    #[serde(rename = "type")]
+    kind: String,
+}
 
-    fn try_from(raw: Envelope) -> Result<Event, ProtocolError> {
-        Ok(Event {
-            payload: EventPayload::from_value(raw.payload)?,
-            id: raw.id,
-            created_at: raw.created_at,
-            agent_id: raw.agent_id,
-            livemode: raw.livemode,
-            conversation_id: raw.conversation_id,
-            experimental: raw.experimental,
-        })
+impl<P> Envelope<P> {
+    /// The event, with its payload decoded.
+    pub(crate) fn with_payload(self, payload: EventPayload) -> Event {
+        Event {
+            payload,
+            id: self.id,
+            created_at: self.created_at,
+            agent_id: self.agent_id,
+            livemode: self.livemode,
+            conversation_id: self.conversation_id,
+            experimental: self.experimental,
+        }
     }
 }

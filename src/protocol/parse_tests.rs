@@ -76,6 +76,14 @@ fn malformed_json_and_missing_fields_are_typed_errors() {
             "`payload.type` is missing",
         ),
         (
+            r#"{"id":"e","created_at":"x","conversation_id":"c","payload":["conversation.started"]}"#,
+            "`payload.type` is missing",
+        ),
+        (
+            r#"{"id":"e","created_at":"x","conversation_id":"c","payload":{"type":7}}"#,
+            "`payload.type` is missing or not a string",
+        ),
+        (
             r#"{"id":"e","created_at":"x","conversation_id":"c","payload":{"type":"agent.message.delta","generation_id":"g"}}"#,
             "invalid `agent.message.delta` payload: missing field `text_delta`",
         ),

@@ -1,9 +1,9 @@
 //! The eleven documented event payloads, plus a catch-all for types the widget does not know.
 
+use serde::de::{self, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer, VariantAccess};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use super::ProtocolError;
+use super::RawJson;
 
 /// The `channel` object of `conversation.setup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,11 +22,11 @@ pub struct SetupChannel {
 /// An event's `payload`, discriminated by `payload.type` (operator-api.md §3.4).
 ///
 /// Fields the spec marks as assumed or nullable are lenient: they default when absent; unknown
-/// fields are ignored. The derived serde impls cover the known types only: a `type` this widget
-/// does not know is kept as [`EventPayload::Unknown`] by [`EventPayload::from_value`] (and so by
-/// [`super::Event`]), and serialising `Unknown` is an error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+/// fields are ignored. The variants' fields derive their serde shape; the variant is named by the
+/// payload's `type`, read first ([`EventPayload::from_tagged`], and so [`super::Event`]), so a
+/// payload is decoded in one pass straight into its variant, and a `type` this widget does not
+/// know is kept as [`EventPayload::Unknown`] without reading its fields.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub enum EventPayload {
     /// `conversation.setup`: the conversation is being set up.
     #[serde(rename = "conversation.setup")]
@@ -44,7 +44,7 @@ pub enum EventPayload {
     ContextUpdated {
         /// The merged context (assumed field; `null` when absent).
         #[serde(default)]
-        context: Value,
+        context: RawJson,
     },
     /// `agent.notice.sent`: a system-level notice from the agent.
     #[serde(rename = "agent.notice.sent")]
@@ -147,24 +147,17 @@ const KNOWN: [&str; 11] = [
 ];
 
 impl EventPayload {
-    /// Decodes a payload object; unknown `type` values become [`EventPayload::Unknown`].
-    pub fn from_value(value: Value) -> Result<EventPayload, ProtocolError> {
-        let kind = match value.get("type") {
-            Some(Value::String(kind)) => kind.clone(),
-            _ => {
-                return Err(ProtocolError::Malformed {
-                    what: "event payload",
-                    detail: "`payload.type` is missing or not a string".into(),
-                })
-            }
-        };
-        if !KNOWN.contains(&kind.as_str()) {
-            return Ok(EventPayload::Unknown { kind });
+    /// Decodes a payload of type `kind` (its `type` field, read beforehand) from `fields`, the
+    /// payload object in any serde format; unknown `kind`s become [`EventPayload::Unknown`]
+    /// and their fields are not read.
+    pub fn from_tagged<'de, D: Deserializer<'de>>(
+        kind: &str,
+        fields: D,
+    ) -> Result<EventPayload, D::Error> {
+        if !KNOWN.contains(&kind) {
+            return Ok(EventPayload::Unknown { kind: kind.into() });
         }
-        EventPayload::deserialize(value).map_err(|e| ProtocolError::InvalidPayload {
-            kind,
-            detail: e.to_string(),
-        })
+        EventPayload::deserialize(Tagged { kind, fields })
     }
 
     /// The `payload.type` string.
@@ -183,5 +176,73 @@ impl EventPayload {
             EventPayload::ServerError { .. } => KNOWN[10],
             EventPayload::Unknown { kind } => kind,
         }
+    }
+}
+
+/// A payload seen as the enum [`EventPayload`]'s derived `Deserialize` reads it: the variant
+/// named by `kind`, its fields read straight from `fields` (the `type` among them is ignored).
+struct Tagged<'k, D> {
+    kind: &'k str,
+    fields: D,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tagged<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_enum(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+impl<'de, D: Deserializer<'de>> EnumAccess<'de> for Tagged<'_, D> {
+    type Error = D::Error;
+    type Variant = Fields<D>;
+
+    fn variant_seed<V: de::DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Fields<D>), D::Error> {
+        let variant = seed.deserialize(self.kind.into_deserializer())?;
+        Ok((variant, Fields(self.fields)))
+    }
+}
+
+/// The fields of the variant [`Tagged`] named.
+struct Fields<D>(D);
+
+impl<'de, D: Deserializer<'de>> VariantAccess<'de> for Fields<D> {
+    type Error = D::Error;
+
+    fn unit_variant(self) -> Result<(), D::Error> {
+        IgnoredAny::deserialize(self.0).map(|_| ())
+    }
+
+    fn newtype_variant_seed<T: de::DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, D::Error> {
+        seed.deserialize(self.0)
+    }
+
+    fn tuple_variant<V: de::Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple(len, visitor)
+    }
+
+    fn struct_variant<V: de::Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_struct("", fields, visitor)
     }
 }

@@ -1,9 +1,7 @@
 //! Bodies of the token server's `POST /operator/session` endpoint (and Operator's error shape).
 
+use super::{parse_rfc3339_millis, ProtocolError, RawJson};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use super::{parse_rfc3339_millis, ProtocolError};
 
 /// The token server's 200 answer: everything the browser needs for one conversation. Its
 /// `Debug` output shows [`super::REDACTED`] instead of the token. Unknown fields are ignored.
@@ -61,7 +59,7 @@ pub struct ErrorBody {
     #[serde(default)]
     pub message: String,
     /// Optional extra detail, e.g. `{"retry_after_s": 2}`.
-    pub data: Option<Value>,
+    pub data: Option<RawJson>,
 }
 
 impl ErrorBody {
@@ -77,7 +75,19 @@ impl ErrorBody {
     /// when present and a non-negative number; otherwise `None`, and the caller uses plain
     /// backoff.
     pub fn retry_after_millis(&self) -> Option<u64> {
-        let secs = self.data.as_ref()?.get("retry_after_s")?.as_f64()?;
+        /// The one field of `data` the widget reads.
+        #[derive(Deserialize)]
+        struct RetryAfter {
+            retry_after_s: Option<f64>,
+        }
+        let data = self.data.as_ref()?.get();
+        // Only an object names its fields (serde would also read `[2]` as the struct).
+        if !data.trim_start().starts_with('{') {
+            return None;
+        }
+        let secs = serde_json::from_str::<RetryAfter>(data)
+            .ok()?
+            .retry_after_s?;
         // `as` saturates at u64::MAX for huge values.
         (secs >= 0.0).then(|| (secs * 1000.0).ceil() as u64)
     }
@@ -138,6 +148,22 @@ mod tests {
         assert_eq!(millis("2e1"), Some(20_000), "exponent form");
         assert_eq!(millis("1e30"), Some(u64::MAX), "saturates");
         assert_eq!(millis("\"2\""), None, "string");
+    }
+
+    #[test]
+    fn data_of_any_shape_keeps_the_body_and_gives_no_retry_after_unless_it_says_one() {
+        for data in [
+            r#""soon""#,
+            "[2]",
+            "null",
+            r#"{"other":1}"#,
+            r#"{"retry_after_s":null}"#,
+        ] {
+            let body = format!(r#"{{"code":"c","transient":true,"message":"m","data":{data}}}"#);
+            let err = ErrorBody::from_json(&body).expect("any data is accepted");
+            assert_eq!(err.code, "c", "{data}");
+            assert_eq!(err.retry_after_millis(), None, "{data}");
+        }
     }
 
     #[test]

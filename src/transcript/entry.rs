@@ -1,7 +1,5 @@
 //! What a transcript is made of.
 
-use serde_json::Value;
-
 /// Where an optimistic user message is in its round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserStatus {
@@ -99,7 +97,7 @@ pub enum EntryKind {
     /// The agent applied a context update.
     ContextUpdated {
         /// The merged context.
-        context: Value,
+        context: crate::protocol::RawJson,
     },
     /// The conversation started.
     Started,

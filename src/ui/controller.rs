@@ -15,7 +15,7 @@ pub enum Control {
     /// Send a user message, as if typed.
     Send(String),
     /// Merge this object into the conversation context (`conversation.context.update`).
-    Context(serde_json::Value),
+    Context(crate::protocol::RawJson),
     /// Forget what `persist` saved (conversation, token) and save nothing more, e.g. when the
     /// host's user signs out.
     ClearPersisted,

@@ -102,7 +102,7 @@ fn a_refused_write_goes_back_to_pending_and_is_resent_on_the_next_open() {
 fn context_updates_and_end_requests_get_their_own_client_ids() {
     let mut c = conversation();
     c.handle(Input::Start, 0);
-    c.update_context(json!({"plan": "pro"}));
+    c.update_context(json!({"plan": "pro"}).into());
     c.end();
     let ids: Vec<&str> = c
         .policy()

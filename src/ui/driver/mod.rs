@@ -179,7 +179,7 @@ impl Driver {
 
     /// Merges `context` into the conversation context (`conversation.context.update`) and
     /// connects if not yet connected.
-    pub(crate) fn update_context(&self, context: serde_json::Value) {
+    pub(crate) fn update_context(&self, context: crate::protocol::RawJson) {
         self.step(|inner, _| inner.conversation.update_context(context));
         self.start();
     }

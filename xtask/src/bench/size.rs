@@ -37,6 +37,14 @@ const BASELINE: u64 = 143_029;
 /// The package of `size-findings.md`'s baseline (the same build, with that morning's code).
 const FINDINGS_BASELINE: u64 = 141_508;
 
+/// The package after the move to serde / serde-wasm-bindgen / gloo-net (every kept row above
+/// it; 0.97x the smallest peer), before the rows that work on how serde is used.
+const SERDE_BUILD: u64 = 156_862;
+
+/// [`SERDE_BUILD`] with frames read once into their variant: the build the wasm-opt rows after
+/// it were measured on (its wasm-bindgen output, optimised each way).
+const FRAMES_ONCE: u64 = 152_117;
+
 /// Each technique's measured effect, against the build named in its note.
 const TECHNIQUES: &[Technique] = &[
     Technique {
@@ -99,6 +107,89 @@ const TECHNIQUES: &[Technique] = &[
         note: "`cargo xtask build leptos` as committed: pinned nightly with its flags, wasm-opt \
                `--generate-global-effects -Oz --converge`, short import names",
     },
+    Technique {
+        name: "frames: the payload read once, straight into its variant",
+        package: FRAMES_ONCE,
+        against: SERDE_BUILD,
+        kept: true,
+        note: "the payload's `type` read first, then its fields by the variant's derived \
+               `Deserialize` (src/protocol/payload.rs `from_tagged`), instead of a \
+               `serde_json::Value` turned into the internally tagged enum through serde's \
+               buffered `Content`",
+    },
+    Technique {
+        name: "context and error `data` kept as JSON text (`RawJson`)",
+        package: 148_278,
+        against: FRAMES_ONCE,
+        kept: true,
+        note: "serde_json's `RawValue` instead of `serde_json::Value`: no `Value` code (its \
+               `Deserialize`, map, `Display`) left in the wasm",
+    },
+    Technique {
+        name: "frames through `JSON.parse` + serde-wasm-bindgen",
+        package: 147_362,
+        against: 148_278,
+        kept: false,
+        note: "the same payload-once path read from the browser's parse instead of \
+               `serde_json::from_str` (serde_json stays for the other JSON): 0.9 KB smaller, \
+               slower per frame (README \"JSON path\")",
+    },
+    Technique {
+        name: "wasm-opt `--gufa` before `-Oz`",
+        package: FRAMES_ONCE + 382,
+        against: FRAMES_ONCE,
+        kept: false,
+        note: "each wasm-opt row: the same wasm-bindgen output optimised both ways; the \
+               package is the build's plus the change of its wasm (brotli)",
+    },
+    Technique {
+        name: "wasm-opt `-Oz --type-ssa -Oz --converge`",
+        package: FRAMES_ONCE,
+        against: FRAMES_ONCE,
+        kept: false,
+        note: "the same bytes as without `--type-ssa` (no GC types in this wasm)",
+    },
+    Technique {
+        name: "wasm-opt `-O3` then `-Oz --converge`",
+        package: FRAMES_ONCE + 889,
+        against: FRAMES_ONCE,
+        kept: false,
+        note: "`-O3` inlines more than `-Oz` takes back",
+    },
+    Technique {
+        name: "wasm-opt `--traps-never-happen`",
+        package: FRAMES_ONCE - 620,
+        against: FRAMES_ONCE,
+        kept: false,
+        note: "a panic is an `unreachable` trap here (`-Cpanic=immediate-abort`): with this \
+               flag wasm-opt may assume it never runs, so a bug would go on instead of stopping",
+    },
+    Technique {
+        name: "wasm-opt `--ignore-implicit-traps --low-memory-unused`",
+        package: FRAMES_ONCE - 910,
+        against: FRAMES_ONCE,
+        kept: true,
+        note: "assumptions that hold for Rust's wasm (xtask/src/widget.rs `WASM_OPT_FLAGS` says \
+               why); alone: -320 B and -648 B",
+    },
+    Technique {
+        name: "short closure-shim export names (wasm + glue)",
+        package: 147_156,
+        against: 147_691,
+        kept: true,
+        note: "wasm-bindgen's `wasm_bindgen_<hash>___convert__closures_____invoke___<types>` \
+               exports (70-330 characters, 9 of them) renamed `$a`, `$b`, ... in the wasm, the \
+               web glue and its `.d.ts` (xtask/src/wasm_imports.rs)",
+    },
+    Technique {
+        name: "the serde build with this round's kept rows (the shipped build)",
+        package: 147_156,
+        against: SERDE_BUILD,
+        kept: true,
+        note: "`cargo xtask build` as committed: frames read once, `RawJson`, the two wasm-opt \
+               assumptions, short export names (and a check that a payload or error `data` is \
+               an object, +198 B)",
+    },
 ];
 
 /// The techniques table: each with its measured effect, and the package it leads to as a share
@@ -146,9 +237,9 @@ fn techniques(smallest_peer: Option<(f64, String)>) -> Table {
         t.note(format!("{}: {}", tech.name, tech.note));
     }
     t.note(
-        "not measured here: fewer monomorphised closures (the component split), the JSON path \
-         (serde against the hand-written parser: see README), and `-Csymbol-mangling-version=legacy` \
-         on the nightly (its v0 names make wasm-bindgen's closure exports ~1 KB longer, raw)",
+        "not measured here: fewer monomorphised closures (the component split), and \
+         `-Csymbol-mangling-version=legacy` on the nightly (its v0 names make wasm-bindgen's \
+         closure exports ~1 KB longer, raw)",
     );
     if let Some((_, name)) = smallest_peer {
         t.note(format!(
