@@ -174,6 +174,9 @@ pub fn OperatorChat(
             <Panel chat id=panel_id title placeholder starter_prompts />
         </div>
     }
+    // Erased, so the view type of an app that renders the chat stays shallow (a hydrating app
+    // would otherwise hit rustc's recursion limit computing its layout).
+    .into_any()
 }
 
 /// Server rendering (`ssr` on a native target): the markup, with no browser and no token.
