@@ -3,9 +3,8 @@
 // user message sent twice. Replay a run with OPERATOR_CHAT_TEST_SEED=<printed seed>.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
-import { waitForGreeting } from './lib/start.mjs';
-import { Widget } from './lib/widget.mjs';
+import { newContext, sharedBrowser } from './lib/host.mjs';
+import { greetOn } from './lib/start.mjs';
 import { injectFault, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
 import { seeded, seedFromEnv } from './lib/prng.mjs';
@@ -104,10 +103,7 @@ async function runConversation(index, kinds, stats) {
     });
     page.on('requestfailed', (r) => note(`failed ${r.url().split('?')[0]}: ${r.failure()?.errorText}`));
     page.on('response', (r) => !r.url().includes('/pkg/') && note(`${r.status()} ${r.url().split('?')[0]}`));
-    const grants = await openHost(page);
-    const chat = new Widget(page);
-    await chat.open();
-    await waitForGreeting(chat, () => grants.conversationId);
+    const { grants, chat } = await greetOn(page);
     const conversationId = grants.conversationId;
     assert.ok(conversationId, 'the page was granted a conversation');
     const sent = [];

@@ -4,9 +4,9 @@
 // the largest agent message the emulator can produce.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
-import { waitForGreeting } from './lib/start.mjs';
-import { Widget, domRows } from './lib/widget.mjs';
+import { newContext, sharedBrowser } from './lib/host.mjs';
+import { greetOn } from './lib/start.mjs';
+import { domRows } from './lib/widget.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 import { injectFault } from './lib/emulator.mjs';
 import { PAYLOADS } from './lib/payloads.mjs';
@@ -57,10 +57,7 @@ async function layout(page, chat) {
 
 test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing, stay text, and keep the layout`, { timeout: 180_000 }, async () => {
   const { context, page, fired } = await trappedPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { grants, chat } = await greetOn(page);
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
@@ -109,10 +106,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
 
 test('a 1 MB message from the visitor gets a clear error and the widget stays usable', { timeout: 90_000 }, async () => {
   const { context, page, fired } = await trappedPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { grants, chat } = await greetOn(page);
   const before = await layout(page, chat);
   const big = `${'0123456789abcdef '.repeat(61681)}end`.slice(0, 1024 * 1024);
   await chat.composer.fill(big);
@@ -143,10 +137,7 @@ test('a 1 MB message from the visitor gets a clear error and the widget stays us
 
 test('the largest agent message the emulator sends (/echo just under 64 KiB) renders exactly and keeps the layout', { timeout: 90_000 }, async () => {
   const { context, page, fired } = await trappedPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { grants, chat } = await greetOn(page);
   const before = await layout(page, chat);
   // 64 KiB is the emulator's limit on a client message (JSON envelope included).
   const words = ['<b>bold</b>', 'plain', 'Ünïcödé', '🙂', 'javascript:void(0)', 'x'.repeat(300)];

@@ -4,9 +4,9 @@
 // visitor's messages are confirmed from the replayed `user.message.received` (text only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
-import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
-import { Widget, domRows } from './lib/widget.mjs';
+import { newContext, sharedBrowser } from './lib/host.mjs';
+import { greetOn, openGreetedChat } from './lib/start.mjs';
+import { domRows } from './lib/widget.mjs';
 import { injectFault, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 
@@ -60,10 +60,7 @@ test('a reconnect replays from the first event and leaves every row on screen un
   const context = await newContext(browser());
   const page = await context.newPage();
   await page.addInitScript(countStreamEvents);
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { grants, chat } = await greetOn(page);
   const conversationId = grants.conversationId;
   for (const text of ['one', 'two', 'same', 'same']) {
     const agents = (await chat.agentTexts()).length;

@@ -32,15 +32,23 @@ export async function waitForGreeting(chat, conversationId, timeout = 20_000) {
 }
 
 /**
+ * The host page signed in on `page`, the panel opened and the greeting shown. Returns
+ * `{ grants, chat }`.
+ */
+export async function greetOn(page) {
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await waitForGreeting(chat, () => grants.conversationId);
+  return { grants, chat };
+}
+
+/**
  * A new context on the host page, signed in, with the panel open and the greeting shown: the
  * start of most conversation tests. Returns `{ context, page, grants, chat }`.
  */
 export async function openGreetedChat(browser) {
   const context = await newContext(browser);
   const page = await context.newPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
-  return { context, page, grants, chat };
+  return { context, page, ...(await greetOn(page)) };
 }
