@@ -164,7 +164,7 @@ pub fn OperatorChat(
                     view! {
                         <Launcher
                             open=open
-                            unread=chat.unread
+                            unread=chat.unread()
                             panel_id=panel_id.clone()
                             node_ref=chat.launcher
                             on_toggle=Callback::new(move |()| chat.set_open(!open.get_untracked()))

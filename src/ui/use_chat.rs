@@ -52,8 +52,6 @@ pub(crate) struct UseChatReturn {
     pub composer: NodeRef<html::Textarea>,
     /// The transcript's scroll state (it holds the transcript element's `NodeRef`).
     pub follow: Follow,
-    /// Agent messages finished while the panel was closed, since it was last open.
-    pub unread: Signal<u32>,
     driver: StoredValue<DriverSlot, LocalStorage>,
     set_open: RwSignal<bool>,
     counter: Unread,
@@ -134,7 +132,6 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         launcher: NodeRef::new(),
         composer: NodeRef::new(),
         follow: Follow::new(NodeRef::new()),
-        unread: counter.count.into(),
         driver,
         set_open: open,
         counter,
@@ -224,6 +221,11 @@ impl UseChatReturn {
                 let _ = b.focus();
             }
         });
+    }
+
+    /// Agent messages finished while the panel was closed, since it was last open.
+    pub(crate) fn unread(&self) -> Signal<u32> {
+        self.counter.count.into()
     }
 
     /// Closes the panel (launcher mode; an inline panel stays).
