@@ -92,7 +92,7 @@
 //! let credentials = Credentials::from(SessionResponse::from_json(body)?);
 //! let update = chat.handle(Input::TokenFetched(credentials), now);
 //!
-//! // The adapter opens an EventSource and a WebSocket on these URLs, tagged with `connection`.
+//! // The adapter opens the events stream and a WebSocket on these URLs, tagged with `connection`.
 //! let Some(Command::Connect { connection, events_url, .. }) = update.commands.iter()
 //!     .find(|c| matches!(c, Command::Connect { .. })).cloned() else { unreachable!() };
 //! assert_eq!(events_url, "http://127.0.0.1:4010/conversations/conv_1/events?token=tok_abc");
@@ -120,17 +120,17 @@
 //!
 //! ## What the adapter must do
 //!
-//! - `Connect`: close any previous transports, open the events `EventSource` and the session
-//!   `WebSocket`, and report `Opened`/`Closed`/`Rejected` with the given [`connection::ConnectionId`]
-//!   (reports about older ids are ignored, so replaced sockets need no special care).
-//! - On an `EventSource` error, close it at once (the browser would otherwise reconnect on its
-//!   own, with a `Last-Event-ID` the service ignores) and report `Closed`. Browsers hide the HTTP status of a failed
-//!   `EventSource`/`WebSocket`; the policy fetches a new token after repeated failed connects.
-//!   An adapter that learns more reports `Rejected`: the status of a `fetch` probe via
-//!   [`connection::Rejection::from_http`], or a WebSocket close code 1008 (token expired or
-//!   replaced) via [`connection::Rejection::unauthorized`]. (An `EventSource` whose
-//!   `readyState` is `CLOSED` after `error` was refused at the HTTP level; `CONNECTING` means a
-//!   network drop.)
+//! - `Connect`: close any previous transports, open the events stream (the widget reads it with
+//!   `fetch()` and parses it with [`protocol::SseParser`]) and the session `WebSocket`, and
+//!   report `Opened`/`Closed`/`Rejected` with the given [`connection::ConnectionId`] (reports
+//!   about older ids are ignored, so replaced sockets need no special care).
+//! - An HTTP error answer to the events request is `Rejected` (its status, error body and
+//!   `Retry-After` via [`connection::Rejection::from_http`]); a stream that fails or ends is
+//!   `Closed`, and is not reopened by the adapter (the policy reconnects). Browsers hide the
+//!   HTTP status of a refused `WebSocket`: for a failure before open the policy asks for a
+//!   `Probe` (a `fetch` of the events URL), and a WebSocket close code 1008 (token expired or
+//!   replaced) is reported via [`connection::Rejection::unauthorized`]. The policy fetches a
+//!   new token after repeated failed connects.
 //! - `ScheduleTimer`: `setTimeout` and report `TimerFired` with the same id (no cancelling needed).
 //!   Report `Tick` when the tab becomes visible again, in case timers were throttled.
 //! - Feed [`Conversation::receive_frame`] with the events stream's `data:` frames: after every

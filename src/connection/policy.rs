@@ -19,7 +19,7 @@ pub struct PolicyConfig {
     /// short enough that the next unrelated drop is retried within the first backoff step).
     pub stable_after_ms: u64,
     /// After this many connect attempts in a row that close before opening, fetch a new token
-    /// (the browser cannot see a 401 on a WebSocket or EventSource). Default 2.
+    /// (the browser cannot see a 401 on a WebSocket). Default 2.
     pub refresh_after_failed_connects: u32,
     /// How many times in a row a 401 may be answered by fetching a new token before giving up.
     /// Default 2.

@@ -140,7 +140,7 @@ pub enum Command {
         session_url: String,
     },
     /// A transport of this attempt failed before it opened, and browsers hide the HTTP status
-    /// of a refused WebSocket or EventSource: request `events_url` once (e.g. with `fetch`,
+    /// of a refused WebSocket: request `events_url` once (e.g. with `fetch`,
     /// independent of the transports, so closing them does not cancel it) and report
     /// [`Input::Rejected`] for an HTTP error answer, else [`Input::ProbePassed`].
     Probe {

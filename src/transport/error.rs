@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 /// A browser API refused an operation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
-    /// `new EventSource(url)` or `new WebSocket(url)` threw (e.g. a malformed URL).
+    /// The events request or `new WebSocket(url)` could not be made (e.g. a malformed URL).
     #[error("could not open {what}: {detail}")]
     Open {
         /// `"the events stream"` or `"the session socket"`.

@@ -1,100 +1,119 @@
-//! The events SSE stream over `web_sys::EventSource`.
+//! The events SSE stream, read with `fetch()` and its body's `ReadableStream`, parsed in wasm
+//! ([`crate::protocol::SseParser`]).
 //!
-//! The browser's own reconnect is switched off in effect: on the first `error` the source is
-//! closed and the error reported, so the connection policy decides when to reconnect (every
-//! connect replays the conversation from its first event). See [MDN: EventSource](https://developer.mozilla.org/docs/Web/API/EventSource).
-//!
-//! Not `gloo_net::eventsource`: it drops every `error` while the source is CONNECTING (the
-//! browser's own reconnect) and reports no `open`, so it cannot close on the first error.
+//! Not `EventSource`: Chromium parses and dispatches a `MessageEvent` per frame (about 25 µs
+//! each), in tasks of up to 160 ms while a 5,000-message conversation replays, with an empty
+//! listener; read here, a replayed frame costs a parse and one id lookup, no event and no JS
+//! call, and the read loop yields to the browser between chunks and after
+//! [`YIELD_AFTER_MS`] of work. With `fetch` the HTTP status is visible too: an error answer is
+//! reported with its error body and `Retry-After` ([`StreamEnd::Refused`]). There is no
+//! automatic reconnect: the connection policy decides (every connect replays the conversation
+//! from its first event). See [MDN: Using readable streams](https://developer.mozilla.org/docs/Web/API/Streams_API/Using_readable_streams).
 
+use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{EventSource, MessageEvent};
+use gloo_net::http::{Request, Response};
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, Headers, MessageChannel, ReadableStreamDefaultReader,
+    ReadableStreamReadResult, RequestCache, RequestCredentials, RequestInit,
+};
 
 use super::error::{js_error_name, TransportError};
+use super::session_endpoint::response_text;
+use crate::connection::Rejection;
+use crate::protocol::SseParser;
+
+/// The most bytes parsed between two checks of the time spent.
+const SLICE_BYTES: usize = 16 * 1024;
+/// After this much parsing and handling without a break, the read loop lets the browser run
+/// (a task of 50 ms or more is a long task).
+const YIELD_AFTER_MS: f64 = 8.0;
+
+/// How the stream ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEnd {
+    /// The service answered with an HTTP error (its status, error body and `Retry-After`).
+    Refused(Rejection),
+    /// The request failed, the answer was not an event stream, or the stream ended or broke.
+    Lost,
+}
 
 /// What the stream reports. Each handler runs on the browser's event loop.
 pub struct StreamHandlers {
-    /// The HTTP response arrived and the stream is open.
+    /// The HTTP response arrived and is an event stream.
     pub on_open: Box<dyn Fn()>,
-    /// Whether the event with this SSE `id:` (`lastEventId`) is already applied. Asked before
-    /// the frame's `data` is read, so a replayed frame costs one lookup (every connect replays
-    /// the conversation from its first event).
+    /// Whether the event with this SSE `id:` (the last event ID) is already applied. Asked
+    /// before the frame's `data` is decoded, so a replayed frame costs one lookup (every
+    /// connect replays the conversation from its first event).
     pub is_known: Box<dyn Fn(&str) -> bool>,
     /// The `data` (the event JSON) of one `message` event that is not known.
     pub on_message: Box<dyn Fn(String)>,
-    /// The stream failed or the server closed it. `refused` is true when the browser gave up at
-    /// once (`readyState` CLOSED: an HTTP error or a wrong content type) rather than losing an
-    /// established connection. The source is already closed when this runs; it runs once.
-    pub on_error: Box<dyn Fn(bool)>,
+    /// The stream ended or was refused; it runs once, and never after [`EventStream::close`].
+    pub on_end: Box<dyn Fn(StreamEnd)>,
 }
 
-/// An open `EventSource` with its handlers; closed on [`EventStream::close`] or drop.
+/// A `fetch()` of the events stream being read; aborted on [`EventStream::close`] or drop.
 pub struct EventStream {
-    source: EventSource,
-    _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut()>,
+    url: String,
+    abort: AbortController,
+    /// False once closed or ended: no handler runs afterwards.
+    alive: Rc<Cell<bool>>,
 }
 
 impl std::fmt::Debug for EventStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventStream")
-            .field("url", &crate::protocol::redact_tokens(&self.source.url()))
+            .field("url", &crate::protocol::redact_tokens(&self.url))
+            .field("open", &self.alive.get())
             .finish()
     }
 }
 
 impl EventStream {
-    /// Opens `url` (which already carries `?token=`); no credentials are sent. If the browser
-    /// refuses, the error names the kind of failure only (its message would quote the URL).
+    /// Requests `url` (which already carries `?token=`) with `Accept: text/event-stream`, no
+    /// cache and no credentials, and reads it in the background. If the browser refuses the
+    /// URL, the error names the kind of failure only (its message would quote the URL).
     pub fn open(url: &str, handlers: StreamHandlers) -> Result<EventStream, TransportError> {
-        let source = EventSource::new(url).map_err(|e| TransportError::Open {
+        let refused = |e: JsValue| TransportError::Open {
             what: "the events stream",
             detail: js_error_name(&e),
-        })?;
-        let handlers = Rc::new(handlers);
-
-        let h = Rc::clone(&handlers);
-        let on_open = Closure::<dyn FnMut()>::new(move || (h.on_open)());
-        let h = Rc::clone(&handlers);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let id = event.last_event_id();
-            if !id.is_empty() && (h.is_known)(&id) {
-                return;
-            }
-            if let Some(data) = event.data().as_string() {
-                (h.on_message)(data);
+        };
+        let abort = AbortController::new().map_err(refused)?;
+        let headers = Headers::new().map_err(refused)?;
+        headers
+            .set("Accept", "text/event-stream")
+            .map_err(refused)?;
+        let init = RequestInit::new();
+        init.set_method("GET");
+        init.set_headers(&headers);
+        init.set_cache(RequestCache::NoStore);
+        init.set_credentials(RequestCredentials::Omit);
+        init.set_signal(Some(&abort.signal()));
+        // Built here, not by gloo's builder: that one appends `&` to a URL's query.
+        let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(refused)?;
+        let alive = Rc::new(Cell::new(true));
+        let running = Rc::clone(&alive);
+        wasm_bindgen_futures::spawn_local(async move {
+            let end = read(Request::from(request), &handlers, &running).await;
+            if running.replace(false) {
+                (handlers.on_end)(end);
             }
         });
-        let h = Rc::clone(&handlers);
-        let weak_source = source.clone();
-        let on_error = Closure::<dyn FnMut()>::new(move || {
-            let refused = weak_source.ready_state() == EventSource::CLOSED;
-            // Stop the browser's automatic reconnect (it would replay from the start).
-            weak_source.close();
-            weak_source.set_onerror(None);
-            (h.on_error)(refused);
-        });
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(EventStream {
-            source,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_error: on_error,
+            url: url.to_owned(),
+            abort,
+            alive,
         })
     }
 
-    /// Closes the stream; no handler runs afterwards.
+    /// Aborts the request; no handler runs afterwards.
     pub fn close(&self) {
-        self.source.set_onopen(None);
-        self.source.set_onmessage(None);
-        self.source.set_onerror(None);
-        self.source.close();
+        self.alive.set(false);
+        self.abort.abort();
     }
 }
 
@@ -102,4 +121,88 @@ impl Drop for EventStream {
     fn drop(&mut self) {
         self.close();
     }
+}
+
+/// Sends `request` and feeds its body to the handlers until it ends, breaks or `alive` turns
+/// false; the way it ended.
+async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -> StreamEnd {
+    let Ok(response) = request.send().await else {
+        return StreamEnd::Lost;
+    };
+    if !response.ok() {
+        return StreamEnd::Refused(rejection(&response).await);
+    }
+    let Some(body) = response.body().filter(|_| is_event_stream(&response)) else {
+        return StreamEnd::Lost;
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    if !alive.get() {
+        return StreamEnd::Lost;
+    }
+    (handlers.on_open)();
+    let mut parser = SseParser::new();
+    let mut bytes = Vec::new();
+    let mut busy_ms = 0.0;
+    while alive.get() {
+        let Ok(result) = JsFuture::from(reader.read()).await else {
+            return StreamEnd::Lost;
+        };
+        let result: ReadableStreamReadResult = result.unchecked_into();
+        if result.get_done().unwrap_or(true) {
+            return StreamEnd::Lost;
+        }
+        let chunk: Uint8Array = result.get_value().unchecked_into();
+        bytes.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes);
+        for slice in bytes.chunks(SLICE_BYTES) {
+            let start = js_sys::Date::now();
+            parser.feed(slice, |message| {
+                if !alive.get() || !message.id.is_empty() && (handlers.is_known)(message.id) {
+                    return;
+                }
+                (handlers.on_message)(message.data().into_owned());
+            });
+            if !alive.get() {
+                return StreamEnd::Lost;
+            }
+            busy_ms += js_sys::Date::now() - start;
+            if busy_ms >= YIELD_AFTER_MS {
+                busy_ms = 0.0;
+                next_task().await;
+            }
+        }
+    }
+    StreamEnd::Lost
+}
+
+/// The rejection an HTTP error answer carries.
+async fn rejection(response: &Response) -> Rejection {
+    let body = response_text(response).await.unwrap_or_default();
+    let retry_after = response.headers().get("Retry-After");
+    Rejection::from_http(response.status(), &body, retry_after.as_deref())
+}
+
+/// Whether the answer's `Content-Type` is `text/event-stream` (parameters allowed).
+fn is_event_stream(response: &Response) -> bool {
+    response.headers().get("Content-Type").is_some_and(|t| {
+        t.split(';')
+            .next()
+            .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("text/event-stream"))
+    })
+}
+
+/// Resolves in a new task (a message posted to itself: unlike `setTimeout`, never clamped), so
+/// the browser can render and handle input in between.
+async fn next_task() {
+    let Ok(channel) = MessageChannel::new() else {
+        return;
+    };
+    let posted = Promise::new(&mut |resolve, _reject| {
+        channel.port1().set_onmessage(Some(&resolve));
+        if channel.port2().post_message(&JsValue::NULL).is_err() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(posted).await;
+    channel.port1().set_onmessage(None);
 }

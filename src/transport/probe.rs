@@ -1,6 +1,6 @@
-//! Finding out why an `EventSource` was refused. Browsers hide the HTTP status of a failed
-//! `EventSource`, so after a refusal the adapter repeats the request once with `fetch` and reads
-//! the status, the error body and `Retry-After`.
+//! Finding out why a connect attempt failed before opening. Browsers hide the HTTP status of a
+//! refused `WebSocket`, so after such a failure the adapter requests the events URL once with
+//! `fetch` and reads the status, the error body and `Retry-After`.
 
 use gloo_net::http::Request;
 use web_sys::{AbortController, RequestCache};

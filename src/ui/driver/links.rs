@@ -4,7 +4,9 @@
 use super::notes::Note;
 use super::{Driver, WeakDriver};
 use crate::connection::{Channel, ConnectionId, Input, Rejection};
-use crate::transport::{probe_status, EventStream, SessionSocket, SocketHandlers, StreamHandlers};
+use crate::transport::{
+    probe_status, EventStream, SessionSocket, SocketHandlers, StreamEnd, StreamHandlers,
+};
 use crate::ui::types::ChatError;
 
 /// WebSocket close code for "policy violation": the token expired or was replaced while open.
@@ -62,9 +64,14 @@ impl Links {
                 on_message: Box::new(move |data| {
                     w2.with(|d| d.step(|inner, _| inner.receive(&data)));
                 }),
-                // The policy asks for a probe (`Command::Probe`) when this happens before open.
-                on_error: Box::new(move |_refused| {
-                    w3.with(|d| d.input(Input::Closed(id, Channel::Events)))
+                // An HTTP error answer is a rejection; anything else is a drop (before open,
+                // the policy still asks for a probe: the session socket hides its status).
+                on_end: Box::new(move |end| {
+                    let input = match end {
+                        StreamEnd::Refused(rejection) => Input::Rejected(id, rejection),
+                        StreamEnd::Lost => Input::Closed(id, Channel::Events),
+                    };
+                    w3.with(|d| d.input(input))
                 }),
             },
         )?;

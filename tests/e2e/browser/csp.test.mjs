@@ -82,7 +82,7 @@ test('the strict-CSP demo page (custom element) chats with zero CSP violations',
   await chat.waitAgentText(/^hello under a strict policy$/);
   await chat.send('Where is my order C-3003?');
   await chat.waitAgentText(/Your order C-3003 has shipped/);
-  // A reconnect (new EventSource and WebSocket) under the policy too.
+  // A reconnect (a new events stream and WebSocket) under the policy too.
   await injectFault({ kind: 'drop_ws', after_events: 1, conversation_id: conversationId });
   await injectFault({ kind: 'drop_sse', after_events: 2, conversation_id: conversationId });
   await chat.send('/echo and after a reconnect');

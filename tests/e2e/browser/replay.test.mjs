@@ -12,19 +12,35 @@ import { expectWidgetMatchesRecord } from './lib/settle.mjs';
 
 const browser = sharedBrowser();
 
-/** Counts, per EventSource the page opens, the `message` events it delivers (before the widget loads). */
+/**
+ * Counts, per events stream the page opens (the widget reads it with `fetch()`), the SSE
+ * messages (frames with data) its body delivers to the widget. Installed before the widget loads.
+ */
 function countStreamEvents() {
   window.__streams = [];
-  const Native = window.EventSource;
-  window.EventSource = class extends Native {
-    constructor(url, init) {
-      super(url, init);
-      const entry = { url: String(url), messages: 0 };
-      window.__streams.push(entry);
-      this.addEventListener('message', () => {
-        entry.messages += 1;
-      });
-    }
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const res = await nativeFetch(input, init);
+    if (!new URL(url, location.href).pathname.endsWith('/events') || !res.ok || !res.body) return res;
+    const entry = { url, messages: 0 };
+    window.__streams.push(entry);
+    const decoder = new TextDecoder();
+    let text = '';
+    const reader = res.body.getReader();
+    const body = new ReadableStream({
+      async pull(ctl) {
+        const { value, done } = await reader.read();
+        if (done) return ctl.close();
+        text += decoder.decode(value, { stream: true });
+        const frames = text.split(/\r\n\r\n|\n\n|\r\r/);
+        text = frames.pop();
+        entry.messages += frames.filter((f) => /(^|[\r\n])data:/.test(f)).length;
+        ctl.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
 

@@ -2,9 +2,10 @@
 // forced, and the token granted to the page must not appear in what the host sees (onError,
 // the element's chat-error events), in the widget's DOM, or in the console.
 //
-// The browser's own message for a failed `new WebSocket(url)` / `new EventSource(url)` quotes
-// the URL, and the URL carries `?token=`: a session endpoint that answers an unusable
-// `session_url` or `events_url` makes the constructor throw with the real token in the message.
+// The browser's own message for a failed `new WebSocket(url)` / `new Request(url)` (the events
+// stream is a `fetch()`) quotes the URL, and the URL carries `?token=`: a session endpoint that
+// answers an unusable `session_url` or `events_url` makes the constructor throw with the real
+// token in the message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { servers } from './lib/config.mjs';

@@ -1,6 +1,7 @@
 // Loaded before the widget (classic script, so it runs first). Stamps every events-stream frame
-// on arrival, finds when the DOM change it caused was painted, and records long tasks and frames;
-// for the replay benchmark, also when the widget's EventSource and WebSocket open and drop.
+// on arrival (wrapping `fetch` for `/events` URLs: the widget reads the stream with `fetch()`),
+// finds when the DOM change it caused was painted, and records long tasks and frames; for the
+// replay benchmark, also when the widget's events stream and WebSocket open and drop.
 // Driven by xtask/bench/browser.mjs through window.__bench.
 (() => {
   const B = {
@@ -42,38 +43,108 @@
     }
   }
 
-  const Native = window.EventSource;
-  class StampedEventSource extends Native {
-    constructor(url, init) {
-      super(url, init);
-      B.eventsUrls.push(String(url));
-      B.lastStream = this;
-      /** Frames this stream delivered. */
+  /** A message the widget's events stream delivered (`id` its SSE id, `data` read lazily). */
+  function streamMessage(stream, id, data) {
+    stream.frames += 1;
+    // A replayed frame (an id some stream of this page delivered before) is counted by its id
+    // alone, without reading its data, as the widget tells it apart: so this hook adds little
+    // to what a replay is measured to cost.
+    const R = B.replay;
+    if (R && stream === R.stream && !R.arrival && id && B.ids.has(id)) {
+      R.framesBefore += 1;
+      return;
+    }
+    if (id && B.trackIds) B.ids.add(id);
+    const t = performance.now();
+    const text = data();
+    if (B.arrivals.length > 1) onFrame(text, t);
+    replayFrame(stream, text, t);
+  }
+
+  /** The widget's events stream: a `fetch()` of an `/events` URL whose body it reads. */
+  class EventsFetch {
+    constructor(url) {
+      this.url = url;
+      /** Messages this stream delivered. */
       this.frames = 0;
-      connected(this);
-      // Registered before the widget's own listeners, so they run first for every frame and
-      // see the stream end before the widget does.
-      this.addEventListener('message', (e) => {
-        this.frames += 1;
-        // A replayed frame (an id some stream of this page delivered before) is counted by its
-        // `lastEventId` alone, without reading its `data`, as the widget tells it apart: so
-        // this listener adds little to what a replay is measured to cost.
-        const id = e.lastEventId;
-        const R = B.replay;
-        if (R && this === R.stream && !R.arrival && id && B.ids.has(id)) {
-          R.framesBefore += 1;
-          return;
-        }
-        if (id && B.trackIds) B.ids.add(id);
-        const t = performance.now();
-        const data = e.data;
-        if (B.arrivals.length > 1) onFrame(data, t);
-        replayFrame(this, data, t);
-      });
-      this.addEventListener('error', () => dropped(this));
+      this.text = '';
+      this.decoder = new TextDecoder();
+    }
+
+    /** Scans the next bytes for complete frames (the emulator's framing: `id:` then `data:`
+     * lines, LF line ends, a blank line after each frame; comments are keep-alives). */
+    scan(bytes) {
+      this.text += this.decoder.decode(bytes, { stream: true });
+      const buf = this.text;
+      let from = 0;
+      let end;
+      while ((end = buf.indexOf('\n\n', from)) !== -1) {
+        this.frame(buf, from, end);
+        from = end + 2;
+      }
+      this.text = buf.slice(from);
+    }
+
+    frame(buf, from, end) {
+      let id = '';
+      const data = [];
+      for (let i = from; i < end; ) {
+        let nl = buf.indexOf('\n', i);
+        if (nl === -1 || nl > end) nl = end;
+        if (buf.startsWith('id:', i)) id = buf.slice(i + 3, nl).trim();
+        else if (buf.startsWith('data:', i)) data.push([i + (buf[i + 5] === ' ' ? 6 : 5), nl]);
+        i = nl + 1;
+      }
+      if (data.length) streamMessage(this, id, () => data.map(([a, b]) => buf.slice(a, b)).join('\n'));
     }
   }
-  window.EventSource = StampedEventSource;
+
+  // Wrapped before the widget loads: the widget's events stream is seen chunk by chunk before
+  // the widget reads it, and its end (not an abort by the widget) is a drop.
+  const nativeFetch = window.fetch.bind(window);
+  window.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!/\/events(\?|$)/.test(new URL(url, location.href).pathname + '?')) return nativeFetch(input, init);
+    const stream = new EventsFetch(url);
+    B.eventsUrls.push(url);
+    B.lastStream = stream;
+    connected(stream);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
+    let res;
+    try {
+      res = await nativeFetch(input, init);
+    } catch (e) {
+      if (!signal?.aborted) dropped(stream);
+      throw e;
+    }
+    if (!res.ok || !res.body) return res;
+    const reader = res.body.getReader();
+    const body = new ReadableStream({
+      async pull(ctl) {
+        let r;
+        try {
+          r = await reader.read();
+        } catch (e) {
+          if (!signal?.aborted) dropped(stream);
+          ctl.error(e);
+          return;
+        }
+        if (r.done) {
+          dropped(stream);
+          ctl.close();
+          return;
+        }
+        stream.scan(r.value);
+        ctl.enqueue(r.value);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  /** `EventSource` as the page had it: the floor of the replay bench (`replayBaseline`). */
+  const Native = window.EventSource;
 
   const NativeSocket = window.WebSocket;
   class StampedWebSocket extends NativeSocket {
@@ -101,7 +172,7 @@
       R.reconnect = performance.now();
       performance.mark('replay:reconnect');
     }
-    if (transport instanceof Native) R.stream = transport;
+    if (transport instanceof EventsFetch) R.stream = transport;
   }
   /** A transport ended or failed: the first one after arming is when the widget saw the drop.
    * One opened after the drop failing as well spoils the measurement (`redropped`: node
@@ -183,7 +254,7 @@
     let chunks = 0;
     let prev = 0;
     try {
-      const res = await fetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' }, cache: 'no-store' });
+      const res = await nativeFetch(url, { signal: ctl.signal, headers: { accept: 'text/event-stream' }, cache: 'no-store' });
       const reader = res.body.getReader();
       while (n < frames) {
         const { value, done } = await reader.read();

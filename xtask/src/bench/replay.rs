@@ -314,7 +314,7 @@ pub fn section(raw: &Value) -> Section {
          stream and session socket end right after delivering its acknowledgement (emulator \
          faults `drop_sse` and `drop_ws` after 1 event, no close frame), so the agent's reply \
          is written while the widget is disconnected. `reconnect`: the widget constructs its \
-         first EventSource or WebSocket after the drop (after its backoff wait, shown apart as \
+         first events request (a fetch()) or WebSocket after the drop (after its backoff wait, shown apart as \
          `drop → reconnect`). `live`: the end of the rendering step that showed the reply's \
          first delta — the first event the page had not seen, which the stream delivers after \
          everything it replays (`frames before live`: what the new events stream delivered \
@@ -344,7 +344,7 @@ pub fn section(raw: &Value) -> Section {
          and dispatching the replay. The widget cannot be faster than this. fetch() stream: \
          after each untraced reconnect, the same replay read with fetch() and the body's \
          ReadableStream (frames counted by scanning the bytes for blank lines), untraced, its \
-         long tasks from the Long Tasks API: the floor of a transport without EventSource.",
+         long tasks from the Long Tasks API: the floor of the widget's transport.",
     );
     let panel = Panel {
         title: "Reconnect and replay: reconnect → live".into(),

@@ -155,8 +155,9 @@ pub fn section(raw: &Value) -> Section {
         ));
     }
     t.note(
-        "Latency: each `wK` delta from the moment the page's EventSource dispatched it (a listener \
-         registered before the widget's) to the end of the rendering step that put `wK` in the \
+        "Latency: each `wK` delta from the moment its bytes reached the page (the bench page wraps \
+         the widget's fetch() of the events stream and scans each chunk before the widget reads it) \
+         to the end of the rendering step that put `wK` in the \
          DOM (MutationObserver on the shadow root, then a posted message, which runs after paint). \
          Per run p50/p99 over every delta; cells are the median over runs (min–max).",
     );
