@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use leptos::prelude::*;
 use operator_chat::connection::ConnectionState;
 use operator_chat::token::TokenFuture;
-use operator_chat::transport::fetch_session;
+use operator_chat::transport::{fetch_session, EventStream, StreamEnd, StreamHandlers};
 use operator_chat::{
     ChatController, ChatMessage, Control, MessageRole, OperatorChat, TokenSourceFn,
 };
@@ -911,4 +911,87 @@ async fn agent_messages_while_closed_count_as_unread_until_the_panel_opens() {
         "every change reached the host"
     );
     chat.end().await;
+}
+
+/// What an events stream reported, in order.
+#[derive(Debug)]
+enum StreamReport {
+    Open,
+    Message,
+    End(StreamEnd),
+}
+
+/// Handlers that log every report of an events stream into `log`.
+fn logging_handlers(log: Rc<RefCell<Vec<StreamReport>>>) -> StreamHandlers {
+    let (opened, message, ended) = (Rc::clone(&log), Rc::clone(&log), log);
+    StreamHandlers {
+        on_open: Box::new(move || opened.borrow_mut().push(StreamReport::Open)),
+        is_known: Box::new(|_| false),
+        on_message: Box::new(move |_| message.borrow_mut().push(StreamReport::Message)),
+        on_end: Box::new(move |end| ended.borrow_mut().push(StreamReport::End(end))),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_events_request_refused_by_the_service_reports_its_status_and_code() {
+    let secret = "tok_never_granted_7f3a";
+    let url = format!(
+        "{}/conversations/conv_nowhere/events?token={secret}",
+        emulator()
+    );
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let stream = EventStream::open(&url, logging_handlers(Rc::clone(&log))).expect("a valid URL");
+    let shown = format!("{stream:?}");
+    assert!(!shown.contains(secret), "Debug redacts the token: {shown}");
+
+    wait_for("the events stream to end", 10_000.0, || {
+        !log.borrow().is_empty()
+    })
+    .await;
+    let log = log.borrow();
+    let [StreamReport::End(StreamEnd::Refused(rejection))] = &log[..] else {
+        panic!("one refusal, seen through fetch (not a drop to be probed): {log:?}");
+    };
+    assert_eq!(
+        rejection.status, 401,
+        "an unknown token is refused: {rejection:?}"
+    );
+    assert!(
+        rejection.code.is_some(),
+        "the error body's code is read: {rejection:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_closed_events_stream_reports_nothing_more() {
+    let url = format!(
+        "{}/conversations/conv_nowhere/events?token=tok_x",
+        emulator()
+    );
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let stream = EventStream::open(&url, logging_handlers(Rc::clone(&log))).expect("a valid URL");
+    stream.close();
+    // The refusal would arrive within a few milliseconds on loopback (the test above).
+    sleep_ms(300).await;
+    assert!(
+        log.borrow().is_empty(),
+        "no report after close: {:?}",
+        log.borrow()
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_unparsable_events_url_is_refused_without_quoting_it() {
+    let secret = "tok_in_a_bad_url_51c0";
+    let refused = EventStream::open(
+        &format!("http://[bad]/conversations/c/events?token={secret}"),
+        logging_handlers(Rc::new(RefCell::new(Vec::new()))),
+    )
+    .expect_err("the browser refuses the URL at once");
+    let text = format!("{refused} {refused:?}");
+    assert!(text.contains("could not open the events stream"), "{text}");
+    assert!(
+        !text.contains(secret),
+        "the error names the kind of failure only: {text}"
+    );
 }
