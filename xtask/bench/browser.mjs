@@ -244,8 +244,8 @@ async function reconnectAttempt(browser, page, conversation, token, { trace: tra
   return { ...r, trace: tasks, baseline: await replayBaseline(browser, page) };
 }
 
-/** The same replay read with `fetch()` instead of `EventSource` (`__bench.replayFetchFloor`),
- * untraced: what another transport would start from. */
+/** The same replay read with a bare `fetch()` that only counts frames
+ * (`__bench.replayFetchFloor`), untraced: the floor of the widget's transport. */
 async function replayFetchFloor(page) {
   await page.waitForTimeout(500);
   return page.evaluate(
@@ -253,9 +253,9 @@ async function replayFetchFloor(page) {
   );
 }
 
-/** The same replay into an empty listener (`__bench.replayBaseline`), traced the same way: what
- * Chromium alone spends parsing and dispatching the frames, the floor under the widget's
- * figures. */
+/** The same replay into an empty `EventSource` listener (`__bench.replayBaseline`), traced the
+ * same way: what Chromium alone spends parsing and dispatching the frames as events, the floor
+ * of a transport built on `EventSource` (the widget's former one). */
 async function replayBaseline(browser, page) {
   const { url, frames } = await page.evaluate(() => ({
     url: window.__bench.eventsUrls.at(-1),

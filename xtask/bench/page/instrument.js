@@ -219,8 +219,8 @@
     };
   };
 
-  /** The floor of this stack for a replay: a plain `EventSource` (not the widget's, not
-   * stamped) on `url` whose only listener counts frames, from its construction (mark
+  /** What a replay costs a transport built on `EventSource`: a plain one (not the widget's)
+   * on `url` whose only listener counts frames, from its construction (mark
    * `baseline:open`) to its `frames`-th frame (mark `baseline:done`); then closed. Resolves
    * with the time between the two. */
   B.replayBaseline = (url, frames) =>

@@ -337,11 +337,12 @@ pub fn section(raw: &Value) -> Section {
          replayed messages were shown twice).",
     );
     t.note(
-        "Empty listener: the floor of this stack, measured after each reconnect in the same run. \
-         A plain EventSource (not the widget's) on the same events URL, whose one listener only \
-         counts frames, from its construction to the frame the widget's stream had reached \
-         (the same replay, traced the same way): what Chromium alone spends receiving, parsing \
-         and dispatching the replay. The widget cannot be faster than this. fetch() stream: \
+        "Empty listener: what the replay costs a transport built on EventSource, measured after \
+         each reconnect in the same run. A plain EventSource (not the widget's) on the same \
+         events URL, whose one listener only counts frames, from its construction to the frame \
+         the widget's stream had reached (the same replay, traced the same way): what Chromium \
+         alone spends receiving, parsing and dispatching the replay as events (the widget reads \
+         the stream with fetch() and parses it in wasm instead). fetch() stream: \
          after each untraced reconnect, the same replay read with fetch() and the body's \
          ReadableStream (frames counted by scanning the bytes for blank lines), untraced, its \
          long tasks from the Long Tasks API: the floor of the widget's transport.",
