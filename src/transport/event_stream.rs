@@ -157,7 +157,11 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
         for slice in bytes.chunks(SLICE_BYTES) {
             let start = js_sys::Date::now();
             parser.feed(slice, |message| {
-                if !alive.get() || !message.id.is_empty() && (handlers.is_known)(message.id) {
+                // No handler runs once closed (a handler may close the stream).
+                if !alive.get() {
+                    return;
+                }
+                if !message.id.is_empty() && (handlers.is_known)(message.id) {
                     return;
                 }
                 (handlers.on_message)(message.data().into_owned());
