@@ -1,21 +1,20 @@
-//! The SSE parser against the WHATWG event-stream rules, fed whole and cut at every byte.
+//! The SSE parser against the WHATWG event-stream rules, fed whole and cut between any two
+//! characters.
 
 use super::sse::SseParser;
 
 /// Every `(id, data)` the parser dispatches for `chunks`, fed in order to one parser.
-fn parse_chunks(chunks: &[&[u8]]) -> Vec<(String, String)> {
+fn parse_chunks(chunks: &[&str]) -> Vec<(String, String)> {
     let mut parser = SseParser::new();
     let mut out = Vec::new();
     for chunk in chunks {
-        parser.feed(chunk, |m| {
-            out.push((m.id.to_owned(), m.data().into_owned()))
-        });
+        parser.feed(chunk, |m| out.push((m.id.to_owned(), m.data.to_owned())));
     }
     out
 }
 
 fn parse(stream: &str) -> Vec<(String, String)> {
-    parse_chunks(&[stream.as_bytes()])
+    parse_chunks(&[stream])
 }
 
 fn msg(id: &str, data: &str) -> (String, String) {
@@ -113,53 +112,53 @@ fn lines_end_with_lf_cr_or_crlf() {
         "CRLF is one line end, not two"
     );
     assert_eq!(
-        parse_chunks(&[b"data: a\r", b"\n\r", b"\ndata: b\r", b"\r"]),
+        parse_chunks(&["data: a\r", "\n\r", "\ndata: b\r", "", "\r"]),
         vec![msg("", "a"), msg("", "b")],
         "a CRLF cut between chunks is still one line end"
     );
     assert_eq!(
-        parse_chunks(&[b"data: a\r", b"\r"]),
+        parse_chunks(&["data: a\r", "\r"]),
         vec![msg("", "a")],
         "a CR at the end of a chunk followed by CR is two line ends"
     );
 }
 
 #[test]
-fn one_leading_bom_is_skipped_even_when_cut() {
+fn one_leading_bom_is_skipped() {
     assert_eq!(parse("\u{FEFF}data: x\n\n"), vec![msg("", "x")]);
     assert_eq!(
-        parse_chunks(&[b"\xEF", b"\xBB", b"\xBFdata: x\n\n"]),
-        vec![msg("", "x")]
+        parse_chunks(&["", "\u{FEFF}", "data: x\n\n"]),
+        vec![msg("", "x")],
+        "the BOM is the start of the first line, whichever chunk brings it"
     );
     assert_eq!(
         parse("\u{FEFF}\u{FEFF}data: x\n\ndata: y\n\n"),
         vec![msg("", "y")],
         "only the first BOM is skipped: the second makes the line's field unknown"
     );
+    assert_eq!(
+        parse("data: x\n\n\u{FEFF}data: y\n\n"),
+        vec![msg("", "x")],
+        "a BOM later in the stream is no BOM"
+    );
 }
 
 #[test]
-fn utf8_cut_between_chunks_is_decoded_whole_and_invalid_bytes_are_replaced() {
-    let text = "id: é1\ndata: héllo 👋\n\n".as_bytes();
-    let emoji = text.len() - 4; // inside the 4-byte emoji
+fn text_cut_inside_a_line_is_joined_whole() {
     assert_eq!(
-        parse_chunks(&[&text[..emoji], &text[emoji..]]),
+        parse_chunks(&["id: é", "1\nda", "ta: hé", "llo 👋", "\n", "\n"]),
         vec![msg("é1", "héllo 👋")]
     );
-    assert_eq!(
-        parse_chunks(&[b"data: a\xFFb\n\n"]),
-        vec![msg("", "a\u{FFFD}b")]
-    );
 }
 
 #[test]
-fn a_frame_can_be_read_without_decoding_its_data() {
+fn every_message_comes_with_its_id() {
     let mut parser = SseParser::new();
     let mut ids = Vec::new();
-    parser.feed(b"id: ev_1\ndata: {}\n\nid: ev_2\ndata: {}\n\n", |m| {
+    parser.feed("id: ev_1\ndata: {}\n\nid: ev_2\ndata: {}\n\n", |m| {
         ids.push(m.id.to_owned())
     });
-    assert_eq!(ids, ["ev_1", "ev_2"], "the id comes with every message");
+    assert_eq!(ids, ["ev_1", "ev_2"]);
 }
 
 /// A stream like the emulator's: ids, JSON data, a keep-alive comment, a data-only frame.
@@ -171,11 +170,13 @@ id: ev_3\rdata: 👋\r\r";
 fn the_stream_cut_at_any_two_points_parses_like_the_whole() {
     let whole = parse(STREAM);
     assert_eq!(whole.len(), 4, "{whole:?}");
-    let bytes = STREAM.as_bytes();
-    for i in 0..=bytes.len() {
-        for j in i..=bytes.len() {
+    let cuts: Vec<usize> = (0..=STREAM.len())
+        .filter(|&i| STREAM.is_char_boundary(i))
+        .collect();
+    for &i in &cuts {
+        for &j in cuts.iter().filter(|&&j| j >= i) {
             assert_eq!(
-                parse_chunks(&[&bytes[..i], &bytes[i..j], &bytes[j..]]),
+                parse_chunks(&[&STREAM[..i], &STREAM[i..j], &STREAM[j..]]),
                 whole,
                 "cut at {i} and {j}"
             );
@@ -193,16 +194,19 @@ mod random_chunks {
     proptest! {
         #[test]
         fn any_chunking_parses_like_the_whole_stream(cuts in proptest::collection::vec(0usize..200, 0..12)) {
-            let bytes = STREAM.as_bytes();
-            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c % (bytes.len() + 1)).collect();
+            let mut cuts: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| c % (STREAM.len() + 1))
+                .filter(|&c| STREAM.is_char_boundary(c))
+                .collect();
             cuts.sort_unstable();
             let mut chunks = Vec::new();
             let mut from = 0;
             for cut in cuts {
-                chunks.push(&bytes[from..cut]);
+                chunks.push(&STREAM[from..cut]);
                 from = cut;
             }
-            chunks.push(&bytes[from..]);
+            chunks.push(&STREAM[from..]);
             prop_assert_eq!(parse_chunks(&chunks), parse(STREAM));
         }
     }

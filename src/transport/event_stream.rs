@@ -1,5 +1,5 @@
 //! The events SSE stream, read with `fetch()` and its body's `ReadableStream`, parsed in wasm
-//! ([`crate::protocol::SseParser`]).
+//! ([`crate::protocol::SseParser`], after the browser's `TextDecoder`).
 //!
 //! Not `EventSource`: Chromium parses and dispatches a `MessageEvent` per frame (about 25 µs
 //! each), in tasks of up to 160 ms while a 5,000-message conversation replays, with an empty
@@ -14,12 +14,13 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo_net::http::{Request, Response};
-use js_sys::{Promise, Uint8Array};
+use js_sys::{Object, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, Headers, MessageChannel, ReadableStreamDefaultReader,
-    ReadableStreamReadResult, RequestCache, RequestCredentials, RequestInit,
+    ReadableStreamReadResult, RequestCache, RequestCredentials, RequestInit, TextDecodeOptions,
+    TextDecoder,
 };
 
 use super::error::{js_error_name, TransportError};
@@ -27,7 +28,7 @@ use super::session_endpoint::response_text;
 use crate::connection::Rejection;
 use crate::protocol::SseParser;
 
-/// The most bytes parsed between two checks of the time spent.
+/// About the most bytes parsed between two checks of the time spent.
 const SLICE_BYTES: usize = 16 * 1024;
 /// After this much parsing and handling without a break, the read loop lets the browser run
 /// (a task of 50 ms or more is a long task).
@@ -47,7 +48,7 @@ pub struct StreamHandlers {
     /// The HTTP response arrived and is an event stream.
     pub on_open: Box<dyn Fn()>,
     /// Whether the event with this SSE `id:` (the last event ID) is already applied. Asked
-    /// before the frame's `data` is decoded, so a replayed frame costs one lookup (every
+    /// before the frame's `data` is copied out, so a replayed frame costs one lookup (every
     /// connect replays the conversation from its first event).
     pub is_known: Box<dyn Fn(&str) -> bool>,
     /// The `data` (the event JSON) of one `message` event that is not known.
@@ -136,12 +137,18 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
         return StreamEnd::Lost;
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    // UTF-8 with U+FFFD for invalid bytes, a character cut between chunks joined: the
+    // browser's decoder in streaming mode does what the SSE standard asks.
+    let Ok(decoder) = TextDecoder::new() else {
+        return StreamEnd::Lost;
+    };
+    let streaming = TextDecodeOptions::new();
+    streaming.set_stream(true);
     if !alive.get() {
         return StreamEnd::Lost;
     }
     (handlers.on_open)();
     let mut parser = SseParser::new();
-    let mut bytes = Vec::new();
     let mut busy_ms = 0.0;
     while alive.get() {
         let Ok(result) = JsFuture::from(reader.read()).await else {
@@ -151,10 +158,18 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
         if result.get_done().unwrap_or(true) {
             return StreamEnd::Lost;
         }
-        let chunk: Uint8Array = result.get_value().unchecked_into();
-        bytes.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut bytes);
-        for slice in bytes.chunks(SLICE_BYTES) {
+        let chunk: Object = result.get_value().unchecked_into();
+        let Ok(text) = decoder.decode_with_buffer_source_and_options(&chunk, &streaming) else {
+            return StreamEnd::Lost;
+        };
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let mut cut = rest.len().min(SLICE_BYTES);
+            while !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            let (slice, tail) = rest.split_at(cut);
+            rest = tail;
             let start = js_sys::Date::now();
             parser.feed(slice, |message| {
                 // No handler runs once closed (a handler may close the stream).
@@ -164,7 +179,7 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
                 if !message.id.is_empty() && (handlers.is_known)(message.id) {
                     return;
                 }
-                (handlers.on_message)(message.data().into_owned());
+                (handlers.on_message)(message.data.to_owned());
             });
             if !alive.get() {
                 return StreamEnd::Lost;
