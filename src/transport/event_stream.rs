@@ -4,11 +4,11 @@
 //! Not `EventSource`: Chromium parses and dispatches a `MessageEvent` per frame (about 25 µs
 //! each), in tasks of up to 160 ms while a 5,000-message conversation replays, with an empty
 //! listener; read here, a replayed frame costs a parse and one id lookup, no event and no JS
-//! call, and the read loop yields to the browser between chunks and after
-//! [`YIELD_AFTER_MS`] of work. With `fetch` the HTTP status is visible too: an error answer is
-//! reported with its error body and `Retry-After` ([`StreamEnd::Refused`]). There is no
-//! automatic reconnect: the connection policy decides (every connect replays the conversation
-//! from its first event). See [MDN: Using readable streams](https://developer.mozilla.org/docs/Web/API/Streams_API/Using_readable_streams).
+//! call, and the read loop lets the browser run at least every [`YIELD_AFTER_MS`]. With `fetch`
+//! the HTTP status is visible too: an error answer is reported with its error body and
+//! `Retry-After` ([`StreamEnd::Refused`]). There is no automatic reconnect: the connection
+//! policy decides (every connect replays the conversation from its first event). See
+//! [MDN: Using readable streams](https://developer.mozilla.org/docs/Web/API/Streams_API/Using_readable_streams).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -30,8 +30,9 @@ use crate::protocol::SseParser;
 
 /// About the most bytes parsed between two checks of the time spent.
 const SLICE_BYTES: usize = 16 * 1024;
-/// After this much parsing and handling without a break, the read loop lets the browser run
-/// (a task of 50 ms or more is a long task).
+/// The read loop lets the browser run (a new task) once this much time has passed since it last
+/// did: chunks already received are read in the same task, with whatever else the page does per
+/// chunk, and a task of 50 ms or more is a long task.
 const YIELD_AFTER_MS: f64 = 8.0;
 
 /// How the stream ended.
@@ -149,7 +150,7 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
     }
     (handlers.on_open)();
     let mut parser = SseParser::new();
-    let mut busy_ms = 0.0;
+    let mut yielded_at = js_sys::Date::now();
     while alive.get() {
         let Ok(result) = JsFuture::from(reader.read()).await else {
             return StreamEnd::Lost;
@@ -170,7 +171,6 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
             }
             let (slice, tail) = rest.split_at(cut);
             rest = tail;
-            let start = js_sys::Date::now();
             parser.feed(slice, |message| {
                 // No handler runs once closed (a handler may close the stream).
                 if !alive.get() {
@@ -184,10 +184,9 @@ async fn read(request: Request, handlers: &StreamHandlers, alive: &Cell<bool>) -
             if !alive.get() {
                 return StreamEnd::Lost;
             }
-            busy_ms += js_sys::Date::now() - start;
-            if busy_ms >= YIELD_AFTER_MS {
-                busy_ms = 0.0;
+            if js_sys::Date::now() - yielded_at >= YIELD_AFTER_MS {
                 next_task().await;
+                yielded_at = js_sys::Date::now();
             }
         }
     }
