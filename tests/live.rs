@@ -440,7 +440,7 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
     let text = chat.completed_reply("w1 w2").await;
     assert_eq!(text, "w1 w2 w3 w4 w5\n\nw6 w7 w8 w9 w10\n\nw11 w12");
     let row = chat.agent_rows("w1 w2").pop().expect("the reply row");
-    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-para")
+    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-md-p")
         .iter()
         .map(|p| p.dyn_ref::<web_sys::HtmlElement>().unwrap().inner_text())
         .collect();

@@ -51,12 +51,14 @@ impl Shown {
         self.plain = None;
         for block in &step.finished {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
+                separate(&doc, bubble, None);
                 let _ = bubble.append_child(&el);
             }
         }
         if let Some(text) = step.open_plain {
             if let Some(p) = element(&doc, "p", "oc-md-p") {
                 let _ = p.append_child(&doc.create_text_node(&text));
+                separate(&doc, bubble, Some(&mut self.open));
                 let _ = bubble.append_child(&p);
                 self.open.push(p.into());
             }
@@ -67,6 +69,7 @@ impl Shown {
                 if let Some(p) = element(&doc, "p", "oc-md-p") {
                     let node = doc.create_text_node(text);
                     let _ = p.append_child(&node);
+                    separate(&doc, bubble, Some(&mut self.open));
                     let _ = bubble.append_child(&p);
                     self.open.push(p.into());
                     self.plain = Some((text.clone(), node));
@@ -76,6 +79,7 @@ impl Shown {
         }
         for block in &step.open {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
+                separate(&doc, bubble, Some(&mut self.open));
                 let _ = bubble.append_child(&el);
                 self.open.push(el.into());
             }
@@ -101,6 +105,22 @@ where
         read(&mut |text: &str, done: bool| shown.apply(bubble, text, done));
         shown
     });
+}
+
+/// Before a block that follows another: the blank line between them, kept in the text content
+/// (so the bubble's text reads as the message's blocks) and hidden from layout and from
+/// assistive technology. Open separators are tracked with the open blocks.
+fn separate(doc: &Document, bubble: &Element, open: Option<&mut Vec<Node>>) {
+    if bubble.last_child().is_none() {
+        return;
+    }
+    if let Some(span) = element(doc, "span", "oc-break") {
+        span.set_text_content(Some("\n\n"));
+        let _ = bubble.append_child(&span);
+        if let Some(open) = open {
+            open.push(span.into());
+        }
+    }
 }
 
 fn element(doc: &Document, tag: &str, class: &str) -> Option<Element> {
@@ -179,7 +199,9 @@ fn render_block(doc: &Document, block: &Block, copy_label: &str) -> Option<Eleme
             let copy = element(doc, "button", "oc-copy")?;
             let _ = copy.set_attribute("type", "button");
             let _ = copy.set_attribute("data-testid", "copy-code");
-            copy.set_text_content(Some(copy_label));
+            // The label is drawn from the attribute (CSS), so the bubble's text stays the code.
+            let _ = copy.set_attribute("data-label", copy_label);
+            let _ = copy.set_attribute("aria-label", copy_label);
             let _ = wrap.append_child(&copy);
             let _ = wrap.append_child(&pre);
             wrap
@@ -254,13 +276,15 @@ pub(crate) fn copy_code(event: &web_sys::MouseEvent, copied: String) {
         .and_then(|pre| pre.text_content())
         .unwrap_or_default();
     let _ = window().navigator().clipboard().write_text(&code);
-    let label = button.text_content().unwrap_or_default();
+    let label = button.get_attribute("data-label").unwrap_or_default();
     if label == copied {
         return;
     }
-    button.set_text_content(Some(&copied));
+    let _ = button.set_attribute("data-label", &copied);
     set_timeout(
-        move || button.set_text_content(Some(&label)),
+        move || {
+            let _ = button.set_attribute("data-label", &label);
+        },
         std::time::Duration::from_secs(2),
     );
 }

@@ -39,12 +39,13 @@ async function layout(page, chat) {
     return {
       logOverflowX: log.scrollWidth - log.clientWidth,
       pageOverflowX: document.documentElement.scrollWidth - window.innerWidth,
-      // Bubbles hold text only: agent text in the widget's own paragraphs (`p.oc-para`, each but
-      // the last ending in a hidden `span.oc-break` holding the blank line), nothing else.
+      // Bubbles hold only what the markdown renderer makes of text: its paragraphs
+      // (`p.oc-md-p`, separated by a hidden `span.oc-break` holding the blank line) and inline
+      // formatting without attributes; nothing a payload could have injected.
       elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => !(
-        (e.matches('p.oc-para') && e.parentElement === b)
-        || (e.matches('span.oc-break') && e.parentElement.parentElement === b
-          && e.textContent === '\n\n' && !e.firstElementChild && e === e.parentElement.lastChild)
+        (e.matches('p.oc-md-p') && e.parentElement === b)
+        || (e.matches('span.oc-break') && e.parentElement === b && e.textContent === '\n\n' && !e.firstElementChild)
+        || (e.matches('strong, em, del, code, br') && e.attributes.length === (e.matches('code') ? 1 : 0) && e.closest('p.oc-md-p'))
       )).length, 0),
       foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,a,form,input,meta,base,math,details,body,textarea')].map((e) => e.tagName),
       foreignInShadow: root === document ? 0 : root.querySelectorAll('script,iframe,object,embed,meta,base').length,
@@ -61,13 +62,14 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
-  for (const [name, payload] of PAYLOADS) {
+  for (const [name, payload, rendered = payload] of PAYLOADS) {
+    const shown = (text) => text.split(payload).join(rendered);
     // As agent text: the agent says exactly the payload (the user row shows "/echo <payload>").
     await chat.send(`/echo ${payload}`);
-    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text` });
+    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text`, shown });
     const agentText = rows.filter((r) => r.role === 'agent').at(-1).text;
     if (!/[\uD800-\uDFFF]/.test(payload)) {
-      assert.equal(agentText, payload, `payload "${name}": the agent's text is shown verbatim, as text`);
+      assert.equal(agentText, rendered, `payload "${name}": the agent's text is shown as its markdown reads, as text`);
       assert.equal(rows.filter((r) => r.role === 'user').at(-1).text, `/echo ${payload}`, `payload "${name}": the user's text is shown verbatim`);
     } else {
       assert.ok(agentText.startsWith(payload.slice(0, 1)), `payload "${name}": shown (lone surrogates may become U+FFFD): ${JSON.stringify(agentText)}`);
@@ -75,7 +77,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
     tried += 1;
     // As plain user text: the agent answers with the payload quoted.
     await chat.send(payload);
-    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text` });
+    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown });
     if (!/[\uD800-\uDFFF]/.test(payload)) {
       assert.equal(after.rows.filter((r) => r.role === 'user').at(-1).text, payload, `payload "${name}" as user text is shown verbatim`);
     }
@@ -86,7 +88,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   assert.deepEqual(fired, [], `a payload executed: ${fired.join(', ')}`);
 
   const afterAll = await layout(page, chat);
-  assert.equal(afterAll.elementsInBubbles, 0, 'message bubbles contain text only, no elements');
+  assert.equal(afterAll.elementsInBubbles, 0, 'message bubbles contain only the renderer\'s paragraphs and inline formatting');
   assert.deepEqual(afterAll.foreign, [], 'no element from a payload exists in the transcript');
   assert.equal(afterAll.foreignInShadow, 0, 'no script/iframe/object/embed/meta/base in the shadow root');
   assert.equal(afterAll.foreignInDocument, before.foreignInDocument, 'nothing was added to the page');
@@ -100,7 +102,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   await chat.waitAgentText(/^still usable$/);
   await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads' });
   const rows = await domRows(page);
-  console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, 0 elements in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
+  console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, no foreign element in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
   await context.close();
 });
 
