@@ -39,15 +39,16 @@ async function layout(page, chat) {
     return {
       logOverflowX: log.scrollWidth - log.clientWidth,
       pageOverflowX: document.documentElement.scrollWidth - window.innerWidth,
-      // Bubbles hold only what the markdown renderer makes of text: its paragraphs
-      // (`p.oc-md-p`, separated by a hidden `span.oc-break` holding the blank line) and inline
-      // formatting without attributes; nothing a payload could have injected.
-      elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => !(
-        (e.matches('p.oc-md-p') && e.parentElement === b)
-        || (e.matches('span.oc-break') && e.parentElement === b && e.textContent === '\n\n' && !e.firstElementChild)
-        || (e.matches('strong, em, del, code, br') && e.attributes.length === (e.matches('code') ? 1 : 0) && e.closest('p.oc-md-p'))
-      )).length, 0),
-      foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,a,form,input,meta,base,math,details,body,textarea')].map((e) => e.tagName),
+      // Bubbles hold only what the markdown renderer makes of text: its own elements, no event
+      // handler, style or source attribute, and links only to https:, http: or mailto: with
+      // rel="noopener noreferrer nofollow"; nothing a payload could have injected.
+      elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => {
+        const own = e.matches('p.oc-md-p, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
+        const risky = [...e.attributes].some((a) => /^on|^style$|^src|^srcdoc$|^action$|^formaction$/i.test(a.name));
+        const badLink = e.matches('a') && !(/^(https?|mailto):/i.test(e.getAttribute('href') ?? '') && e.rel === 'noopener noreferrer nofollow' && e.target === '_blank');
+        return !own || risky || badLink;
+      }).length, 0),
+      foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,form,input,meta,base,math,details,body,textarea,a:not([href^="https:"]):not([href^="http:"]):not([href^="mailto:"])')].map((e) => e.tagName),
       foreignInShadow: root === document ? 0 : root.querySelectorAll('script,iframe,object,embed,meta,base').length,
       foreignInDocument: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv]').length,
       title: document.title,
@@ -62,8 +63,9 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
-  for (const [name, payload, rendered = payload] of PAYLOADS) {
+  for (const [name, payload, rendered = payload, quoted = rendered] of PAYLOADS) {
     const shown = (text) => text.split(payload).join(rendered);
+    const shownQuoted = (text) => text.split(payload).join(quoted);
     // As agent text: the agent says exactly the payload (the user row shows "/echo <payload>").
     await chat.send(`/echo ${payload}`);
     const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text`, shown });
@@ -77,7 +79,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
     tried += 1;
     // As plain user text: the agent answers with the payload quoted.
     await chat.send(payload);
-    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown });
+    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown: shownQuoted });
     if (!/[\uD800-\uDFFF]/.test(payload)) {
       assert.equal(after.rows.filter((r) => r.role === 'user').at(-1).text, payload, `payload "${name}" as user text is shown verbatim`);
     }
@@ -162,5 +164,38 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
   await chat.waitAgentText(/^ok$/);
   assert.deepEqual(fired, []);
   console.log(`hostile: agent message of ${text.length} chars (${Buffer.byteLength(text)} bytes, ~${Math.ceil(text.split(/\s/).length / 2)} deltas) rendered exactly in ${ms} ms`);
+  await context.close();
+});
+
+test('a 60 KB markdown table and a code block from the agent render as such, inert, and the page stays responsive', { timeout: 90_000 }, async () => {
+  const { context, page, fired } = await trappedPage();
+  const grants = await openHost(page);
+  const chat = new Widget(page);
+  await chat.open();
+  await waitForGreeting(chat, () => grants.conversationId);
+  let table = '| item | size |\n|---|---|\n';
+  let rows = 0;
+  while (table.length < 60_000) {
+    table += `| boot <img src=x onerror="__pwned('cell')"> [x](javascript:__pwned('cell')) | ${rows} |\n`;
+    rows += 1;
+  }
+  await chat.send(`/echo ${table}`);
+  const shown = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-table').last();
+  await shown.waitFor({ timeout: 30_000 });
+  assert.equal(await shown.locator('tbody tr').count(), rows, 'every row of the table is shown');
+  assert.equal(await shown.locator('a, img').count(), 0, 'no link or image from the cells');
+  assert.equal(await shown.getAttribute('tabindex'), '0', 'the table scrolls sideways by keyboard');
+
+  await chat.send('/echo ```js\nalert(1) // <script>__pwned("code")</script>\n```');
+  const code = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-pre').last();
+  await code.waitFor({ timeout: 20_000 });
+  assert.equal(await code.locator('pre').textContent(), 'alert(1) // <script>__pwned("code")</script>\n', 'code is shown verbatim');
+  assert.equal(await code.locator('pre').getAttribute('tabindex'), '0', 'the code block is reachable by keyboard');
+  assert.equal(await code.locator('[data-testid=copy-code]').getAttribute('aria-label'), 'Copy');
+  const started = Date.now();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  assert.ok(Date.now() - started < 5_000, 'the page still paints');
+  await page.waitForTimeout(300);
+  assert.deepEqual(fired, [], `nothing executed: ${fired.join(', ')}`);
   await context.close();
 });

@@ -46,5 +46,17 @@ export const PAYLOADS = [
   ['long URL', `https://example.com/${'segment/'.repeat(300)}?q=${'x'.repeat(500)}`],
   ['many lines', Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n')],
   ['emoji ZWJ', '👩‍👩‍👧‍👦 🏳️‍🌈 👍🏽 🇯🇵'],
+  ['markdown nested links', `[outer [inner](https://example.com/in)](javascript:__pwned('nested'))`, `[outer inner](javascript:__pwned('nested'))`],
+  ['markdown data: link', `[d](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX19wd25lZCgnZGF0YScpPC9zY3JpcHQ+)`, 'd'],
+  ['markdown vbscript: link', `[v](vbscript:__pwned('vb'))`, 'v'],
+  ['markdown entity-encoded scheme', `[e](&#106;avascript:__pwned('ent'))`, 'e'],
+  ['markdown tab in the scheme', `[t](java&#x09;script:__pwned('tab'))`, 't'],
+  ['markdown javascript: autolink', `<javascript:__pwned('auto')>`, `javascript:__pwned('auto')`],
+  ['markdown safe autolinks', 'see <https://example.com/safe> and <mailto:help@example.com>', 'see https://example.com/safe and mailto:help@example.com'],
+  ['markdown image with a URL', `![alt text](https://example.com/track.png "title")`, 'alt text'],
+  // Quoted inside the agent's "You said" reply, a quote marker is no longer at a line start.
+  ['markdown 10,000-deep quote', `${'>'.repeat(10000)}deep`, 'deep', `${'>'.repeat(10000)}deep`],
+  ['markdown 10,000-deep emphasis', `${'*'.repeat(10000)}deep${'*'.repeat(10000)}`, 'deep'],
+  ['markdown 10,000 open brackets', `${'['.repeat(10000)}deep${'](https://x)'.repeat(3)}`, `${'['.repeat(9999)}deep${'](https://x)'.repeat(2)}`],
   ['prototype keys', '__proto__ constructor prototype toString', 'proto constructor prototype toString'],
 ];
