@@ -453,6 +453,46 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
 }
 
 #[wasm_bindgen_test]
+async fn an_agent_reply_in_markdown_is_formatted_block_by_block_with_only_safe_links() {
+    let chat = open_chat().await;
+    chat.send(
+        "/echo **Boots** ship [free](https://example.com/ship), [not](javascript:alert(1))\n\n- one\n- `two`",
+    );
+    let text = chat.completed_reply("Boots").await;
+    assert_eq!(
+        text, "Boots ship free, not\n\nonetwo",
+        "the bubble reads as the message's blocks, with no separator before the first"
+    );
+    let row = chat.agent_rows("Boots").pop().expect("the reply row");
+    let bubble = row.query_selector(".oc-bubble").unwrap().unwrap();
+    let blocks: Vec<String> = all(&bubble, ":scope > *:not(.oc-break)")
+        .iter()
+        .map(|e| e.tag_name().to_lowercase())
+        .collect();
+    assert_eq!(blocks, ["p", "ul"], "a paragraph then a list");
+    assert_eq!(
+        bubble.first_element_child().map(|e| e.tag_name()),
+        Some("P".to_string()),
+        "the first element is the first block, not a separator"
+    );
+    assert_eq!(all(&bubble, "strong").len(), 1, "bold text");
+    assert_eq!(all(&bubble, "li code").len(), 1, "inline code in the list");
+    let links = all(&bubble, "a");
+    assert_eq!(links.len(), 1, "only the https link is a link");
+    let link = &links[0];
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.com/ship")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer nofollow")
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
 async fn tool_calls_and_notices_get_their_own_rows() {
     let chat = open_chat().await;
     chat.send("Please send a notice about order A-1001");

@@ -12,7 +12,7 @@ mod tree;
 
 pub use links::safe_href;
 pub use stream::{MarkdownStream, Step, MAX_OPEN_BLOCK};
-pub use tree::{parse, plain_block, plain_inline, Block, Inline, MAX_DEPTH};
+pub use tree::{parse, plain_block, plain_inline, Block, Inline, MAX_DEPTH, MAX_INDENT};
 
 #[cfg(test)]
 mod tests;

@@ -192,6 +192,33 @@ fn deep_nesting_is_flattened_and_keeps_its_text() {
     }
 }
 
+/// How many quotes and lists are nested in one another at most.
+fn indents(blocks: &[Block]) -> usize {
+    fn blk(b: &Block) -> usize {
+        match b {
+            Quote(bs) => 1 + indents(bs),
+            List { items, .. } => 1 + items.iter().map(|i| indents(i)).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+    blocks.iter().map(blk).max().unwrap_or(0)
+}
+
+#[test]
+fn deep_quotes_and_lists_indent_at_most_max_indent_levels_and_keep_their_text() {
+    for md in [
+        format!("{}deep", ">".repeat(10_000)),
+        format!("{}deep", "- ".repeat(10_000)),
+        format!("{}deep", "> - 1. ".repeat(100)),
+    ] {
+        let blocks = parse(&md);
+        assert_eq!(indents(&blocks), MAX_INDENT, "{:?}…", &md[..10]);
+        assert!(all_text(&blocks).contains("deep"), "{:?}…", &md[..10]);
+    }
+    let shallow = parse("> - a\n>   - b");
+    assert_eq!(indents(&shallow), 3, "usual nesting is kept: {shallow:?}");
+}
+
 #[test]
 fn a_one_megabyte_table_parses_into_its_rows() {
     let mut md = String::from("| a | b |\n|---|---|\n");

@@ -10,6 +10,10 @@ use super::links::safe_href;
 /// their parent, so hostile input cannot build a tree that is slow or deep to render.
 pub const MAX_DEPTH: usize = 24;
 
+/// Quotes and lists, each indented, nested deeper than this are flattened into their parent,
+/// so nesting cannot push the text out of a narrow bubble.
+pub const MAX_INDENT: usize = 6;
+
 /// The markdown extensions enabled besides CommonMark: GFM tables and strikethrough.
 pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
@@ -215,12 +219,12 @@ impl Builder {
             Tag::Image { .. } => Kind::Image,
             _ => Kind::Flattened,
         };
-        // Depth counts open containers below the root.
-        let kind = if self.stack.len() > MAX_DEPTH && !matches!(kind, Kind::Code(_)) {
-            Kind::Flattened
-        } else {
-            kind
-        };
+        // Depth counts open containers below the root; indentation the open quotes and lists.
+        let indents = |k: &Kind| matches!(k, Kind::Quote | Kind::List(_));
+        let too_deep = (self.stack.len() > MAX_DEPTH && !matches!(kind, Kind::Code(_)))
+            || (indents(&kind)
+                && self.stack.iter().filter(|f| indents(&f.kind)).count() >= MAX_INDENT);
+        let kind = if too_deep { Kind::Flattened } else { kind };
         self.stack.push(Frame::new(kind));
     }
 

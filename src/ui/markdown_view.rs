@@ -110,8 +110,11 @@ where
 /// Before a block that follows another: the blank line between them, kept in the text content
 /// (so the bubble's text reads as the message's blocks) and hidden from layout and from
 /// assistive technology. Open separators are tracked with the open blocks.
+///
+/// Every block is an element; the bubble may hold other nodes (the framework's empty comment
+/// marker), so "follows another block" means "the bubble already has an element".
 fn separate(doc: &Document, bubble: &Element, open: Option<&mut Vec<Node>>) {
-    if bubble.last_child().is_none() {
+    if bubble.last_element_child().is_none() {
         return;
     }
     if let Some(span) = element(doc, "span", "oc-break") {

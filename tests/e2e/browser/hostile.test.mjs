@@ -63,12 +63,15 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
+  // What each agent text of the transcript so far reads as: every payload tried maps to its
+  // rendering, as the whole echoed text or quoted inside the agent's "You said" reply.
+  const readings = [];
+  const reads = (text) => readings.reduce((t, [payload, rendered, quoted]) => (t === payload ? rendered : t.split(payload).join(quoted)), text);
   for (const [name, payload, rendered = payload, quoted = rendered] of PAYLOADS) {
-    const shown = (text) => text.split(payload).join(rendered);
-    const shownQuoted = (text) => text.split(payload).join(quoted);
+    readings.push([payload, rendered, quoted]);
     // As agent text: the agent says exactly the payload (the user row shows "/echo <payload>").
     await chat.send(`/echo ${payload}`);
-    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text`, shown });
+    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text`, shown: reads });
     const agentText = rows.filter((r) => r.role === 'agent').at(-1).text;
     if (!/[\uD800-\uDFFF]/.test(payload)) {
       assert.equal(agentText, rendered, `payload "${name}": the agent's text is shown as its markdown reads, as text`);
@@ -79,7 +82,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
     tried += 1;
     // As plain user text: the agent answers with the payload quoted.
     await chat.send(payload);
-    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown: shownQuoted });
+    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown: reads });
     if (!/[\uD800-\uDFFF]/.test(payload)) {
       assert.equal(after.rows.filter((r) => r.role === 'user').at(-1).text, payload, `payload "${name}" as user text is shown verbatim`);
     }
@@ -102,7 +105,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   // Still usable.
   await chat.send('/echo still usable');
   await chat.waitAgentText(/^still usable$/);
-  await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads' });
+  await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads', shown: reads });
   const rows = await domRows(page);
   console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, no foreign element in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
   await context.close();
@@ -169,19 +172,21 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
 
 test('a 60 KB markdown table and a code block from the agent render as such, inert, and the page stays responsive', { timeout: 90_000 }, async () => {
   const { context, page, fired } = await trappedPage();
-  const grants = await openHost(page);
-  const chat = new Widget(page);
-  await chat.open();
-  await waitForGreeting(chat, () => grants.conversationId);
+  const { grants, chat } = await greetOn(page);
   let table = '| item | size |\n|---|---|\n';
   let rows = 0;
   while (table.length < 60_000) {
     table += `| boot <img src=x onerror="__pwned('cell')"> [x](javascript:__pwned('cell')) | ${rows} |\n`;
     rows += 1;
   }
+  // The emulator's fastest pace: thousands of deltas, each growing the one open table block.
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 1, conversation_id: grants.conversationId });
+  const started = Date.now();
   await chat.send(`/echo ${table}`);
   const shown = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-table').last();
-  await shown.waitFor({ timeout: 30_000 });
+  await shown.waitFor({ timeout: 60_000 });
+  const ms = Date.now() - started;
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 25, conversation_id: grants.conversationId });
   assert.equal(await shown.locator('tbody tr').count(), rows, 'every row of the table is shown');
   assert.equal(await shown.locator('a, img').count(), 0, 'no link or image from the cells');
   assert.equal(await shown.getAttribute('tabindex'), '0', 'the table scrolls sideways by keyboard');
@@ -192,10 +197,11 @@ test('a 60 KB markdown table and a code block from the agent render as such, ine
   assert.equal(await code.locator('pre').textContent(), 'alert(1) // <script>__pwned("code")</script>\n', 'code is shown verbatim');
   assert.equal(await code.locator('pre').getAttribute('tabindex'), '0', 'the code block is reachable by keyboard');
   assert.equal(await code.locator('[data-testid=copy-code]').getAttribute('aria-label'), 'Copy');
-  const started = Date.now();
+  const frameAsked = Date.now();
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
-  assert.ok(Date.now() - started < 5_000, 'the page still paints');
+  assert.ok(Date.now() - frameAsked < 5_000, 'the page still paints');
   await page.waitForTimeout(300);
   assert.deepEqual(fired, [], `nothing executed: ${fired.join(', ')}`);
+  console.log(`hostile: a ${table.length}-char table of ${rows} rows streamed and rendered in ${ms} ms`);
   await context.close();
 });

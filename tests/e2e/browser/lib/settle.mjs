@@ -2,7 +2,7 @@
 // rest, then compare, and explain the first difference precisely when they are not equal.
 import assert from 'node:assert/strict';
 import { conversationRecord, recordIsQuiet } from './emulator.mjs';
-import { domRows, messagesOf } from './widget.mjs';
+import { agentReads, domRows, messagesOf } from './widget.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,8 +61,20 @@ export function sameTranscript(dom, rec, { queued = false } = {}) {
  */
 export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '', queued = false, shown = (text) => text } = {}) {
   // The widget shows agent messages as markdown: `shown` maps a recorded agent text to the text
-  // its rendering reads as (the same for text without markdown syntax).
-  const expected = (transcript) => transcript.map((m) => (m.role === 'agent' ? { ...m, text: shown(m.text) } : m));
+  // its rendering reads as (the same for text without markdown syntax); a message whose shown
+  // parts read as that text (`agentReads`: only whitespace at a part's ends differs) is taken
+  // as shown. Agent messages pair up in order (user rows may be queued differently).
+  const expected = (transcript) => {
+    const agents = dom.filter((m) => m.role === 'agent');
+    let k = 0;
+    return transcript.map((m) => {
+      if (m.role !== 'agent') return m;
+      const text = shown(m.text);
+      const d = agents[k];
+      k += 1;
+      return d && agentReads(d.parts, text) ? { ...m, text: d.text } : { ...m, text };
+    });
+  };
   const deadline = Date.now() + timeout;
   let dom = [];
   let rows = [];
