@@ -27,7 +27,10 @@ impl Shown {
         let doc = document();
         let step = self.stream.update(source, done);
         if step.reset {
-            bubble.set_text_content(None);
+            // Every block and separator is an element; other nodes are the framework's.
+            while let Some(el) = bubble.last_element_child() {
+                el.remove();
+            }
             self.open.clear();
             self.plain = None;
         }
