@@ -150,6 +150,7 @@
 pub mod connection;
 #[cfg(all(oc_browser, feature = "csr"))]
 pub mod js_api;
+pub mod markdown;
 pub mod protocol;
 pub mod token;
 pub mod transcript;

@@ -440,7 +440,7 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
     let text = chat.completed_reply("w1 w2").await;
     assert_eq!(text, "w1 w2 w3 w4 w5\n\nw6 w7 w8 w9 w10\n\nw11 w12");
     let row = chat.agent_rows("w1 w2").pop().expect("the reply row");
-    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-para")
+    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-md-p")
         .iter()
         .map(|p| p.dyn_ref::<web_sys::HtmlElement>().unwrap().inner_text())
         .collect();
@@ -448,6 +448,46 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
         paragraphs,
         ["w1 w2 w3 w4 w5", "w6 w7 w8 w9 w10", "w11 w12"],
         "one paragraph per blank-line block, the blank lines hidden from layout"
+    );
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
+async fn an_agent_reply_in_markdown_is_formatted_block_by_block_with_only_safe_links() {
+    let chat = open_chat().await;
+    chat.send(
+        "/echo **Boots** ship [free](https://example.com/ship), [not](javascript:alert(1))\n\n- one\n- `two`",
+    );
+    let text = chat.completed_reply("Boots").await;
+    assert_eq!(
+        text, "Boots ship free, not\n\nonetwo",
+        "the bubble reads as the message's blocks, with no separator before the first"
+    );
+    let row = chat.agent_rows("Boots").pop().expect("the reply row");
+    let bubble = row.query_selector(".oc-bubble").unwrap().unwrap();
+    let blocks: Vec<String> = all(&bubble, ":scope > *:not(.oc-break)")
+        .iter()
+        .map(|e| e.tag_name().to_lowercase())
+        .collect();
+    assert_eq!(blocks, ["p", "ul"], "a paragraph then a list");
+    assert_eq!(
+        bubble.first_element_child().map(|e| e.tag_name()),
+        Some("P".to_string()),
+        "the first element is the first block, not a separator"
+    );
+    assert_eq!(all(&bubble, "strong").len(), 1, "bold text");
+    assert_eq!(all(&bubble, "li code").len(), 1, "inline code in the list");
+    let links = all(&bubble, "a");
+    assert_eq!(links.len(), 1, "only the https link is a link");
+    let link = &links[0];
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://example.com/ship")
+    );
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer nofollow")
     );
     chat.end().await;
 }

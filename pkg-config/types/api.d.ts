@@ -93,6 +93,10 @@ export interface OperatorChatLocale {
    * the reconnect. Default: "May not have been delivered".
    */
   notConfirmed?: string;
+  /** Button on a code block in an agent message that copies the code. Default: "Copy". */
+  copyCode?: string;
+  /** That button's text for a moment after copying. Default: "Copied". */
+  copied?: string;
   /** Button under such a message that sends it again. Default: "Send again". */
   sendAgain?: string;
   /** A running tool call; `{name}` is the tool. Default: "Using {name}…". */

@@ -6,7 +6,6 @@
 
 mod agent;
 mod entry;
-mod paragraphs;
 mod reducer;
 mod user;
 
@@ -22,5 +21,4 @@ pub use entry::{
     AgentMessage, ConversationStatus, Entry, EntryKind, ToolCall, ToolCallStatus, UserMessage,
     UserStatus,
 };
-pub use paragraphs::{ParagraphOp, Paragraphs, PARAGRAPH_BREAK};
 pub use reducer::{Change, Transcript};

@@ -9,7 +9,7 @@
 //!   `starter_prompts`, `composer`); its signals in
 //!   `view_model` and `row_signal`; `follow` and `locale`. [`ChatController`] drives it from
 //!   code.
-//! - `status` (texts and tokens per state), `stream_text` (paragraphs), `styles`, `clock`,
+//! - `status` (texts and tokens per state), `markdown_view` (agent messages, block by block), `styles`, `clock`,
 //!   `persist`.
 
 pub(crate) mod clock;
@@ -17,7 +17,6 @@ mod controller;
 pub(crate) mod driver;
 pub(crate) mod persist;
 pub(crate) mod status;
-pub(crate) mod stream_text;
 pub(crate) mod styles;
 pub(crate) mod types;
 
@@ -27,6 +26,7 @@ mod follow;
 mod header;
 mod launcher;
 mod locale;
+mod markdown_view;
 mod panel;
 mod row_signal;
 mod rows;

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 
 use super::clock::{clock_time, iso_time};
 use super::locale::UiStrings;
+use super::markdown_view::{copy_code, stream_markdown};
 use super::row_signal::{RowSignal, Stamped};
 use super::status::{delivery_text, tool_state, user_status, NoticeKind};
-use super::stream_text::stream_text;
 use crate::transcript::{AgentMessage, ToolCall, UserMessage, UserStatus};
 
 /// A row's `<time>`.
@@ -86,7 +86,7 @@ fn UserRow(
     }
 }
 
-/// An agent message; its text streams into paragraphs.
+/// An agent message; its markdown streams in block by block.
 #[component]
 fn AgentRow(
     /// The message.
@@ -97,7 +97,10 @@ fn AgentRow(
     let continues = message.with_untracked(|m| m.item.continues.is_some());
     let at_ms = Signal::derive(move || message.with(|m| m.at_ms));
     let bubble = NodeRef::<html::Div>::new();
-    stream_text(bubble, move |f| message.with(|m| f(&m.item.text)));
+    let strings = UiStrings::used();
+    stream_markdown(bubble, strings.text(|s| &s.copy_code), move |f| {
+        message.with(|m| f(&m.item.text, m.item.done))
+    });
     view! {
         <div
             class="oc-row oc-row-agent"
@@ -107,7 +110,12 @@ fn AgentRow(
             data-done=move || if done() { "true" } else { "false" }
             aria-busy=move || if done() { "false" } else { "true" }
         >
-            <div class="oc-bubble" dir="auto" node_ref=bubble></div>
+            <div
+                class="oc-bubble oc-md"
+                dir="auto"
+                node_ref=bubble
+                on:click=move |ev| copy_code(&ev, strings.text(|s| &s.copied))
+            ></div>
             <div class="oc-meta">
                 <Timestamp at_ms />
             </div>

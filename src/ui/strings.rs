@@ -98,6 +98,10 @@ strings! {
     /// Under a user message written just before the connection dropped and not acknowledged
     /// after the reconnect.
     not_confirmed / "notConfirmed" = "May not have been delivered",
+    /// Button on a code block in an agent message that copies the code.
+    copy_code / "copyCode" = "Copy",
+    /// That button's text for a moment after copying.
+    copied / "copied" = "Copied",
     /// Button under such a message that sends it again.
     send_again / "sendAgain" = "Send again",
     /// A running tool call; `{name}` is the tool.

@@ -28,9 +28,23 @@ const RATES = [
   { label: 'nominal 50/s', interval_ms: 20, deltas: 50 * SECONDS, paragraph: PARAGRAPH },
   { label: 'nominal 500/s', interval_ms: 2, deltas: 500 * SECONDS, paragraph: PARAGRAPH },
   { label: 'nominal 500/s, one paragraph', interval_ms: 2, deltas: 500 * SECONDS, paragraph: null },
+  { label: 'nominal 500/s, markdown', interval_ms: 2, deltas: 500 * SECONDS, markdown: true },
   { label: 'nominal 2,000/s', interval_ms: 0.5, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
   { label: 'unpaced burst', interval_ms: 0, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
 ];
+
+/** The command a pace sends: `/markdown n` (headings, bold, links, code, lists, code blocks
+ * and tables, each delta carrying its marker `wK`: see the emulator's markdown.rs), else
+ * `/stream n [paragraph]`. */
+const command = (rate, n) => (rate.markdown ? `/markdown ${n}` : rate.paragraph ? `/stream ${n} ${rate.paragraph}` : `/stream ${n}`);
+
+/** Whether the shown text is the whole reply: for `/stream`, exactly its text; for markdown
+ * (shown formatted, so its text is not the source), every marker w1…wN once, in order. */
+function complete(rate, n, text) {
+  if (!rate.markdown) return text === expectedText(n, rate.paragraph);
+  const markers = [...text.matchAll(/w(\d+)/g)].map((m) => Number(m[1]));
+  return markers.length === n && markers.every((k, i) => k === i + 1);
+}
 
 /** The text `/stream n [paragraph]` replies with (see the emulator's script.rs). */
 const expectedText = (n, paragraph) =>
@@ -54,14 +68,14 @@ async function streamRun(browser, rate) {
     const limitMs = Math.max(60_000, n * Math.max(rate.interval_ms, 1) * 4);
     const timedOut = await page
       .evaluate(
-        async ({ n, limitMs, paragraph }) => {
+        async ({ n, limitMs, sent }) => {
           const B = window.__bench;
           B.resetStream(n);
-          B.handle.send(paragraph ? `/stream ${n} ${paragraph}` : `/stream ${n}`);
+          B.handle.send(sent);
           const limit = new Promise((r) => setTimeout(() => r(true), limitMs));
           return Promise.race([B.untilPainted(n).then(() => false), limit]);
         },
-        { n, limitMs, paragraph: rate.paragraph },
+        { n, limitMs, sent: command(rate, n) },
       );
     if (!timedOut) await agentIdle(page);
     const r = await page.evaluate((n) => {
@@ -111,7 +125,7 @@ async function streamRun(browser, rate) {
         frame_intervals_ms: intervals,
       };
     }, n);
-    const textOk = r.text === expectedText(n, rate.paragraph);
+    const textOk = complete(rate, n, r.text);
     const achieved = r.arrival_span_ms > 0 ? ((n - r.missing - 1) / r.arrival_span_ms) * 1000 : null;
     watcher.stop();
     const wire = await watcher.done;

@@ -37,6 +37,12 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   await waitForGreeting(chat, () => grants.conversationId);
   checked.push(await checkAxe(page, 'open'));
 
+  // Markdown content: a heading, lists, a link, inline code, a code block (with its copy button)
+  // and a table.
+  await chat.send('/echo ## Your options\n\n- **Boots**: see [returns](https://example.com/returns)\n- `A-1001` *shipped*\n\n1. one\n2. two\n\n> note\n\n```sh\ncurl https://example.com\n```\n\n| size | EU |\n|---|---|\n| 9 | 43 |');
+  await page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-table').waitFor({ timeout: 20_000 });
+  checked.push(await checkAxe(page, 'with markdown content'));
+
   await injectFault({ kind: 'slow_agent', delta_interval_ms: 150, conversation_id: grants.conversationId });
   await chat.send('/stream 40');
   await page.locator('[data-testid=message][data-role=agent][data-done=false]').waitFor({ timeout: 10_000 });
@@ -45,7 +51,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   const stillStreaming = await page.locator('[data-testid=message][data-role=agent][data-done=false]').count();
   assert.equal(stillStreaming, 1, 'axe ran while the reply was still streaming');
   await clearFaults();
-  await chat.waitAgentMessages(2, 30_000);
+  await chat.waitAgentMessages(3, 30_000);
   await context.close();
 
   // The error state: a visitor without a session.
@@ -56,7 +62,7 @@ test('axe-core reports no violations: open, streaming, error state', { timeout: 
   await chat2.open({ waitOnline: false });
   await chat2.error.waitFor({ state: 'visible' });
   checked.push(await checkAxe(page2, 'in the error state'));
-  console.log(`a11y: axe-core ${axeVersion}: 0 violations in 4 states (closed, open, streaming, error); shadow-DOM nodes passing checks per state: ${checked.join(', ')}`);
+  console.log(`a11y: axe-core ${axeVersion}: 0 violations in 5 states (closed, open, markdown, streaming, error); shadow-DOM nodes passing checks per state: ${checked.join(', ')}`);
   await context2.close();
 });
 

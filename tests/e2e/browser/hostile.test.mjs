@@ -39,14 +39,16 @@ async function layout(page, chat) {
     return {
       logOverflowX: log.scrollWidth - log.clientWidth,
       pageOverflowX: document.documentElement.scrollWidth - window.innerWidth,
-      // Bubbles hold text only: agent text in the widget's own paragraphs (`p.oc-para`, each but
-      // the last ending in a hidden `span.oc-break` holding the blank line), nothing else.
-      elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => !(
-        (e.matches('p.oc-para') && e.parentElement === b)
-        || (e.matches('span.oc-break') && e.parentElement.parentElement === b
-          && e.textContent === '\n\n' && !e.firstElementChild && e === e.parentElement.lastChild)
-      )).length, 0),
-      foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,a,form,input,meta,base,math,details,body,textarea')].map((e) => e.tagName),
+      // Bubbles hold only what the markdown renderer makes of text: its own elements, no event
+      // handler, style or source attribute, and links only to https:, http: or mailto: with
+      // rel="noopener noreferrer nofollow"; nothing a payload could have injected.
+      elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => {
+        const own = e.matches('p.oc-md-p, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
+        const risky = [...e.attributes].some((a) => /^on|^style$|^src|^srcdoc$|^action$|^formaction$/i.test(a.name));
+        const badLink = e.matches('a') && !(/^(https?|mailto):/i.test(e.getAttribute('href') ?? '') && e.rel === 'noopener noreferrer nofollow' && e.target === '_blank');
+        return !own || risky || badLink;
+      }).length, 0),
+      foreign: [...log.querySelectorAll('script,iframe,img,object,embed,style,link,form,input,meta,base,math,details,body,textarea,a:not([href^="https:"]):not([href^="http:"]):not([href^="mailto:"])')].map((e) => e.tagName),
       foreignInShadow: root === document ? 0 : root.querySelectorAll('script,iframe,object,embed,meta,base').length,
       foreignInDocument: document.querySelectorAll('iframe,object,embed,base,meta[http-equiv]').length,
       title: document.title,
@@ -61,13 +63,18 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   const conversationId = grants.conversationId;
   const before = await layout(page, chat);
   let tried = 0;
-  for (const [name, payload] of PAYLOADS) {
+  // What each agent text of the transcript so far reads as: every payload tried maps to its
+  // rendering, as the whole echoed text or quoted inside the agent's "You said" reply.
+  const readings = [];
+  const reads = (text) => readings.reduce((t, [payload, rendered, quoted]) => (t === payload ? rendered : t.split(payload).join(quoted)), text);
+  for (const [name, payload, rendered = payload, quoted = rendered] of PAYLOADS) {
+    readings.push([payload, rendered, quoted]);
     // As agent text: the agent says exactly the payload (the user row shows "/echo <payload>").
     await chat.send(`/echo ${payload}`);
-    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text` });
+    const { rows } = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as agent text`, shown: reads });
     const agentText = rows.filter((r) => r.role === 'agent').at(-1).text;
     if (!/[\uD800-\uDFFF]/.test(payload)) {
-      assert.equal(agentText, payload, `payload "${name}": the agent's text is shown verbatim, as text`);
+      assert.equal(agentText, rendered, `payload "${name}": the agent's text is shown as its markdown reads, as text`);
       assert.equal(rows.filter((r) => r.role === 'user').at(-1).text, `/echo ${payload}`, `payload "${name}": the user's text is shown verbatim`);
     } else {
       assert.ok(agentText.startsWith(payload.slice(0, 1)), `payload "${name}": shown (lone surrogates may become U+FFFD): ${JSON.stringify(agentText)}`);
@@ -75,7 +82,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
     tried += 1;
     // As plain user text: the agent answers with the payload quoted.
     await chat.send(payload);
-    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text` });
+    const after = await expectWidgetMatchesRecord(page, conversationId, { label: `payload "${name}" as user text`, shown: reads });
     if (!/[\uD800-\uDFFF]/.test(payload)) {
       assert.equal(after.rows.filter((r) => r.role === 'user').at(-1).text, payload, `payload "${name}" as user text is shown verbatim`);
     }
@@ -86,7 +93,7 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   assert.deepEqual(fired, [], `a payload executed: ${fired.join(', ')}`);
 
   const afterAll = await layout(page, chat);
-  assert.equal(afterAll.elementsInBubbles, 0, 'message bubbles contain text only, no elements');
+  assert.equal(afterAll.elementsInBubbles, 0, 'message bubbles contain only the renderer\'s paragraphs and inline formatting');
   assert.deepEqual(afterAll.foreign, [], 'no element from a payload exists in the transcript');
   assert.equal(afterAll.foreignInShadow, 0, 'no script/iframe/object/embed/meta/base in the shadow root');
   assert.equal(afterAll.foreignInDocument, before.foreignInDocument, 'nothing was added to the page');
@@ -98,9 +105,9 @@ test(`${PAYLOADS.length} hostile payloads as agent and user text execute nothing
   // Still usable.
   await chat.send('/echo still usable');
   await chat.waitAgentText(/^still usable$/);
-  await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads' });
+  await expectWidgetMatchesRecord(page, conversationId, { label: 'after the payloads', shown: reads });
   const rows = await domRows(page);
-  console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, 0 elements in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
+  console.log(`hostile: ${PAYLOADS.length} payloads tried ${tried} times (agent and user text), ${rows.length} rows shown; nothing executed, no foreign element in bubbles, panel ${JSON.stringify(afterAll.panel)} unchanged, overflow ${afterAll.logOverflowX}px`);
   await context.close();
 });
 
@@ -160,5 +167,41 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
   await chat.waitAgentText(/^ok$/);
   assert.deepEqual(fired, []);
   console.log(`hostile: agent message of ${text.length} chars (${Buffer.byteLength(text)} bytes, ~${Math.ceil(text.split(/\s/).length / 2)} deltas) rendered exactly in ${ms} ms`);
+  await context.close();
+});
+
+test('a 60 KB markdown table and a code block from the agent render as such, inert, and the page stays responsive', { timeout: 90_000 }, async () => {
+  const { context, page, fired } = await trappedPage();
+  const { grants, chat } = await greetOn(page);
+  let table = '| item | size |\n|---|---|\n';
+  let rows = 0;
+  while (table.length < 60_000) {
+    table += `| boot <img src=x onerror="__pwned('cell')"> [x](javascript:__pwned('cell')) | ${rows} |\n`;
+    rows += 1;
+  }
+  // The emulator's fastest pace: thousands of deltas, each growing the one open table block.
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 1, conversation_id: grants.conversationId });
+  const started = Date.now();
+  await chat.send(`/echo ${table}`);
+  const shown = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-table').last();
+  await shown.waitFor({ timeout: 60_000 });
+  const ms = Date.now() - started;
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 25, conversation_id: grants.conversationId });
+  assert.equal(await shown.locator('tbody tr').count(), rows, 'every row of the table is shown');
+  assert.equal(await shown.locator('a, img').count(), 0, 'no link or image from the cells');
+  assert.equal(await shown.getAttribute('tabindex'), '0', 'the table scrolls sideways by keyboard');
+
+  await chat.send('/echo ```js\nalert(1) // <script>__pwned("code")</script>\n```');
+  const code = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-pre').last();
+  await code.waitFor({ timeout: 20_000 });
+  assert.equal(await code.locator('pre').textContent(), 'alert(1) // <script>__pwned("code")</script>\n', 'code is shown verbatim');
+  assert.equal(await code.locator('pre').getAttribute('tabindex'), '0', 'the code block is reachable by keyboard');
+  assert.equal(await code.locator('[data-testid=copy-code]').getAttribute('aria-label'), 'Copy');
+  const frameAsked = Date.now();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  assert.ok(Date.now() - frameAsked < 5_000, 'the page still paints');
+  await page.waitForTimeout(300);
+  assert.deepEqual(fired, [], `nothing executed: ${fired.join(', ')}`);
+  console.log(`hostile: a ${table.length}-char table of ${rows} rows streamed and rendered in ${ms} ms`);
   await context.close();
 });

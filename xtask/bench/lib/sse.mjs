@@ -18,7 +18,9 @@ export function watchDeltas(eventsUrl, n) {
       while ((i = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        const m = /"text_delta":"w(\d+) ?"/.exec(line);
+        // The delta's marker: the whole delta (`/stream`) or the first `wK` after its markup
+        // (`/markdown`), as instrument.js reads it.
+        const m = /"text_delta":"(?:[^"\\]|\\.)*?w(\d+)/.exec(line);
         if (!m) continue;
         seen.count += 1;
         seen.first ??= t;

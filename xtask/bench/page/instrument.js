@@ -27,7 +27,9 @@
   };
   window.__bench = B;
 
-  const DELTA = /"text_delta":"w(\d+)(?: |\\n\\n)?"/;
+  // A delta's marker `wK`: the whole delta (`/stream`), or the first marker in it after its
+  // markup (`/markdown`, e.g. `** and w3`).
+  const DELTA = /"text_delta":"(?:[^"\\]|\\.)*?w(\d+)/;
   const TYPE = /"type":"([a-z_.]+)"/;
   function onFrame(data, t) {
     const m = DELTA.exec(data);

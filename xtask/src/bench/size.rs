@@ -45,6 +45,9 @@ const SERDE_BUILD: u64 = 156_862;
 /// it were measured on (its wasm-bindgen output, optimised each way).
 const FRAMES_ONCE: u64 = 152_117;
 
+/// The row of the markdown parser and renderer: what agent messages in markdown cost.
+const MARKDOWN: &str = "markdown in agent messages (pulldown-cmark 0.13, tables, strikethrough)";
+
 /// Each technique's measured effect, against the build named in its note.
 const TECHNIQUES: &[Technique] = &[
     Technique {
@@ -182,13 +185,24 @@ const TECHNIQUES: &[Technique] = &[
                web glue and its `.d.ts` (xtask/src/wasm_imports.rs)",
     },
     Technique {
-        name: "the serde build with this round's kept rows (the shipped build)",
+        name: "the serde build with this round's kept rows (the shipped build before markdown)",
         package: 147_156,
         against: SERDE_BUILD,
         kept: true,
         note: "`cargo xtask build` as committed: frames read once, `RawJson`, the two wasm-opt \
                assumptions, short export names (and a check that a payload or error `data` is \
                an object, +198 B)",
+    },
+    Technique {
+        name: MARKDOWN,
+        package: 206_957,
+        against: 153_261,
+        kept: true,
+        note: "markdown (pulldown-cmark + renderer): 53,696 B brotli, measured by building main \
+               (7fd6389) and the markdown branch with the same toolchain (wasm 147,900 -> \
+               201,539 B, glue +57 B); by twiggy (raw, before brotli): pulldown-cmark code 57 KB, \
+               its data (HTML entity names, unicase tables) 59 KB, unicase code 7 KB, the widget's \
+               markdown tree and renderer 18 KB, hashbrown +2 KB (already in the wasm)",
     },
 ];
 

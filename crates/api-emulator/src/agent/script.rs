@@ -4,16 +4,20 @@
 //! - `/echo <text>`: reply exactly `<text>`;
 //! - `/stream <N> [<P>]` (1 ≤ N ≤ 50 000): reply with N deltas `w1 `, `w2 `, …, `wN`; with P, every
 //!   P-th word ends its paragraph (`wK\n\n` instead of `wK `), like the paragraphs of a long answer;
+//! - `/markdown <N>` (1 ≤ N ≤ 50 000): reply with N deltas of markdown (headings, bold, links,
+//!   code, lists, code blocks, tables), delta K carrying the marker `wK` (see `markdown.rs`);
 //! - contains "notice": an `agent.notice.sent` first;
 //! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
 //!   "Your order `<ID>` has shipped and will arrive in 2 business days." (`<ID>` = the first word
 //!   with a digit, else `A-1001`);
+//! - else contains "return": how returns work, in markdown (bold, links, a numbered list);
 //! - else contains "bye": "Goodbye! Thanks for chatting.";
 //! - else: `You said: "<text>". I'm a scripted demo agent; try /echo, /stream 5, "order", "notice" or "bye".`;
 //! - contains "bye" (with any of the above but commands): the conversation ends after the reply.
 
 use serde_json::json;
 
+use super::markdown::{markdown_deltas, RETURNS};
 use super::split::split_deltas;
 use crate::assumptions::MAX_STREAM_DELTAS;
 
@@ -121,6 +125,12 @@ pub fn plan_reply(text: &str) -> Reply {
     if let Some((n, paragraph)) = text.strip_prefix("/stream ").and_then(stream_args) {
         return stream_reply(n, paragraph);
     }
+    if let Some((n, None)) = text.strip_prefix("/markdown ").and_then(stream_args) {
+        return Reply {
+            steps: vec![Step::Say(markdown_deltas(n))],
+            ends: false,
+        };
+    }
     let lower = text.to_lowercase();
     let mut steps = Vec::new();
     if lower.contains("notice") {
@@ -139,6 +149,8 @@ pub fn plan_reply(text: &str) -> Reply {
         steps.push(say(&format!(
             "Your order {id} has shipped and will arrive in 2 business days."
         )));
+    } else if lower.contains("return") {
+        steps.push(say(RETURNS));
     } else if lower.contains("bye") {
         steps.push(say("Goodbye! Thanks for chatting."));
     } else {
@@ -217,6 +229,26 @@ mod tests {
             r.text(),
             "Let me look that order up. Your order B-42 has shipped and will arrive in 2 business days."
         );
+    }
+
+    #[test]
+    fn markdown_replies_with_n_marked_deltas() {
+        let r = plan_reply("/markdown 20");
+        assert!(matches!(&r.steps[..], [Step::Say(parts)] if parts.len() == 20));
+        assert!(r.text().starts_with("### w1\n\n**w2** and w3"));
+        assert!(!plan_reply("/markdown 0").text().starts_with('#'));
+        assert!(!plan_reply("/markdown 5 2").text().starts_with('#'));
+    }
+
+    #[test]
+    fn a_question_about_returns_is_answered_in_markdown() {
+        let r = plan_reply("How do returns work?");
+        assert!(r.text().contains("**free within 30 days**"), "{}", r.text());
+        assert!(r
+            .text()
+            .contains("[returns policy](https://example.com/returns)"));
+        assert!(r.text().contains("\n\n1. Open"));
+        assert!(!r.ends);
     }
 
     #[test]

@@ -1,7 +1,11 @@
 // Hostile text for the widget. Each payload that could run code calls `__pwned(<name>)` (or
 // `alert`), which the hostile suite traps at page level; none may ever fire.
 
-/** `[name, text]` pairs. No payload contains "bye" (which would end the conversation). */
+/**
+ * `[name, text]` pairs, or `[name, text, shown]` where the agent's markdown reads differently:
+ * `shown` is what the rendered text must read as. No payload contains "bye" (which would end the
+ * conversation).
+ */
 export const PAYLOADS = [
   ['script tag', `<script>__pwned('script')</script>`],
   ['img onerror', `<img src=x onerror="__pwned('img')">`],
@@ -10,8 +14,8 @@ export const PAYLOADS = [
   ['svg script', `<svg><script>__pwned('svgscript')</script></svg>`],
   ['javascript: link', `<a href="javascript:__pwned('jslink')">click me</a>`],
   ['bare javascript: URL', `javascript:__pwned('bare')`],
-  ['markdown javascript: link', `[click here](javascript:__pwned('md'))`],
-  ['markdown image', `![x](javascript:__pwned('mdimg'))`],
+  ['markdown javascript: link', `[click here](javascript:__pwned('md'))`, 'click here'],
+  ['markdown image', `![x](javascript:__pwned('mdimg'))`, 'x'],
   ['iframe javascript:', `<iframe src="javascript:parent.__pwned('iframe')"></iframe>`],
   ['iframe srcdoc', `<iframe srcdoc="<script>parent.__pwned('srcdoc')</script>"></iframe>`],
   ['textarea breakout', `</textarea><script>__pwned('textarea')</script><textarea>`],
@@ -31,7 +35,7 @@ export const PAYLOADS = [
   ['css injection', `</style><style>*{display:none!important} body{background:url("javascript:__pwned('css')")}</style>`],
   ['inline style overlay', `<div style="position:fixed;inset:0;width:9999px;background:red;z-index:2147483647">overlay</div>`],
   ['link stylesheet', `<link rel="stylesheet" href="data:text/css,*{visibility:hidden}">`],
-  ['html entities', `&lt;script&gt;__pwned('entity')&lt;/script&gt; &amp; &#60;b&#62;`],
+  ['html entities', `&lt;script&gt;__pwned('entity')&lt;/script&gt; &amp; &#60;b&#62;`, `<script>__pwned('entity')</script> & <b>`],
   ['RTL override', 'invoice\u202Egnp.exe\u202C and \u2067isolated\u2069 text'],
   ['zero-width characters', 'a\u200Bb\u200Cc\u200Dd\uFEFFe\u2060f'],
   ['lone high surrogate', 'before \uD800 after'],
@@ -42,5 +46,17 @@ export const PAYLOADS = [
   ['long URL', `https://example.com/${'segment/'.repeat(300)}?q=${'x'.repeat(500)}`],
   ['many lines', Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n')],
   ['emoji ZWJ', '👩‍👩‍👧‍👦 🏳️‍🌈 👍🏽 🇯🇵'],
-  ['prototype keys', '__proto__ constructor prototype toString'],
+  ['markdown nested links', `[outer [inner](https://example.com/in)](javascript:__pwned('nested'))`, `[outer inner](javascript:__pwned('nested'))`],
+  ['markdown data: link', `[d](data:text/html;base64,PHNjcmlwdD5wYXJlbnQuX19wd25lZCgnZGF0YScpPC9zY3JpcHQ+)`, 'd'],
+  ['markdown vbscript: link', `[v](vbscript:__pwned('vb'))`, 'v'],
+  ['markdown entity-encoded scheme', `[e](&#106;avascript:__pwned('ent'))`, 'e'],
+  ['markdown tab in the scheme', `[t](java&#x09;script:__pwned('tab'))`, 't'],
+  ['markdown javascript: autolink', `<javascript:__pwned('auto')>`, `javascript:__pwned('auto')`],
+  ['markdown safe autolinks', 'see <https://example.com/safe> and <mailto:help@example.com>', 'see https://example.com/safe and mailto:help@example.com'],
+  ['markdown image with a URL', `![alt text](https://example.com/track.png "title")`, 'alt text'],
+  // Quoted inside the agent's "You said" reply, a quote marker is no longer at a line start.
+  ['markdown 10,000-deep quote', `${'>'.repeat(10000)}deep`, 'deep', `${'>'.repeat(10000)}deep`],
+  ['markdown 10,000-deep emphasis', `${'*'.repeat(10000)}deep${'*'.repeat(10000)}`, 'deep'],
+  ['markdown 10,000 open brackets', `${'['.repeat(10000)}deep${'](https://x)'.repeat(3)}`, `${'['.repeat(9999)}deep${'](https://x)'.repeat(2)}`],
+  ['prototype keys', '__proto__ constructor prototype toString', 'proto constructor prototype toString'],
 ];

@@ -2,7 +2,7 @@
 // rest, then compare, and explain the first difference precisely when they are not equal.
 import assert from 'node:assert/strict';
 import { conversationRecord, recordIsQuiet } from './emulator.mjs';
-import { domRows, messagesOf } from './widget.mjs';
+import { agentReads, domRows, messagesOf } from './widget.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,7 +59,22 @@ export function sameTranscript(dom, rec, { queued = false } = {}) {
  * Waits (polling) until the record is quiet, the widget shows no streaming row, and the two
  * transcripts agree; then asserts they are exactly equal. Returns `{record, rows}`.
  */
-export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '', queued = false } = {}) {
+export async function expectWidgetMatchesRecord(page, conversationId, { timeout = 30_000, label = '', queued = false, shown = (text) => text } = {}) {
+  // The widget shows agent messages as markdown: `shown` maps a recorded agent text to the text
+  // its rendering reads as (the same for text without markdown syntax); a message whose shown
+  // parts read as that text (`agentReads`: only whitespace at a part's ends differs) is taken
+  // as shown. Agent messages pair up in order (user rows may be queued differently).
+  const expected = (transcript) => {
+    const agents = dom.filter((m) => m.role === 'agent');
+    let k = 0;
+    return transcript.map((m) => {
+      if (m.role !== 'agent') return m;
+      const text = shown(m.text);
+      const d = agents[k];
+      k += 1;
+      return d && agentReads(d.parts, text) ? { ...m, text: d.text } : { ...m, text };
+    });
+  };
   const deadline = Date.now() + timeout;
   let dom = [];
   let rows = [];
@@ -72,7 +87,7 @@ export async function expectWidgetMatchesRecord(page, conversationId, { timeout 
     dom = messagesOf(rows);
     quiet = recordIsQuiet(record);
     streaming = rows.some((r) => r.role === 'agent' && r.done !== 'true');
-    const same = sameTranscript(dom, record.transcript, { queued });
+    const same = sameTranscript(dom, expected(record.transcript), { queued });
     stableHits = quiet && !streaming && same ? stableHits + 1 : 0;
     if (stableHits >= 2) break;
     await sleep(100);
@@ -84,11 +99,11 @@ export async function expectWidgetMatchesRecord(page, conversationId, { timeout 
   const where = `${label ? `${label}: ` : ''}[widget state ${state}${pending.length ? `; user rows not confirmed: ${pending.join(', ')}` : ''}${errors.length ? `; error rows: ${errors.join(' | ')}` : ''}${errorLine ? `; error line: ${errorLine.trim()}` : ''}] `;
   assert.ok(quiet, `${where}the emulator's conversation ${conversationId} never came to rest in ${timeout} ms`);
   assert.ok(!streaming, `${where}the widget still shows a streaming agent message after ${timeout} ms`);
-  if (queued && sameTranscript(dom, record.transcript, { queued })) return { record, rows };
+  if (queued && sameTranscript(dom, expected(record.transcript), { queued })) return { record, rows };
   assert.deepEqual(
     dom,
-    record.transcript,
-    `${where}widget transcript differs from the emulator's record of ${conversationId}: ${describeDifference(dom, record.transcript)}`,
+    expected(record.transcript),
+    `${where}widget transcript differs from the emulator's record of ${conversationId}: ${describeDifference(dom, expected(record.transcript))}`,
   );
   return { record, rows };
 }

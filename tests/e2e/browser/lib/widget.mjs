@@ -22,15 +22,44 @@ export async function domRows(page) {
 /**
  * User and agent messages of `rows` in the record's shape `[{role, text}]`: an agent row that
  * continues its message below a tool call (`data-continues`) is joined to the part before it.
+ * An agent message also keeps its rows' texts as `parts` (not enumerable, so comparisons and
+ * JSON see only `{role, text}`): each part is shown as markdown, which drops the whitespace at
+ * its ends (see `agentReads`).
  */
 export function messagesOf(rows) {
   const out = [];
   const lastAgent = () => out.findLast((m) => m.role === 'agent');
   for (const { role, text, continues } of rows) {
-    if (role === 'agent' && continues && lastAgent()) lastAgent().text += text;
-    else if (role === 'user' || role === 'agent') out.push({ role, text });
+    if (role === 'agent' && continues && lastAgent()) {
+      lastAgent().text += text;
+      lastAgent().parts.push(text);
+    } else if (role === 'user' || role === 'agent') {
+      const message = { role, text };
+      if (role === 'agent') Object.defineProperty(message, 'parts', { value: [text] });
+      out.push(message);
+    }
   }
   return out;
+}
+
+/**
+ * Whether an agent message shown as `parts` (its rows' texts) reads as `text`: the parts in
+ * order, exactly, with only whitespace around them (a part's markdown paragraph does not show
+ * its leading or trailing whitespace, e.g. the space before a tool call in "up. " + "Your").
+ */
+export function agentReads(parts, text) {
+  const space = /\s/;
+  let at = 0;
+  const skipSpace = () => {
+    while (at < text.length && space.test(text[at])) at += 1;
+  };
+  for (const part of parts) {
+    skipSpace();
+    if (!text.startsWith(part, at)) return false;
+    at += part.length;
+  }
+  skipSpace();
+  return at === text.length;
 }
 
 /** The widget's user and agent messages, in the record's shape `[{role, text}]`. */

@@ -1,0 +1,296 @@
+//! An agent message's markdown in the DOM, kept up to date block by block: finished blocks are
+//! appended once and never touched again; only the blocks still growing are replaced on an
+//! update (a plain growing paragraph just gets the new characters appended to its text node).
+//! Every element is created with `createElement` and every text set as a text node: nothing is
+//! ever parsed as HTML, and links carry only checked `https:`, `http:` or `mailto:` URLs.
+
+use leptos::{html, prelude::*};
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, Node, Text};
+
+use crate::markdown::{Block, Inline, MarkdownStream};
+
+/// What a bubble shows: the stream's state and the nodes of the blocks still growing.
+#[derive(Default)]
+struct Shown {
+    /// The code blocks' copy button text.
+    copy_label: String,
+    stream: MarkdownStream,
+    open: Vec<Node>,
+    /// The open blocks when they are one plain paragraph: its text and text node, so more text
+    /// is appended rather than re-rendered.
+    plain: Option<(String, Text)>,
+}
+
+impl Shown {
+    fn apply(&mut self, bubble: &Element, source: &str, done: bool) {
+        let doc = document();
+        let step = self.stream.update(source, done);
+        if step.reset {
+            // Every block and separator is an element; other nodes are the framework's.
+            while let Some(el) = bubble.last_element_child() {
+                el.remove();
+            }
+            self.open.clear();
+            self.plain = None;
+        }
+        // A plain paragraph that only grew: append the new characters.
+        if step.finished.is_empty() && step.open_plain.is_none() {
+            if let (Some((shown, node)), [Block::Paragraph(inlines)]) =
+                (&mut self.plain, step.open.as_slice())
+            {
+                if let [Inline::Text(text)] = inlines.as_slice() {
+                    if let Some(added) = text.strip_prefix(shown.as_str()) {
+                        let _ = node.append_data(added);
+                        shown.push_str(added);
+                        return;
+                    }
+                }
+            }
+        }
+        for node in self.open.drain(..) {
+            let _ = bubble.remove_child(&node);
+        }
+        self.plain = None;
+        for block in &step.finished {
+            if let Some(el) = render_block(&doc, block, &self.copy_label) {
+                separate(&doc, bubble, None);
+                let _ = bubble.append_child(&el);
+            }
+        }
+        if let Some(text) = step.open_plain {
+            if let Some(p) = element(&doc, "p", "oc-md-p") {
+                let _ = p.append_child(&doc.create_text_node(&text));
+                separate(&doc, bubble, Some(&mut self.open));
+                let _ = bubble.append_child(&p);
+                self.open.push(p.into());
+            }
+            return;
+        }
+        if let [Block::Paragraph(inlines)] = step.open.as_slice() {
+            if let [Inline::Text(text)] = inlines.as_slice() {
+                if let Some(p) = element(&doc, "p", "oc-md-p") {
+                    let node = doc.create_text_node(text);
+                    let _ = p.append_child(&node);
+                    separate(&doc, bubble, Some(&mut self.open));
+                    let _ = bubble.append_child(&p);
+                    self.open.push(p.into());
+                    self.plain = Some((text.clone(), node));
+                }
+                return;
+            }
+        }
+        for block in &step.open {
+            if let Some(el) = render_block(&doc, block, &self.copy_label) {
+                separate(&doc, bubble, Some(&mut self.open));
+                let _ = bubble.append_child(&el);
+                self.open.push(el.into());
+            }
+        }
+    }
+}
+
+/// Keeps `bubble` showing the markdown `read` passes its callback (the text so far, and whether
+/// the message is complete). `read` is tracked, so this runs again when its source changes.
+pub(crate) fn stream_markdown<F>(bubble: NodeRef<html::Div>, copy_label: String, read: F)
+where
+    F: Fn(&mut dyn FnMut(&str, bool)) + 'static,
+{
+    Effect::new(move |prev: Option<Shown>| {
+        let mut shown = prev.unwrap_or_else(|| Shown {
+            copy_label: copy_label.clone(),
+            ..Shown::default()
+        });
+        let Some(bubble) = bubble.get() else {
+            return shown;
+        };
+        let bubble: &Element = bubble.unchecked_ref();
+        read(&mut |text: &str, done: bool| shown.apply(bubble, text, done));
+        shown
+    });
+}
+
+/// Before a block that follows another: the blank line between them, kept in the text content
+/// (so the bubble's text reads as the message's blocks) and hidden from layout and from
+/// assistive technology. Open separators are tracked with the open blocks.
+///
+/// Every block is an element; the bubble may hold other nodes (the framework's empty comment
+/// marker), so "follows another block" means "the bubble already has an element".
+fn separate(doc: &Document, bubble: &Element, open: Option<&mut Vec<Node>>) {
+    if bubble.last_element_child().is_none() {
+        return;
+    }
+    if let Some(span) = element(doc, "span", "oc-break") {
+        span.set_text_content(Some("\n\n"));
+        let _ = bubble.append_child(&span);
+        if let Some(open) = open {
+            open.push(span.into());
+        }
+    }
+}
+
+fn element(doc: &Document, tag: &str, class: &str) -> Option<Element> {
+    let el = doc.create_element(tag).ok()?;
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    Some(el)
+}
+
+fn append_inlines(doc: &Document, parent: &Element, inlines: &[Inline]) {
+    for inline in inlines {
+        let node: Option<Node> = match inline {
+            Inline::Text(t) => Some(doc.create_text_node(t).into()),
+            Inline::Code(t) => element(doc, "code", "oc-md-code").map(|el| {
+                el.set_text_content(Some(t));
+                el.into()
+            }),
+            Inline::Strong(c) => wrap(doc, "strong", c),
+            Inline::Emphasis(c) => wrap(doc, "em", c),
+            Inline::Strike(c) => wrap(doc, "del", c),
+            Inline::Link { href, children } => wrap(doc, "a", children).inspect(|a| {
+                let a: &Element = a.unchecked_ref();
+                let _ = a.set_attribute("href", href);
+                let _ = a.set_attribute("target", "_blank");
+                let _ = a.set_attribute("rel", "noopener noreferrer nofollow");
+            }),
+            Inline::Break => element(doc, "br", "").map(Into::into),
+        };
+        if let Some(node) = node {
+            let _ = parent.append_child(&node);
+        }
+    }
+}
+
+fn wrap(doc: &Document, tag: &str, children: &[Inline]) -> Option<Node> {
+    let el = element(doc, tag, "")?;
+    append_inlines(doc, &el, children);
+    Some(el.into())
+}
+
+fn render_blocks(doc: &Document, parent: &Element, blocks: &[Block], copy_label: &str) {
+    for block in blocks {
+        if let Some(el) = render_block(doc, block, copy_label) {
+            let _ = parent.append_child(&el);
+        }
+    }
+}
+
+/// One block as an element.
+fn render_block(doc: &Document, block: &Block, copy_label: &str) -> Option<Element> {
+    let el = match block {
+        Block::Paragraph(inlines) => {
+            let p = element(doc, "p", "oc-md-p")?;
+            append_inlines(doc, &p, inlines);
+            p
+        }
+        Block::Heading(inlines) => {
+            let p = element(doc, "p", "oc-md-p oc-md-h")?;
+            let strong = element(doc, "strong", "")?;
+            append_inlines(doc, &strong, inlines);
+            let _ = p.append_child(&strong);
+            p
+        }
+        Block::Code { lang, text } => {
+            let wrap = element(doc, "div", "oc-md-pre")?;
+            let pre = element(doc, "pre", "")?;
+            // Scrolls sideways; focusable so a keyboard can scroll it.
+            let _ = pre.set_attribute("tabindex", "0");
+            if let Some(lang) = lang {
+                let _ = pre.set_attribute("data-lang", lang);
+            }
+            let code = element(doc, "code", "")?;
+            code.set_text_content(Some(text));
+            let _ = pre.append_child(&code);
+            let copy = element(doc, "button", "oc-copy")?;
+            let _ = copy.set_attribute("type", "button");
+            let _ = copy.set_attribute("data-testid", "copy-code");
+            // The label is drawn from the attribute (CSS), so the bubble's text stays the code.
+            let _ = copy.set_attribute("data-label", copy_label);
+            let _ = copy.set_attribute("aria-label", copy_label);
+            let _ = wrap.append_child(&copy);
+            let _ = wrap.append_child(&pre);
+            wrap
+        }
+        Block::Quote(blocks) => {
+            let q = element(doc, "blockquote", "oc-md-quote")?;
+            render_blocks(doc, &q, blocks, copy_label);
+            q
+        }
+        Block::List { start, items } => {
+            let list = element(doc, if start.is_some() { "ol" } else { "ul" }, "oc-md-list")?;
+            if let Some(n) = start.filter(|&n| n != 1) {
+                let _ = list.set_attribute("start", &n.to_string());
+            }
+            for item in items {
+                let li = element(doc, "li", "")?;
+                render_blocks(doc, &li, item, copy_label);
+                let _ = list.append_child(&li);
+            }
+            list
+        }
+        Block::Table { head, rows } => {
+            let wrap = element(doc, "div", "oc-md-table")?;
+            let _ = wrap.set_attribute("tabindex", "0");
+            let table = element(doc, "table", "")?;
+            let thead = element(doc, "thead", "")?;
+            let head = row(doc, "th", head)?;
+            thead.append_child(&head).ok()?;
+            let tbody = element(doc, "tbody", "")?;
+            for cells in rows {
+                let tr = row(doc, "td", cells)?;
+                tbody.append_child(&tr).ok()?;
+            }
+            table.append_child(&thead).ok()?;
+            table.append_child(&tbody).ok()?;
+            wrap.append_child(&table).ok()?;
+            wrap
+        }
+        Block::Rule => element(doc, "hr", "oc-md-hr")?,
+        Block::Verbatim(text) => {
+            let p = element(doc, "p", "oc-md-p oc-md-raw")?;
+            p.set_text_content(Some(text.trim_end_matches('\n')));
+            p
+        }
+    };
+    Some(el)
+}
+
+fn row(doc: &Document, cell_tag: &str, cells: &[Vec<Inline>]) -> Option<Element> {
+    let tr = element(doc, "tr", "")?;
+    for cell in cells {
+        let c = element(doc, cell_tag, "")?;
+        append_inlines(doc, &c, cell);
+        tr.append_child(&c).ok()?;
+    }
+    Some(tr)
+}
+
+/// A click in a bubble: on a code block's copy button, copies its code to the clipboard and
+/// shows `copied` on the button for two seconds.
+pub(crate) fn copy_code(event: &web_sys::MouseEvent, copied: String) {
+    let Some(button) = event
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| t.closest(".oc-copy").ok().flatten())
+    else {
+        return;
+    };
+    let code = button
+        .parent_element()
+        .and_then(|wrap| wrap.query_selector("pre").ok().flatten())
+        .and_then(|pre| pre.text_content())
+        .unwrap_or_default();
+    let _ = window().navigator().clipboard().write_text(&code);
+    let label = button.get_attribute("data-label").unwrap_or_default();
+    if label == copied {
+        return;
+    }
+    let _ = button.set_attribute("data-label", &copied);
+    set_timeout(
+        move || {
+            let _ = button.set_attribute("data-label", &label);
+        },
+        std::time::Duration::from_secs(2),
+    );
+}
