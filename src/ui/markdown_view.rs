@@ -123,6 +123,10 @@ fn separate(doc: &Document, bubble: &Element, open: Option<&mut Vec<Node>>) {
     if let Some(span) = element(doc, "span", "oc-break") {
         span.set_text_content(Some("\n\n"));
         let _ = bubble.append_child(&span);
+        // A reply of more than one block takes the row's whole width (see `.oc-row-wide`).
+        if let Some(row) = bubble.parent_element() {
+            let _ = row.class_list().add_1("oc-row-wide");
+        }
         if let Some(open) = open {
             open.push(span.into());
         }
