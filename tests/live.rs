@@ -440,7 +440,7 @@ async fn a_reply_with_blank_lines_streams_into_paragraphs_with_the_exact_text() 
     let text = chat.completed_reply("w1 w2").await;
     assert_eq!(text, "w1 w2 w3 w4 w5\n\nw6 w7 w8 w9 w10\n\nw11 w12");
     let row = chat.agent_rows("w1 w2").pop().expect("the reply row");
-    let paragraphs: Vec<String> = all(&row, ".oc-bubble > p.oc-md-p")
+    let paragraphs: Vec<String> = all(&row, ".oc-bubble p.oc-md-p")
         .iter()
         .map(|p| p.dyn_ref::<web_sys::HtmlElement>().unwrap().inner_text())
         .collect();
@@ -465,13 +465,20 @@ async fn an_agent_reply_in_markdown_is_formatted_block_by_block_with_only_safe_l
     );
     let row = chat.agent_rows("Boots").pop().expect("the reply row");
     let bubble = row.query_selector(".oc-bubble").unwrap().unwrap();
-    let blocks: Vec<String> = all(&bubble, ":scope > *:not(.oc-break)")
-        .iter()
-        .map(|e| e.tag_name().to_lowercase())
-        .collect();
+    // Blocks: the bubble's children, finished ones grouped in chunks.
+    let blocks: Vec<String> = all(
+        &bubble,
+        ":scope > :not(.oc-break, .oc-md-chunk), :scope > .oc-md-chunk > :not(.oc-break)",
+    )
+    .iter()
+    .map(|e| e.tag_name().to_lowercase())
+    .collect();
     assert_eq!(blocks, ["p", "ul"], "a paragraph then a list");
+    let first = bubble
+        .query_selector(":scope > .oc-md-chunk > *, :scope > :not(.oc-md-chunk)")
+        .unwrap();
     assert_eq!(
-        bubble.first_element_child().map(|e| e.tag_name()),
+        first.map(|e| e.tag_name()),
         Some("P".to_string()),
         "the first element is the first block, not a separator"
     );

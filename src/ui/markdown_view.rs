@@ -10,9 +10,16 @@ use web_sys::{Document, Element, Node, Text};
 
 use crate::markdown::{Block, Inline, MarkdownStream};
 
+/// Finished blocks per chunk: a long reply's finished blocks are grouped, and a full chunk off
+/// screen is skipped by layout (`.oc-md-full`), so a growing reply costs the same per frame
+/// whatever its length.
+const CHUNK_BLOCKS: usize = 32;
+
 /// What a bubble shows: the stream's state and the nodes of the blocks still growing.
 #[derive(Default)]
 struct Shown {
+    /// The chunk finished blocks go into, and how many it holds.
+    chunk: Option<(Element, usize)>,
     /// The code blocks' copy button text.
     copy_label: String,
     stream: MarkdownStream,
@@ -33,6 +40,7 @@ impl Shown {
             }
             self.open.clear();
             self.plain = None;
+            self.chunk = None;
         }
         // A plain paragraph that only grew: append the new characters.
         if step.finished.is_empty() && step.open_plain.is_none() {
@@ -54,14 +62,13 @@ impl Shown {
         self.plain = None;
         for block in &step.finished {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
-                separate(&doc, bubble, None);
-                let _ = bubble.append_child(&el);
+                self.append_finished(&doc, bubble, &el);
             }
         }
         if let Some(text) = step.open_plain {
             if let Some(p) = element(&doc, "p", "oc-md-p") {
                 let _ = p.append_child(&doc.create_text_node(&text));
-                separate(&doc, bubble, Some(&mut self.open));
+                open_separator(&doc, bubble, &mut self.open);
                 let _ = bubble.append_child(&p);
                 self.open.push(p.into());
             }
@@ -72,7 +79,7 @@ impl Shown {
                 if let Some(p) = element(&doc, "p", "oc-md-p") {
                     let node = doc.create_text_node(text);
                     let _ = p.append_child(&node);
-                    separate(&doc, bubble, Some(&mut self.open));
+                    open_separator(&doc, bubble, &mut self.open);
                     let _ = bubble.append_child(&p);
                     self.open.push(p.into());
                     self.plain = Some((text.clone(), node));
@@ -82,10 +89,34 @@ impl Shown {
         }
         for block in &step.open {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
-                separate(&doc, bubble, Some(&mut self.open));
+                open_separator(&doc, bubble, &mut self.open);
                 let _ = bubble.append_child(&el);
                 self.open.push(el.into());
             }
+        }
+    }
+
+    /// Appends a finished block to the current chunk (a new one after a full one).
+    fn append_finished(&mut self, doc: &Document, bubble: &Element, block: &Element) {
+        let follows = bubble.last_element_child().is_some();
+        if self.chunk.is_none() {
+            let Some(chunk) = element(doc, "div", "oc-md-chunk") else {
+                return;
+            };
+            let _ = bubble.append_child(&chunk);
+            self.chunk = Some((chunk, 0));
+        }
+        let Some((chunk, count)) = &mut self.chunk else {
+            return;
+        };
+        if follows {
+            separate(doc, bubble, chunk, None);
+        }
+        let _ = chunk.append_child(block);
+        *count += 1;
+        if *count == CHUNK_BLOCKS {
+            let _ = chunk.class_list().add_1("oc-md-full");
+            self.chunk = None;
         }
     }
 }
@@ -110,19 +141,24 @@ where
     });
 }
 
-/// Before a block that follows another: the blank line between them, kept in the text content
-/// (so the bubble's text reads as the message's blocks) and hidden from layout and from
-/// assistive technology. Open separators are tracked with the open blocks.
+/// Before an open block: a separator when the bubble already shows a block.
+fn open_separator(doc: &Document, bubble: &Element, open: &mut Vec<Node>) {
+    if bubble.last_element_child().is_some() {
+        separate(doc, bubble, bubble, Some(open));
+    }
+}
+
+/// Before a block that follows another, in `parent` (the bubble or a chunk): the blank line
+/// between them, kept in the text content (so the bubble's text reads as the message's blocks)
+/// and hidden from layout and from assistive technology. Open separators are tracked with the
+/// open blocks.
 ///
 /// Every block is an element; the bubble may hold other nodes (the framework's empty comment
 /// marker), so "follows another block" means "the bubble already has an element".
-fn separate(doc: &Document, bubble: &Element, open: Option<&mut Vec<Node>>) {
-    if bubble.last_element_child().is_none() {
-        return;
-    }
+fn separate(doc: &Document, bubble: &Element, parent: &Element, open: Option<&mut Vec<Node>>) {
     if let Some(span) = element(doc, "span", "oc-break") {
         span.set_text_content(Some("\n\n"));
-        let _ = bubble.append_child(&span);
+        let _ = parent.append_child(&span);
         // A reply of more than one block takes the row's whole width (see `.oc-row-wide`).
         if let Some(row) = bubble.parent_element() {
             let _ = row.class_list().add_1("oc-row-wide");

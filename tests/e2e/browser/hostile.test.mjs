@@ -43,7 +43,7 @@ async function layout(page, chat) {
       // handler, style or source attribute, and links only to https:, http: or mailto: with
       // rel="noopener noreferrer nofollow"; nothing a payload could have injected.
       elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => {
-        const own = e.matches('p.oc-md-p, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
+        const own = e.matches('div.oc-md-chunk, p.oc-md-p, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
         const risky = [...e.attributes].some((a) => /^on|^style$|^src|^srcdoc$|^action$|^formaction$/i.test(a.name));
         const badLink = e.matches('a') && !(/^(https?|mailto):/i.test(e.getAttribute('href') ?? '') && e.rel === 'noopener noreferrer nofollow' && e.target === '_blank');
         return !own || risky || badLink;
