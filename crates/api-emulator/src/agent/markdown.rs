@@ -1,5 +1,6 @@
 //! The scripted agent's markdown replies: a formatted answer for the demo ("returns"), and
-//! `/markdown <N>`, a markdown-heavy stream for the streaming benchmark.
+//! `/markdown <N>`, a markdown-heavy stream for the streaming benchmark, and `/table <N> <cell>`,
+//! a table as large as a test needs.
 
 /// The reply to a question about returns: bold, links and a numbered list, as an agent
 /// formats an answer.
@@ -48,6 +49,14 @@ pub fn markdown_deltas(n: usize) -> Vec<String> {
                 delta
             }
         })
+        .collect()
+}
+
+/// The `/table <N> <cell>` reply: a GFM table's header, then N rows `| K | <cell> |`, a delta
+/// each.
+pub fn table_deltas(n: usize, cell: &str) -> Vec<String> {
+    std::iter::once("| # | cell |\n|---|---|\n".to_owned())
+        .chain((1..=n).map(|k| format!("| {k} | {cell} |\n")))
         .collect()
 }
 

@@ -6,6 +6,9 @@
 //!   P-th word ends its paragraph (`wK\n\n` instead of `wK `), like the paragraphs of a long answer;
 //! - `/markdown <N>` (1 ≤ N ≤ 50 000): reply with N deltas of markdown (headings, bold, links,
 //!   code, lists, code blocks, tables), delta K carrying the marker `wK` (see `markdown.rs`);
+//! - `/table <N> <cell>` (1 ≤ N ≤ 50 000): reply with a GFM table of N rows `| K | <cell> |`, a
+//!   delta per row (the header is the first), so a test can stream a table far larger than a
+//!   visitor's message may be;
 //! - contains "notice": an `agent.notice.sent` first;
 //! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
 //!   "Your order `<ID>` has shipped and will arrive in 2 business days." (`<ID>` = the first word
@@ -17,7 +20,7 @@
 
 use serde_json::json;
 
-use super::markdown::{markdown_deltas, RETURNS};
+use super::markdown::{markdown_deltas, table_deltas, RETURNS};
 use super::split::split_deltas;
 use crate::assumptions::MAX_STREAM_DELTAS;
 
@@ -111,6 +114,14 @@ fn stream_args(rest: &str) -> Option<(usize, Option<usize>)> {
     valid.then_some((n, paragraph))
 }
 
+/// `<N> <cell>` of a `/table` command, when valid (the cell is the rest of the line).
+fn table_args(rest: &str) -> Option<(usize, &str)> {
+    let (n, cell) = rest.split_once(' ')?;
+    let n = n.parse::<usize>().ok()?;
+    let valid = (1..=MAX_STREAM_DELTAS).contains(&n) && !cell.is_empty() && !cell.contains('\n');
+    valid.then_some((n, cell))
+}
+
 /// Plans the reply to a user message.
 pub fn plan_reply(text: &str) -> Reply {
     if let Some(rest) = text.strip_prefix("/echo") {
@@ -128,6 +139,12 @@ pub fn plan_reply(text: &str) -> Reply {
     if let Some((n, None)) = text.strip_prefix("/markdown ").and_then(stream_args) {
         return Reply {
             steps: vec![Step::Say(markdown_deltas(n))],
+            ends: false,
+        };
+    }
+    if let Some((n, cell)) = text.strip_prefix("/table ").and_then(table_args) {
+        return Reply {
+            steps: vec![Step::Say(table_deltas(n, cell))],
             ends: false,
         };
     }
@@ -238,6 +255,25 @@ mod tests {
         assert!(r.text().starts_with("### w1\n\n**w2** and w3"));
         assert!(!plan_reply("/markdown 0").text().starts_with('#'));
         assert!(!plan_reply("/markdown 5 2").text().starts_with('#'));
+    }
+
+    #[test]
+    fn table_replies_with_a_header_and_a_delta_per_row() {
+        let r = plan_reply("/table 3 <b>x</b>");
+        assert!(matches!(&r.steps[..], [Step::Say(parts)] if parts.len() == 4));
+        assert_eq!(
+            r.text(),
+            "| # | cell |\n|---|---|\n| 1 | <b>x</b> |\n| 2 | <b>x</b> |\n| 3 | <b>x</b> |\n"
+        );
+        for bad in [
+            "/table 0 x",
+            "/table 3",
+            "/table 3 ",
+            "/table x y",
+            "/table 2 a\nb",
+        ] {
+            assert!(!plan_reply(bad).text().starts_with("| #"), "{bad}");
+        }
     }
 
     #[test]
