@@ -54,7 +54,9 @@ impl MarkdownStream {
             self.open_start = text.len();
             return step;
         }
-        if let Some(cut) = last_boundary(tail) {
+        // A boundary follows a blank line: without one (a long table, a paragraph still
+        // growing) there is none, and the open block is not parsed just to look for it.
+        if let Some(cut) = has_blank_line(tail).then(|| last_boundary(tail)).flatten() {
             step.finished = parse(&tail[..cut]);
             self.open_start += cut;
         }
@@ -77,6 +79,18 @@ fn last_boundary(source: &str) -> Option<usize> {
         .rev()
         .map(|block| source[..block.start].rfind('\n').map_or(0, |i| i + 1))
         .find(|&line| line > 0 && ends_with_blank_line(&source[..line]))
+}
+
+/// Whether `text` holds a blank line between two line breaks (spaces and tabs only), as every
+/// boundary [`last_boundary`] finds follows one.
+fn has_blank_line(text: &str) -> bool {
+    let mut lines = text.split('\n').skip(1).peekable();
+    while let Some(line) = lines.next() {
+        if lines.peek().is_some() && line.trim_matches([' ', '\t']).is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether `text` ends with a line break followed by a blank line's break.
@@ -107,4 +121,27 @@ fn top_level_blocks(source: &str) -> Vec<Range<usize>> {
         }
     }
     blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_blank_line;
+
+    #[test]
+    fn a_blank_line_lies_between_two_line_breaks() {
+        for text in ["a\n\nb", "a\n \t\n", "\n\n", "| a |\n|---|\n\n"] {
+            assert!(has_blank_line(text), "{text:?}");
+        }
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\nb\n",
+            "\n",
+            "a\n  ",
+            "| a |\n|---|\n| 1 |\n",
+        ] {
+            assert!(!has_blank_line(text), "{text:?}");
+        }
+    }
 }

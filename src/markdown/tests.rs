@@ -254,13 +254,14 @@ fn stream(md: &str, step: usize) -> Vec<Block> {
     shown
 }
 
-const SAMPLES: [&str; 6] = [
+const SAMPLES: [&str; 7] = [
     "para\n\n    indented code\n\nafter\n\n  - spaced list\n  - two\n\n<div>\nhtml\n</div>\n\nend",
     "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\nlazy row\n\n# Heading\nright after\n\ndone",
     "Here are your options:\n\n1. **Boots** — waterproof\n2. *Sandals*\n\nSee [returns](https://example.com/returns).\n\n```sh\ncargo run\n\necho done\n```\n\n> Note: sizes run small.\n\n| size | EU |\n|---|---|\n| 9 | 43 |\n\nThanks!",
     "- a\n\n- b\n\n  continued\n\nafter\n\nTitle\n===\n\ntext\n---\n\n***\n\nend",
     "Plain paragraph one.\n\nPlain paragraph two with `code` and ~~strike~~.",
     "```\nunclosed fence\n\nstill code",
+    "| a |\n|---|\n| 1 |\n \t\nafter a blank line of spaces\n  \n- list\n\t\nend",
 ];
 
 #[test]
