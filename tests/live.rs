@@ -500,6 +500,63 @@ async fn an_agent_reply_in_markdown_is_formatted_block_by_block_with_only_safe_l
 }
 
 #[wasm_bindgen_test]
+async fn a_block_too_long_to_parse_streams_as_plain_text_in_pieces_then_renders() {
+    let chat = open_chat().await;
+    let cell = "a cell of forty characters, more or less";
+    let rows = 2_000; // about 100 KB: past the 64 KiB a growing block is parsed up to
+    let source: String = std::iter::once("| # | cell |\n|---|---|\n".to_string())
+        .chain((1..=rows).map(|k| format!("| {k} | {cell} |\n")))
+        .collect();
+    fault(
+        serde_json::json!({"kind": "slow_agent", "delta_interval_ms": 2,
+        "conversation_id": chat.conversation_id()}),
+    )
+    .await;
+    chat.send(&format!("/table {rows} {cell}"));
+    let pieces = || {
+        chat.agent_rows("| #")
+            .pop()
+            .map(|row| all(&row, ".oc-bubble p.oc-md-p .oc-md-piece"))
+            .unwrap_or_default()
+    };
+    wait_for_or(
+        "the open block shown as plain text in pieces",
+        REPLY_MS,
+        || pieces().len() >= 2,
+        || chat.context(),
+    )
+    .await;
+    let row = chat.agent_rows("| #").pop().expect("the reply row");
+    let shown = row_text(&row);
+    assert!(
+        source.starts_with(&shown) && shown.len() > 64 * 1024,
+        "while it streams, the bubble shows the source so far, verbatim ({} bytes)",
+        shown.len()
+    );
+    for piece in &pieces()[..pieces().len() - 1] {
+        let text = piece.text_content().unwrap_or_default();
+        assert!(
+            text.len() >= 16 * 1024 && text.ends_with('\n'),
+            "a full piece holds whole lines ({} bytes)",
+            text.len()
+        );
+    }
+    let done = || row.get_attribute("data-done").as_deref() == Some("true");
+    wait_for_or("the table to complete", REPLY_MS, done, || chat.context()).await;
+    assert_eq!(all(&row, "tbody tr").len(), rows, "then it is a table");
+    assert!(
+        all(&row, ".oc-md-piece").is_empty(),
+        "and the pieces are gone"
+    );
+    fault(
+        serde_json::json!({"kind": "slow_agent", "delta_interval_ms": 25,
+        "conversation_id": chat.conversation_id()}),
+    )
+    .await;
+    chat.end().await;
+}
+
+#[wasm_bindgen_test]
 async fn tool_calls_and_notices_get_their_own_rows() {
     let chat = open_chat().await;
     chat.send("Please send a notice about order A-1001");

@@ -24,9 +24,9 @@ struct Shown {
     copy_label: String,
     stream: MarkdownStream,
     open: Vec<Node>,
-    /// The open blocks when they are one plain paragraph: its text and text node, so more text
-    /// is appended rather than re-rendered.
-    plain: Option<(String, Text)>,
+    /// The open block when it is shown as plain text (a paragraph of text only, or a block too
+    /// long to parse), so more text is appended rather than re-rendered.
+    plain: Option<PlainText>,
 }
 
 impl Shown {
@@ -42,18 +42,21 @@ impl Shown {
             self.plain = None;
             self.chunk = None;
         }
-        // A plain paragraph that only grew: append the new characters.
-        if step.finished.is_empty() && step.open_plain.is_none() {
-            if let (Some((shown, node)), [Block::Paragraph(inlines)]) =
-                (&mut self.plain, step.open.as_slice())
-            {
-                if let [Inline::Text(text)] = inlines.as_slice() {
-                    if let Some(added) = text.strip_prefix(shown.as_str()) {
-                        let _ = node.append_data(added);
-                        shown.push_str(added);
-                        return;
-                    }
-                }
+        // The open block as plain text: a paragraph of text only, or a block too long to parse.
+        let plain = match (&step.open_plain, step.open.as_slice()) {
+            (Some(text), _) => Some(text),
+            (None, [Block::Paragraph(inlines)]) => match inlines.as_slice() {
+                [Inline::Text(text)] => Some(text),
+                _ => None,
+            },
+            _ => None,
+        };
+        // Plain text that only grew: append the new characters.
+        if let (true, Some(text), Some(shown)) = (step.finished.is_empty(), plain, &mut self.plain)
+        {
+            if let Some(added) = text.strip_prefix(shown.text.as_str()) {
+                shown.grow(&doc, added);
+                return;
             }
         }
         for node in self.open.drain(..) {
@@ -65,27 +68,23 @@ impl Shown {
                 self.append_finished(&doc, bubble, &el);
             }
         }
-        if let Some(text) = step.open_plain {
+        if let Some(text) = plain {
             if let Some(p) = element(&doc, "p", "oc-md-p") {
-                let _ = p.append_child(&doc.create_text_node(&text));
+                let node = doc.create_text_node("");
+                let _ = p.append_child(&node);
                 open_separator(&doc, bubble, &mut self.open);
                 let _ = bubble.append_child(&p);
-                self.open.push(p.into());
+                self.open.push(p.clone().into());
+                let mut shown = PlainText {
+                    text: String::new(),
+                    p,
+                    node,
+                    piece_len: 0,
+                };
+                shown.grow(&doc, text);
+                self.plain = Some(shown);
             }
             return;
-        }
-        if let [Block::Paragraph(inlines)] = step.open.as_slice() {
-            if let [Inline::Text(text)] = inlines.as_slice() {
-                if let Some(p) = element(&doc, "p", "oc-md-p") {
-                    let node = doc.create_text_node(text);
-                    let _ = p.append_child(&node);
-                    open_separator(&doc, bubble, &mut self.open);
-                    let _ = bubble.append_child(&p);
-                    self.open.push(p.into());
-                    self.plain = Some((text.clone(), node));
-                }
-                return;
-            }
         }
         for block in &step.open {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
@@ -118,6 +117,49 @@ impl Shown {
             let _ = chunk.class_list().add_1("oc-md-full");
             self.chunk = None;
         }
+    }
+}
+
+/// Bytes of plain text after which the next line starts a new piece.
+const PLAIN_PIECE: usize = 16 * 1024;
+
+/// An open block shown as plain text in a `p`, in pieces of about [`PLAIN_PIECE`] bytes split
+/// at line breaks (the paragraph keeps line breaks, so it looks the same), each its own block:
+/// the browser lays out only the last piece again as text arrives, not the whole text.
+struct PlainText {
+    /// The text shown.
+    text: String,
+    p: Element,
+    /// The last piece's text node.
+    node: Text,
+    /// Bytes in the last piece.
+    piece_len: usize,
+}
+
+impl PlainText {
+    /// Shows `added` after the text shown.
+    fn grow(&mut self, doc: &Document, added: &str) {
+        self.text.push_str(added);
+        let mut rest = added;
+        while self.piece_len + rest.len() > PLAIN_PIECE {
+            // The first line break past the piece's size (a byte search: `\n` is one byte).
+            let from = PLAIN_PIECE.saturating_sub(self.piece_len);
+            let Some(at) = rest.as_bytes()[from..].iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let (head, tail) = rest.split_at(from + at + 1);
+            let _ = self.node.append_data(head);
+            let Some(piece) = element(doc, "span", "oc-md-piece") else {
+                return;
+            };
+            self.node = doc.create_text_node("");
+            let _ = piece.append_child(&self.node);
+            let _ = self.p.append_child(&piece);
+            self.piece_len = 0;
+            rest = tail;
+        }
+        let _ = self.node.append_data(rest);
+        self.piece_len += rest.len();
     }
 }
 
