@@ -1,7 +1,7 @@
 // Hostile content as agent text (`/echo <payload>` makes the agent say exactly the payload) and
 // as user text. Nothing executes (a page-level trap proves it), the text is shown as text, the
-// layout holds, and the widget stays usable. Then the size limits: 1 MB from the visitor, and
-// the largest agent message the emulator can produce.
+// layout holds, and the widget stays usable. Then the size limits: 1 MB from the visitor, the
+// largest agent message a visitor's `/echo` can produce, and a 1 MB table from the agent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newContext, sharedBrowser } from './lib/host.mjs';
@@ -43,7 +43,7 @@ async function layout(page, chat) {
       // handler, style or source attribute, and links only to https:, http: or mailto: with
       // rel="noopener noreferrer nofollow"; nothing a payload could have injected.
       elementsInBubbles: bubbles.reduce((n, b) => n + [...b.querySelectorAll('*')].filter((e) => {
-        const own = e.matches('div.oc-md-chunk, p.oc-md-p, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
+        const own = e.matches('div.oc-md-chunk, p.oc-md-p, span.oc-md-piece, span.oc-break, strong, em, del, code, br, blockquote.oc-md-quote, ul.oc-md-list, ol.oc-md-list, li, hr.oc-md-hr, div.oc-md-pre, pre, button.oc-copy, div.oc-md-table, table, thead, tbody, tr, th, td, a');
         const risky = [...e.attributes].some((a) => /^on|^style$|^src|^srcdoc$|^action$|^formaction$/i.test(a.name));
         const badLink = e.matches('a') && !(/^(https?|mailto):/i.test(e.getAttribute('href') ?? '') && e.rel === 'noopener noreferrer nofollow' && e.target === '_blank');
         return !own || risky || badLink;
@@ -170,26 +170,38 @@ test('the largest agent message the emulator sends (/echo just under 64 KiB) ren
   await context.close();
 });
 
-test('a 60 KB markdown table and a code block from the agent render as such, inert, and the page stays responsive', { timeout: 90_000 }, async () => {
+test('a 1 MB markdown table and a code block from the agent render as such, inert, and the page stays responsive', { timeout: 120_000 }, async () => {
   const { context, page, fired } = await trappedPage();
   const { grants, chat } = await greetOn(page);
-  let table = '| item | size |\n|---|---|\n';
+  // A visitor's message is capped at 64 KiB, so the agent streams the table itself: `/table N
+  // <cell>` sends a header and N rows `| K | <cell> |`, a delta per row.
+  const cell = `boot <img src=x onerror="__pwned('cell')"> [x](javascript:__pwned('cell'))`;
+  const header = '| # | cell |\n|---|---|\n';
   let rows = 0;
-  while (table.length < 60_000) {
-    table += `| boot <img src=x onerror="__pwned('cell')"> [x](javascript:__pwned('cell')) | ${rows} |\n`;
+  let bytes = header.length;
+  while (bytes < 1 << 20) {
     rows += 1;
+    bytes += `| ${rows} | ${cell} |\n`.length;
   }
-  // The emulator's fastest pace: thousands of deltas, each growing the one open table block.
-  await injectFault({ kind: 'slow_agent', delta_interval_ms: 1, conversation_id: grants.conversationId });
+  await page.evaluate(() => {
+    window.__longest = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  // A fast model's pace: 10,000 rows a second, each growing the one open table block.
+  await injectFault({ kind: 'slow_agent', delta_interval_ms: 0.1, conversation_id: grants.conversationId });
   const started = Date.now();
-  await chat.send(`/echo ${table}`);
+  await chat.send(`/table ${rows} ${cell}`);
   const shown = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-table').last();
-  await shown.waitFor({ timeout: 60_000 });
+  await shown.waitFor({ timeout: 90_000 });
   const ms = Date.now() - started;
   await injectFault({ kind: 'slow_agent', delta_interval_ms: 25, conversation_id: grants.conversationId });
   assert.equal(await shown.locator('tbody tr').count(), rows, 'every row of the table is shown');
+  assert.equal(await shown.locator('tbody tr').last().locator('td').first().textContent(), String(rows), 'the last row is the last one sent');
   assert.equal(await shown.locator('a, img').count(), 0, 'no link or image from the cells');
   assert.equal(await shown.getAttribute('tabindex'), '0', 'the table scrolls sideways by keyboard');
+  const longest = await page.evaluate(() => window.__longest);
 
   await chat.send('/echo ```js\nalert(1) // <script>__pwned("code")</script>\n```');
   const code = page.locator('[data-testid=message][data-role=agent][data-done=true] .oc-md-pre').last();
@@ -202,6 +214,6 @@ test('a 60 KB markdown table and a code block from the agent render as such, ine
   assert.ok(Date.now() - frameAsked < 5_000, 'the page still paints');
   await page.waitForTimeout(300);
   assert.deepEqual(fired, [], `nothing executed: ${fired.join(', ')}`);
-  console.log(`hostile: a ${table.length}-char table of ${rows} rows streamed and rendered in ${ms} ms`);
+  console.log(`hostile: a ${bytes}-byte table of ${rows} rows streamed and rendered in ${ms} ms; longest task ${Math.round(longest)} ms`);
   await context.close();
 });
