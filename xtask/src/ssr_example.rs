@@ -1,7 +1,10 @@
 //! The SSR example (`examples/ssr-axum`): its server (native, feature `ssr`) and its hydrate wasm
 //! (wasm32, feature `hydrate`, then `wasm-bindgen --target web` into `<site>/pkg`, the names
 //! leptos' hydration script loads), built the way a user without cargo-leptos would. It is a
-//! workspace of its own, built into this target dir so it shares the compiled dependencies.
+//! workspace of its own, built into a target dir of its own ([`target_dir`]): the crate's
+//! library is a `cdylib`, so cargo names its `rlib` without a hash, and the example's build
+//! (features `ssr`, `hydrate`) and the workspace's (`csr`) would overwrite each other's
+//! `liboperator_chat.rlib` where cargo still counts the other one as fresh.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -38,13 +41,18 @@ impl SsrExample {
     }
 }
 
-/// `cargo <args> --manifest-path examples/ssr-axum/Cargo.toml`, into the workspace's target dir.
+/// The example's own target dir, inside the workspace's.
+fn target_dir(ws: &Workspace) -> PathBuf {
+    ws.target_dir().join("ssr-axum")
+}
+
+/// `cargo <args> --manifest-path examples/ssr-axum/Cargo.toml`, into [`target_dir`].
 fn cargo(ws: &Workspace, args: &[&str]) -> Command {
     let mut cmd = ws.cargo();
     cmd.args(args)
         .arg("--manifest-path")
         .arg(ws.root.join(DIR).join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", ws.target_dir());
+        .env("CARGO_TARGET_DIR", target_dir(ws));
     cmd
 }
 
@@ -72,8 +80,8 @@ pub fn build(ws: &Workspace) -> Result<SsrExample> {
             "wasm32-unknown-unknown",
         ],
     ))?;
-    let target = ws.target_dir();
-    let site = target.join("ssr-axum-site");
+    let site = ws.target_dir().join("ssr-axum-site");
+    let target = target_dir(ws);
     let wasm = target
         .join("wasm32-unknown-unknown/debug")
         .join(format!("{LIB}.wasm"));
