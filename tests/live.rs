@@ -533,7 +533,8 @@ async fn a_block_too_long_to_parse_streams_as_plain_text_in_pieces_then_renders(
         "while it streams, the bubble shows the source so far, verbatim ({} bytes)",
         shown.len()
     );
-    for piece in &pieces()[..pieces().len() - 1] {
+    let shown_pieces = pieces();
+    for piece in &shown_pieces[..shown_pieces.len() - 1] {
         let text = piece.text_content().unwrap_or_default();
         assert!(
             text.len() >= 16 * 1024 && text.ends_with('\n'),

@@ -54,9 +54,7 @@ impl MarkdownStream {
             self.open_start = text.len();
             return step;
         }
-        // A boundary follows a blank line: without one (a long table, a paragraph still
-        // growing) there is none, and the open block is not parsed just to look for it.
-        if let Some(cut) = has_blank_line(tail).then(|| last_boundary(tail)).flatten() {
+        if let Some(cut) = last_boundary(tail) {
             step.finished = parse(&tail[..cut]);
             self.open_start += cut;
         }
@@ -72,7 +70,13 @@ impl MarkdownStream {
 
 /// Where the last finished part of `source` ends: the start of the line of the last top-level
 /// block that follows a blank line (`None` when there is none after the first block).
+///
+/// Without a blank line (a long table, a paragraph still growing) there is no boundary, and
+/// `source` is not parsed just to look for one.
 fn last_boundary(source: &str) -> Option<usize> {
+    if !has_blank_line(source) {
+        return None;
+    }
     top_level_blocks(source)
         .iter()
         .skip(1)

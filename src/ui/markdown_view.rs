@@ -149,14 +149,16 @@ impl PlainText {
             };
             let (head, tail) = rest.split_at(from + at + 1);
             let _ = self.node.append_data(head);
+            self.piece_len += head.len();
+            rest = tail;
+            // Without a new piece, the rest goes into this one: the text shown stays whole.
             let Some(piece) = element(doc, "span", "oc-md-piece") else {
-                return;
+                break;
             };
             self.node = doc.create_text_node("");
             let _ = piece.append_child(&self.node);
             let _ = self.p.append_child(&piece);
             self.piece_len = 0;
-            rest = tail;
         }
         let _ = self.node.append_data(rest);
         self.piece_len += rest.len();
