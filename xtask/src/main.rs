@@ -7,6 +7,7 @@ mod browser_tests;
 mod counts;
 mod demo;
 mod error;
+mod failures;
 mod lockfile;
 mod npm;
 mod proc;

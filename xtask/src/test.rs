@@ -11,11 +11,13 @@ use crate::report::{self, Outcome, Status, Weight};
 use crate::servers::TestServers;
 use crate::ssr_example::{self, SsrExample};
 use crate::workspace::Workspace;
-use crate::{browser_tests, proc, setup, widget};
+use crate::{browser_tests, failures, proc, setup, widget};
 
 /// Runs the steps in order and records each outcome.
 struct Runner {
     outcomes: Vec<Outcome>,
+    /// Each failed suite's name and its own failure report, repeated above the summary.
+    reports: Vec<(String, String)>,
 }
 
 impl Runner {
@@ -71,6 +73,9 @@ impl Runner {
                 let status = if exit.success() {
                     Status::Passed
                 } else {
+                    if let Some(report) = failures::excerpt(format, &output) {
+                        self.reports.push((name.to_string(), report));
+                    }
                     Status::Failed(exit.to_string())
                 };
                 (status, counts)
@@ -102,6 +107,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     let started = Instant::now();
     let mut r = Runner {
         outcomes: Vec::new(),
+        reports: Vec::new(),
     };
     let browser = r.check("setup", || setup::run(ws));
 
@@ -199,6 +205,9 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         );
     }
 
+    for (name, report) in &r.reports {
+        println!("\n== failures reported by {name}\n{report}");
+    }
     let summary = report::summary(&r.outcomes, started.elapsed());
     print!("{summary}");
     Ok(if report::any_failed(&r.outcomes) {
