@@ -28,16 +28,11 @@ pub fn excerpt(format: Format, output: &str) -> Option<String> {
             &lines[start..end]
         }
     };
-    let body: Vec<&str> = trim_blank(body).to_vec();
+    let body = trim_blank(body);
     if body.is_empty() {
         return None;
     }
-    let mut text = body
-        .iter()
-        .take(MAX_LINES)
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut text = body[..body.len().min(MAX_LINES)].join("\n");
     if body.len() > MAX_LINES {
         text.push_str(&format!(
             "\n… {} more lines in the suite's output above",
