@@ -32,7 +32,11 @@ use crate::{proc, wasm_imports};
 /// again (Leptos' and serde's monomorphised bodies, each with its own local numbering once
 /// inlined); measured on the same wasm-bindgen output: 11.8 KB brotli smaller (207.6 → 195.8
 /// KB), 12 KB smaller raw. 0 (never) and 1,000 gave 9.8 and 0.8 KB.
-pub const WASM_OPT_FLAGS: [&str; 12] = [
+///
+/// `--reorder-functions-by-name` (after `-Oz`, while the names are still there): functions
+/// with similar names (the instances of one generic) sit side by side, so brotli finds their
+/// likeness at short distances: 2.1 KB brotli smaller, the same code.
+pub const WASM_OPT_FLAGS: [&str; 13] = [
     "--remove-exports",
     "--pass-arg=remove-exports@*intounderlying*",
     "--generate-global-effects",
@@ -41,6 +45,7 @@ pub const WASM_OPT_FLAGS: [&str; 12] = [
     "--one-caller-inline-max-function-size=20",
     "-Oz",
     "--converge",
+    "--reorder-functions-by-name",
     "--strip-debug",
     "--strip-producers",
     "--enable-bulk-memory",
