@@ -225,6 +225,30 @@ const TECHNIQUES: &[Technique] = &[
                brotli finds their likeness at short distances (wasm 192,691 -> 190,554 B brotli, \
                the same raw bytes); ordered by call count (`--reorder-functions`): +0.4 KB",
     },
+    Technique {
+        name: "LLVM `-Cllvm-args=-inline-threshold=0`",
+        package: 211_372,
+        against: 209_809,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 207,584 -> 209,147 B \
+               brotli): fewer inlined bodies, more call sites; `-Zinline-mir=no` gave the same \
+               bytes as without it",
+    },
+    Technique {
+        name: "wasm-opt `--merge-similar-functions`",
+        package: 198_644,
+        against: 198_169,
+        kept: false,
+        note: "measured 2026-12-01, the same wasm-bindgen output optimised both ways: -1.5 KB \
+               on the build before the one-caller setting, +0.5 KB with it",
+    },
+    Technique {
+        name: "wasm-opt `-Os` instead of `-Oz` (with the one-caller setting)",
+        package: 198_701,
+        against: 198_169,
+        kept: false,
+        note: "measured 2026-12-01, the same wasm-bindgen output optimised both ways",
+    },
 ];
 
 /// The techniques table: each with its measured effect, and the package it leads to as a share
