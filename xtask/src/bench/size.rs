@@ -11,7 +11,7 @@ use super::table::Table;
 const TARGET_RATIO: f64 = 0.8;
 const AIM_RATIO: f64 = 0.6;
 
-/// When [`TECHNIQUES`] were measured: each needs its own wasm-release build (minutes), so the
+/// When [`TECHNIQUES`] were measured (a row measured later says its date in its note): each needs its own wasm-release build (minutes), so the
 /// bench shows them as recorded, beside the peers measured in the run.
 const TECHNIQUES_MEASURED_ON: &str = "2026-11-30";
 
@@ -257,7 +257,8 @@ fn techniques(smallest_peer: Option<(f64, String)>) -> Table {
     let mut t = Table::new(
         &format!(
             "Size techniques on the Leptos build (whole package, brotli -11; each measured at \
-             build time on {TECHNIQUES_MEASURED_ON}, one build per row)"
+             build time on {TECHNIQUES_MEASURED_ON} unless its note gives another date, one \
+             build per row)"
         ),
         &[
             "technique",
