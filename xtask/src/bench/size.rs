@@ -11,8 +11,9 @@ use super::table::Table;
 const TARGET_RATIO: f64 = 0.8;
 const AIM_RATIO: f64 = 0.6;
 
-/// When [`TECHNIQUES`] were measured (a row measured later says its date in its note): each needs its own wasm-release build (minutes), so the
-/// bench shows them as recorded, beside the peers measured in the run.
+/// When [`TECHNIQUES`] were measured (a row measured later says its date in its note): each
+/// needs its own wasm-release build (minutes), so the bench shows them as recorded, beside the
+/// peers measured in the run.
 const TECHNIQUES_MEASURED_ON: &str = "2026-11-30";
 
 /// One size technique tried on the Leptos build (the whole package: wasm + JS, brotli -11).
@@ -211,8 +212,8 @@ const TECHNIQUES: &[Technique] = &[
         kept: true,
         note: "measured 2026-12-01 on the markdown build, the same wasm-bindgen output optimised \
                both ways: `-Oz` no longer inlines a function of more than 20 bytes into its one \
-               caller; kept apart, Leptos' and serde's monomorphised bodies repeat shapes brotli \
-               finds (wasm 204,331 -> 192,691 B brotli, 615,445 -> 603,683 B raw); 0 (never \
+               caller; kept apart, the functions compress better (likely Leptos' and serde's \
+               monomorphised bodies repeating byte for byte) (wasm 204,331 -> 192,691 B brotli, 615,445 -> 603,683 B raw); 0 (never \
                inline them) gave -9.8 KB, 1,000 -0.8 KB",
     },
     Technique {
