@@ -63,8 +63,11 @@ pub const WASM_NIGHTLY: &str = "nightly-2026-05-20";
 /// its messages and errors are `Display`; a `Display` that embeds `{:?}`, as serde's
 /// "invalid type: string \"x\"" does, loses that part). Measured together with
 /// [`NIGHTLY_CARGO_ARGS`]' `optimize_for_size`: the last three save 3.1 KB brotli of the package.
-pub const NIGHTLY_RUSTFLAGS: &str =
-    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+/// `-Zinline-mir=yes` runs rustc's MIR inliner, which release builds at `opt-level` 2 and 3 run
+/// by default and `"z"` leaves off; its threshold 75 (default 50) was the smallest of 25 to 400
+/// (`cargo xtask bench size` lists the scan).
+pub const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort \
+     -Zlocation-detail=none -Zfmt-debug=none -Zinline-mir=yes -Zinline-mir-threshold=75";
 
 /// Cargo arguments of the nightly wasm build: std compiled with the crate (so the panic
 /// strategy and the flags above reach it), choosing its smaller algorithms.
