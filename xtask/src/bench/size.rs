@@ -263,6 +263,48 @@ const TECHNIQUES: &[Technique] = &[
                instead of 100: +0.1 KB; 200: +4.4 KB. Speed: the same streaming figures with and \
                without it on the same machine (README)",
     },
+    Technique {
+        name: "`-Zmir-opt-level=3`",
+        package: 193_477,
+        against: 196_033,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 193,969 -> 191,413 B \
+               brotli): nearly all of it is the MIR inliner that this level turns on (kept \
+               alone, with `-Zinline-mir`); the rest, 0.1 KB, needs passes rustc does not run \
+               by default",
+    },
+    Technique {
+        name: "`-Zcross-crate-inline-threshold=never`",
+        package: 197_890,
+        against: 196_033,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 193,969 -> 195,826 B \
+               brotli)",
+    },
+    Technique {
+        name: "`-Ctarget-feature=+tail-call`",
+        package: 196_460,
+        against: 196_033,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 193,969 -> 194,396 B \
+               brotli); it would also need Safari 18.2 or later",
+    },
+    Technique {
+        name: "talc 5 as the global allocator instead of std's dlmalloc",
+        package: 196_539,
+        against: 196_033,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 193,969 -> 194,475 B \
+               brotli); with its `disable-realloc-in-place` feature: 194,327 B (+0.4 KB)",
+    },
+    Technique {
+        name: "`--cfg erase_components` (again, on the markdown build)",
+        package: 198_030,
+        against: 196_033,
+        kept: false,
+        note: "measured 2026-12-01, one nightly build each way (wasm 193,969 -> 195,966 B \
+               brotli): still larger, as on the first build",
+    },
 ];
 
 /// The techniques table: each with its measured effect, and the package it leads to as a share
