@@ -30,8 +30,8 @@ use crate::{proc, wasm_imports};
 /// `--one-caller-inline-max-function-size=20`: `-Oz` otherwise inlines every function that
 /// has one caller, however big. Kept apart, such functions compress better (likely because
 /// Leptos' and serde's monomorphised bodies then repeat byte for byte, where inlined copies
-/// differ in their local numbering); measured on the same wasm-bindgen output: 11.8 KB brotli
-/// smaller (207.6 → 195.8 KB), 12 KB smaller raw. 0 (never) and 1,000 gave 9.8 and 0.8 KB.
+/// differ in their local numbering); measured on the same wasm-bindgen output: 11.6 KB brotli
+/// smaller (204.3 → 192.7 KB), 12 KB smaller raw. 0 (never) and 1,000 gave 9.8 and 0.8 KB.
 ///
 /// `--reorder-functions-by-name` (after `-Oz`, while the names are still there): functions
 /// with similar names (the instances of one generic) sit side by side, so brotli finds their

@@ -213,8 +213,9 @@ const TECHNIQUES: &[Technique] = &[
         note: "measured 2026-12-01 on the markdown build, the same wasm-bindgen output optimised \
                both ways: `-Oz` no longer inlines a function of more than 20 bytes into its one \
                caller; kept apart, the functions compress better (likely Leptos' and serde's \
-               monomorphised bodies repeating byte for byte) (wasm 204,331 -> 192,691 B brotli, 615,445 -> 603,683 B raw); 0 (never \
-               inline them) gave -9.8 KB, 1,000 -0.8 KB",
+               monomorphised bodies repeating byte for byte) (wasm 204,331 -> 192,691 B \
+               brotli, 615,445 -> 603,683 B raw); 0 (never inline them) gave -9.8 KB, 1,000 \
+               -0.8 KB",
     },
     Technique {
         name: "wasm-opt `--reorder-functions-by-name` after `-Oz`",
@@ -260,8 +261,8 @@ const TECHNIQUES: &[Technique] = &[
                run by default. Its threshold, scanned on experiment builds (wasm brotli, 193,969 \
                without it): 25 191,978; 50 (the default) 191,517; 75 190,205; 100 190,378; 150 \
                191,761; 200 193,406; 400 198,848. A hint threshold (`#[inline]` functions) of 50 \
-               instead of 100: +0.1 KB; 200: +4.4 KB. Speed: the same streaming figures with and \
-               without it on the same machine (README)",
+               instead of 100: +0.1 KB; 200: +4.4 KB. Speed: `bench streaming` no worse with it \
+               than without it on the same machine (README, \"Streaming\")",
     },
     Technique {
         name: "`-Zmir-opt-level=3`",
