@@ -474,6 +474,21 @@ async fn an_agent_reply_in_markdown_is_formatted_block_by_block_with_only_safe_l
     .map(|e| e.tag_name().to_lowercase())
     .collect();
     assert_eq!(blocks, ["p", "ul"], "a paragraph then a list");
+    let space_above = |selector: &str| {
+        let block = bubble.query_selector(selector).unwrap().expect(selector);
+        let style = web_sys::window()
+            .unwrap()
+            .get_computed_style(&block)
+            .unwrap()
+            .expect("a computed style");
+        style.get_property_value("margin-top").unwrap()
+    };
+    assert_eq!(space_above("p.oc-md-p"), "0px", "no space above the first");
+    assert_ne!(
+        space_above("ul.oc-md-list"),
+        "0px",
+        "a block that follows another is spaced from it"
+    );
     let first = bubble
         .query_selector(":scope > .oc-md-chunk > *, :scope > :not(.oc-md-chunk)")
         .unwrap();

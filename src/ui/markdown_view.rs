@@ -72,7 +72,7 @@ impl Shown {
             if let Some(p) = element(&doc, "p", "oc-md-p") {
                 let node = doc.create_text_node("");
                 let _ = p.append_child(&node);
-                open_separator(&doc, bubble, &mut self.open);
+                open_separator(&doc, bubble, &p, &mut self.open);
                 let _ = bubble.append_child(&p);
                 self.open.push(p.clone().into());
                 let mut shown = PlainText {
@@ -88,7 +88,7 @@ impl Shown {
         }
         for block in &step.open {
             if let Some(el) = render_block(&doc, block, &self.copy_label) {
-                open_separator(&doc, bubble, &mut self.open);
+                open_separator(&doc, bubble, &el, &mut self.open);
                 let _ = bubble.append_child(&el);
                 self.open.push(el.into());
             }
@@ -109,7 +109,7 @@ impl Shown {
             return;
         };
         if follows {
-            separate(doc, bubble, chunk, None);
+            separate(doc, bubble, chunk, block, None);
         }
         let _ = chunk.append_child(block);
         *count += 1;
@@ -185,24 +185,35 @@ where
     });
 }
 
-/// Before an open block: a separator when the bubble already shows a block.
-fn open_separator(doc: &Document, bubble: &Element, open: &mut Vec<Node>) {
+/// Before an open block `next`: a separator when the bubble already shows a block.
+fn open_separator(doc: &Document, bubble: &Element, next: &Element, open: &mut Vec<Node>) {
     if bubble.last_element_child().is_some() {
-        separate(doc, bubble, bubble, Some(open));
+        separate(doc, bubble, bubble, next, Some(open));
     }
 }
 
-/// Before a block that follows another, in `parent` (the bubble or a chunk): the blank line
-/// between them, kept in the text content (so the bubble's text reads as the message's blocks)
-/// and hidden from layout and from assistive technology. Open separators are tracked with the
-/// open blocks.
+/// Before `next`, a block that follows another, in `parent` (the bubble or a chunk): the blank
+/// line between them, kept in the text content (so the bubble's text reads as the message's
+/// blocks) and hidden from layout and from assistive technology. Open separators are tracked
+/// with the open blocks.
+///
+/// The space between the blocks is `next`'s own class (`.oc-md-next`), set before it is
+/// inserted, rather than a rule on the separator's sibling (`.oc-break + *`): with that rule,
+/// every separator inserted made the browser restyle the whole bubble, each frame of a stream.
 ///
 /// Every block is an element; the bubble may hold other nodes (the framework's empty comment
 /// marker), so "follows another block" means "the bubble already has an element".
-fn separate(doc: &Document, bubble: &Element, parent: &Element, open: Option<&mut Vec<Node>>) {
+fn separate(
+    doc: &Document,
+    bubble: &Element,
+    parent: &Element,
+    next: &Element,
+    open: Option<&mut Vec<Node>>,
+) {
     if let Some(span) = element(doc, "span", "oc-break") {
         span.set_text_content(Some("\n\n"));
         let _ = parent.append_child(&span);
+        let _ = next.class_list().add_1("oc-md-next");
         // A reply of more than one block takes the row's whole width (see `.oc-row-wide`).
         if let Some(row) = bubble.parent_element() {
             let _ = row.class_list().add_1("oc-row-wide");
