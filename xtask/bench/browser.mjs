@@ -9,6 +9,7 @@ import { TRACE_CATEGORIES, mainThreadTasks } from './lib/trace.mjs';
 import { startProfile, summarise } from './lib/profile.mjs';
 import {
   agentIdle, conversationId, dropConnections, fillTo, memory, openWidget, pace, taskSeconds, warmUp,
+  warmUpWith,
 } from './lib/page.mjs';
 
 const servers = {
@@ -24,11 +25,16 @@ const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
  * fast as it produces them). Replies are words `wK` in paragraphs of PARAGRAPH words, like a long
  * answer; one row streams a single unbroken paragraph for comparison. */
 const PARAGRAPH = 50;
+/** Before the markdown pace: a markdown reply of 20 sections (every construct), so that pace,
+ * like the plain-text ones after `/echo warm-up`, measures code that has run before. The pace
+ * `first on the page` has no such warm-up: it shows what the first markdown reply costs. */
+const MARKDOWN_WARMUP = '/markdown 340';
 const RATES = [
   { label: 'nominal 50/s', interval_ms: 20, deltas: 50 * SECONDS, paragraph: PARAGRAPH },
   { label: 'nominal 500/s', interval_ms: 2, deltas: 500 * SECONDS, paragraph: PARAGRAPH },
   { label: 'nominal 500/s, one paragraph', interval_ms: 2, deltas: 500 * SECONDS, paragraph: null },
-  { label: 'nominal 500/s, markdown', interval_ms: 2, deltas: 500 * SECONDS, markdown: true },
+  { label: 'nominal 500/s, markdown', interval_ms: 2, deltas: 500 * SECONDS, markdown: true, warmup: MARKDOWN_WARMUP },
+  { label: 'nominal 500/s, markdown, first on the page', interval_ms: 2, deltas: 500 * SECONDS, markdown: true, first: true },
   { label: 'nominal 2,000/s', interval_ms: 0.5, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
   { label: 'unpaced burst', interval_ms: 0, deltas: 2000 * SECONDS, paragraph: PARAGRAPH },
 ];
@@ -62,6 +68,7 @@ async function streamRun(browser, rate) {
     await warmUp(page);
     const conversation = await conversationId(page);
     await pace(servers, conversation, rate.interval_ms);
+    if (rate.warmup) await warmUpWith(page, rate.warmup);
     const n = rate.deltas;
     const eventsUrl = await page.evaluate(() => window.__bench.eventsUrls.at(-1));
     const watcher = watchDeltas(eventsUrl, n);
@@ -110,6 +117,8 @@ async function streamRun(browser, rate) {
       }
       const lastPaint = Math.max(...B.painted);
       const longtasks = B.longtasks.filter(([s, d]) => s + d >= first && s <= lastPaint);
+      // When each began, from the first delta's arrival (ms).
+      const longtaskStarts = longtasks.map(([s]) => Math.max(0, s - first));
       const frames = B.frames.filter((t) => t >= first && t <= lastPaint);
       const intervals = frames.slice(1).map((t, i) => t - frames[i]);
       return {
@@ -122,6 +131,7 @@ async function streamRun(browser, rate) {
         longtask_count: longtasks.length,
         longtask_total_ms: longtasks.reduce((a, [, d]) => a + d, 0),
         longtask_max_ms: longtasks.reduce((a, [, d]) => Math.max(a, d), 0),
+        longtask_starts_ms: longtaskStarts,
         frame_intervals_ms: intervals,
       };
     }, n);

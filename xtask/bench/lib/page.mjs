@@ -29,6 +29,14 @@ export async function warmUp(page) {
   await agentIdle(page);
 }
 
+/** Sends `command` and waits for its reply to complete (a user and an agent message more). */
+export async function warmUpWith(page, command) {
+  const before = await page.evaluate(() => window.__bench.messageCount());
+  await page.evaluate((c) => window.__bench.handle.send(c), command);
+  await page.waitForFunction((n) => window.__bench.messageCount() >= n, before + 2, { timeout: 30_000, polling: 50 });
+  await agentIdle(page);
+}
+
 /** Waits until every agent message shown is complete (the greeting, a finished reply). */
 export async function agentIdle(page, timeoutMs = 30_000) {
   await page.waitForFunction(

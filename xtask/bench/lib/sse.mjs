@@ -2,7 +2,8 @@
 // reach the loopback socket, independent of the browser's main thread.
 import { now } from './http.mjs';
 
-/** Reads `eventsUrl` (with its token) until `wN` arrives or `stop()` is called. */
+/** Reads `eventsUrl` (with its token) until `wN` arrives or `stop()` is called; counts from
+ * the last `w1`. */
 export function watchDeltas(eventsUrl, n) {
   const controller = new AbortController();
   const seen = { first: null, last: null, count: 0 };
@@ -22,6 +23,9 @@ export function watchDeltas(eventsUrl, n) {
         // (`/markdown`), as instrument.js reads it.
         const m = /"text_delta":"(?:[^"\\]|\\.)*?w(\d+)/.exec(line);
         if (!m) continue;
+        // `w1` starts the reply measured: an earlier reply's deltas (a warm-up, replayed to
+        // this reader as it connects) are not counted.
+        if (m[1] === '1') Object.assign(seen, { first: null, count: 0 });
         seen.count += 1;
         seen.first ??= t;
         seen.last = t;

@@ -21,8 +21,14 @@ struct Judged {
     p99_frames: f64,
     /// A markdown reply (`/markdown`), judged on its own.
     markdown: bool,
+    /// The page's first markdown reply (no markdown warm-up): reported, not judged.
+    first: bool,
     /// Long tasks per run (median).
     long_tasks: f64,
+    /// The longest long task (ms, over the runs).
+    longest_ms: f64,
+    /// The latest start of a long task after the first delta's arrival (ms, over the runs).
+    last_long_task_start_ms: Option<f64>,
 }
 
 /// The share of a run's deltas painted in the first frame after they arrived.
@@ -36,6 +42,7 @@ struct Pace<'a> {
     label: String,
     interval_ms: f64,
     markdown: bool,
+    first: bool,
     runs: Vec<&'a Value>,
 }
 
@@ -49,6 +56,7 @@ fn by_pace(raw: &Value) -> Vec<Pace<'_>> {
                 label: label.to_owned(),
                 interval_ms: num(run, "interval_ms").unwrap_or(f64::NAN),
                 markdown: run.get("markdown") == Some(&Value::Bool(true)),
+                first: run.get("first") == Some(&Value::Bool(true)),
                 runs: vec![run],
             }),
         }
@@ -139,7 +147,14 @@ pub fn section(raw: &Value) -> Section {
                 p99_ms: p99.median,
                 p99_frames: frames.median,
                 markdown: p.markdown,
+                first: p.first,
                 long_tasks: long.map_or(f64::NAN, |l| l.median),
+                longest_ms: longest.map_or(0.0, |l| l.max),
+                last_long_task_start_ms: p
+                    .runs
+                    .iter()
+                    .flat_map(|r| nums(r, "longtask_starts_ms"))
+                    .reduce(f64::max),
             });
         }
     }
@@ -163,7 +178,7 @@ pub fn section(raw: &Value) -> Section {
         ));
     }
     // The markdown reply is judged on the same target, and on no long task.
-    for j in judged.iter().filter(|j| j.markdown) {
+    for j in judged.iter().filter(|j| j.markdown && !j.first) {
         let met = j.p99_frames <= 1.0 && j.long_tasks == 0.0;
         t.note(format!(
             "Markdown target ({}, {:.0} deltas/s emitted): p99 within one frame and no long task, \
@@ -174,6 +189,20 @@ pub fn section(raw: &Value) -> Section {
             j.p99_ms,
             j.long_tasks,
             if met { "met" } else { "not met" },
+        ));
+    }
+    // The first markdown reply on a page: what it costs before its code has run once.
+    for j in judged.iter().filter(|j| j.first) {
+        let when = j.last_long_task_start_ms.map_or_else(
+            || "none in any run".to_owned(),
+            |ms| format!("the last began {ms:.0} ms after its first delta"),
+        );
+        t.note(format!(
+            "The page's first markdown reply ({}, not judged): p99 {:.0} frame(s) ({:.1} ms), \
+             {:.0} long task(s) per run, longest {:.0} ms; {when}. Its code and layouts run \
+             for the first time there (the judged markdown pace follows a 20-section markdown \
+             reply, as the plain paces follow `/echo warm-up`).",
+            j.label, j.p99_frames, j.p99_ms, j.long_tasks, j.longest_ms,
         ));
     }
     t.note(
@@ -197,7 +226,9 @@ pub fn section(raw: &Value) -> Section {
          agent's long answer); `one paragraph` streams the same words with no paragraph break; \
          `markdown` streams `/markdown N`: sections of a heading, bold, a link, inline code, \
          strikethrough, a nested list, a fenced code block and a table, each delta carrying one \
-         marker `wK` (the emulator's markdown.rs). `text complete`: the final bubble text equals \
+         marker `wK` (the emulator's markdown.rs), after a markdown reply of 20 sections \
+         (`/markdown 340`) on the same page; `first on the page` streams it with no markdown \
+         before. `text complete`: the final bubble text equals \
          the reply's text exactly (markdown: it holds every marker once, in order).",
     );
     let panel = Panel {
@@ -275,6 +306,38 @@ mod tests {
                 && notes[1].contains("1 long task(s) per run: not met"),
             "{}",
             notes[1]
+        );
+    }
+
+    #[test]
+    fn the_first_markdown_reply_is_reported_with_when_its_long_tasks_began_not_judged() {
+        let mut warm = run("nominal 500/s, markdown", &[1.0, 2.0, 3.0], true);
+        warm["markdown"] = json!(true);
+        let mut first = run(
+            "nominal 500/s, markdown, first on the page",
+            &[1.0, 30.0],
+            true,
+        );
+        first["markdown"] = json!(true);
+        first["first"] = json!(true);
+        first["longtask_count"] = json!(2);
+        first["longtask_max_ms"] = json!(84.0);
+        first["longtask_starts_ms"] = json!([21.0, 468.0]);
+        let raw = json!([run("nominal 500/s", &[1.0, 2.0, 3.0], true), warm, first]);
+        let notes = section(&raw).tables[0].notes.clone();
+        let judged: Vec<&String> = notes
+            .iter()
+            .filter(|n| n.starts_with("Markdown target"))
+            .collect();
+        assert_eq!(judged.len(), 1, "only the warm pace is judged: {notes:?}");
+        assert!(judged[0].ends_with(": met."), "{}", judged[0]);
+        let first = notes
+            .iter()
+            .find(|n| n.starts_with("The page's first markdown reply"))
+            .expect("a note on the first reply");
+        assert!(
+            first.contains("2 long task(s) per run, longest 84 ms; the last began 468 ms after"),
+            "{first}"
         );
     }
 }
