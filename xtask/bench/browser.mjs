@@ -26,9 +26,11 @@ const SECONDS = Number(process.env.BENCH_STREAM_SECONDS ?? 10);
  * answer; one row streams a single unbroken paragraph for comparison. */
 const PARAGRAPH = 50;
 /** Before the markdown pace: a markdown reply of 20 sections (every construct), so that pace,
- * like the plain-text ones after `/echo warm-up`, measures code that has run before. The pace
- * `first on the page` has no such warm-up: it shows what the first markdown reply costs. */
-const MARKDOWN_WARMUP = '/markdown 340';
+ * like the plain-text ones after `/echo warm-up`, measures code and layouts that have run
+ * before. The pace `first on the page` has no such warm-up: it shows what the first reply with
+ * headings, lists, code blocks and tables costs. */
+const MARKDOWN_WARMUP_DELTAS = 340;
+const MARKDOWN_WARMUP = `/markdown ${MARKDOWN_WARMUP_DELTAS}`;
 const RATES = [
   { label: 'nominal 50/s', interval_ms: 20, deltas: 50 * SECONDS, paragraph: PARAGRAPH },
   { label: 'nominal 500/s', interval_ms: 2, deltas: 500 * SECONDS, paragraph: PARAGRAPH },
@@ -68,8 +70,13 @@ async function streamRun(browser, rate) {
     await warmUp(page);
     const conversation = await conversationId(page);
     await pace(servers, conversation, rate.interval_ms);
-    if (rate.warmup) await warmUpWith(page, rate.warmup);
     const n = rate.deltas;
+    // The second reader counts from the last `w1` and stops at `wN`: a replayed warm-up must
+    // not reach `wN`.
+    if (rate.warmup && n <= MARKDOWN_WARMUP_DELTAS) {
+      throw new Error(`${rate.label}: ${n} deltas, not more than the warm-up's ${MARKDOWN_WARMUP_DELTAS} (raise BENCH_STREAM_SECONDS)`);
+    }
+    if (rate.warmup) await warmUpWith(page, rate.warmup);
     const eventsUrl = await page.evaluate(() => window.__bench.eventsUrls.at(-1));
     const watcher = watchDeltas(eventsUrl, n);
     const limitMs = Math.max(60_000, n * Math.max(rate.interval_ms, 1) * 4);
