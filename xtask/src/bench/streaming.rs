@@ -232,7 +232,8 @@ pub fn section(raw: &Value) -> Section {
          strikethrough, a nested list, a fenced code block and a table, each delta carrying one \
          marker `wK` (the emulator's markdown.rs), after a markdown reply of 20 sections \
          (`/markdown 340`) on the same page; `first on the page` streams it with no markdown \
-         before. `text complete`: the final bubble text equals \
+         construct before (the greeting and `/echo warm-up` are single paragraphs). `text \
+         complete`: the final bubble text equals \
          the reply's text exactly (markdown: it holds every marker once, in order).",
     );
     let panel = Panel {
