@@ -594,7 +594,7 @@ async fn without_persist_nothing_is_stored() {
 }
 
 #[wasm_bindgen_test]
-async fn a_long_transcript_comes_in_chunks_and_stays_scrolled_to_the_newest_row() {
+async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_newest_row() {
     let root = fresh_container();
     let _mounted = mount_to(root.clone(), || {
         view! { <OperatorChat token_source=never_answers() inline=true /> }
@@ -618,11 +618,70 @@ async fn a_long_transcript_comes_in_chunks_and_stays_scrolled_to_the_newest_row(
         .map(|c| c.child_element_count() as usize)
         .collect();
     assert_eq!(chunks, [32, 8], "rows are grouped in chunks of 32");
+    let groups: Vec<usize> = all(&root, ".oc-group")
+        .iter()
+        .map(|g| g.query_selector_all(":scope > .oc-chunk").unwrap().length() as usize)
+        .collect();
+    assert_eq!(groups, [2], "chunks are grouped, 32 to a group");
     let log = expect_testid(&root, "transcript");
     assert!(
         log.scroll_height() > log.client_height(),
         "the transcript overflows"
     );
+    assert!(
+        log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
+        "the newest row is in view: top {} + height {} < {}",
+        log.scroll_top(),
+        log.client_height(),
+        log.scroll_height()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_transcript_over_1024_rows_starts_a_group_and_skips_the_full_one_off_screen() {
+    let root = fresh_container();
+    let _mounted = mount_to(root.clone(), || {
+        view! { <OperatorChat token_source=never_answers() inline=true /> }
+    });
+    settle().await;
+    let chat = expect_testid(&root, "operator-chat");
+    let chat: &web_sys::HtmlElement = chat.unchecked_ref();
+    chat.style().set_property("height", "400px").unwrap();
+    let composer = expect_testid(&root, "composer");
+    for i in 1..=1_030 {
+        type_text(&composer, &format!("message {i}"));
+        key_down(&composer, "Enter", false);
+    }
+    settle().await;
+    let groups = all(&root, ".oc-group");
+    let rows_in = |g: &web_sys::Element| g.query_selector_all(".oc-row").unwrap().length();
+    assert_eq!(
+        groups.iter().map(rows_in).collect::<Vec<_>>(),
+        [1_024, 6],
+        "1,024 rows to a group"
+    );
+    let visibility = |g: &web_sys::Element| {
+        web_sys::window()
+            .unwrap()
+            .get_computed_style(g)
+            .unwrap()
+            .expect("a computed style")
+            .get_property_value("content-visibility")
+            .unwrap()
+    };
+    assert_eq!(
+        visibility(&groups[0]),
+        "auto",
+        "a full group is skipped off screen"
+    );
+    assert_eq!(
+        visibility(&groups[1]),
+        "visible",
+        "the newest group always renders"
+    );
+    let users = rows(&root, "user");
+    assert_eq!(row_text(&users[1_029]), "message 1030", "in order");
+    let log = expect_testid(&root, "transcript");
     assert!(
         log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
         "the newest row is in view: top {} + height {} < {}",

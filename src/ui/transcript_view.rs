@@ -1,5 +1,5 @@
-//! The transcript: the rows in chunks (so appending a row re-renders one chunk), then the
-//! typing indicator. It follows new content while the reader is at the bottom.
+//! The transcript: the rows in groups of chunks (so appending a row re-renders one chunk), then
+//! the typing indicator. It follows new content while the reader is at the bottom.
 
 use leptos::prelude::*;
 
@@ -30,10 +30,14 @@ pub(crate) fn Transcript(
             node_ref=follow.log()
             on:scroll=move |_| follow.on_scroll()
         >
-            <For each=move || vm.chunks.get() key=|chunk| chunk.key let:chunk>
-                <div class="oc-chunk">
-                    <For each=move || chunk.rows.get() key=|row| row.key let:row>
-                        <Row row=row.row on_resend />
+            <For each=move || vm.groups.get() key=|group| group.key let:group>
+                <div class="oc-group">
+                    <For each=move || group.chunks.get() key=|chunk| chunk.key let:chunk>
+                        <div class="oc-chunk">
+                            <For each=move || chunk.rows.get() key=|row| row.key let:row>
+                                <Row row=row.row on_resend />
+                            </For>
+                        </div>
                     </For>
                 </div>
             </For>

@@ -163,13 +163,7 @@ fn start_after_hydration(driver: StoredValue<DriverSlot, LocalStorage>) {
 fn follow_new_content(chat: UseChatReturn) {
     let vm = chat.vm;
     Effect::new(move |_| {
-        vm.chunks.with(|chunks| {
-            chunks.last().map(|chunk| {
-                chunk
-                    .rows
-                    .with(|rows| rows.last().map(|row| row.row.track()))
-            })
-        });
+        vm.track_newest_row();
         vm.busy.track();
         chat.follow.content_changed();
     });

@@ -345,14 +345,17 @@
     B.longtasksUnsupported = true;
   }
 
-  /** The last transcript row, in O(1): rows are in chunks (the transcript's children), the
-   * last chunk just before the typing indicator (a query over all rows would make this
-   * instrument cost more with more rows). */
+  /** The last transcript row, in O(1): rows are in chunks in groups (the transcript's
+   * children), the last group just before the typing indicator (a query over all rows would
+   * make this instrument cost more with more rows). A chunk may show no row (hidden entries). */
   function lastRow() {
     if (!B.typing?.isConnected) B.typing = B.root?.querySelector('[data-testid="typing"]');
-    let chunk = B.typing?.previousElementSibling ?? null;
-    while (chunk && !chunk.lastElementChild) chunk = chunk.previousElementSibling;
-    return chunk?.lastElementChild ?? null;
+    for (let group = B.typing?.previousElementSibling; group; group = group.previousElementSibling) {
+      let chunk = group.lastElementChild;
+      while (chunk && !chunk.lastElementChild) chunk = chunk.previousElementSibling;
+      if (chunk) return chunk.lastElementChild;
+    }
+    return null;
   }
   function lastAgentBubble() {
     const row = lastRow();
