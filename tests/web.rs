@@ -593,10 +593,11 @@ async fn without_persist_nothing_is_stored() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_newest_row() {
+/// An inline chat, 400px high, whose visitor typed `count` messages (never sent: no token), and
+/// its mount (kept alive by the caller).
+async fn inline_chat_with_messages(count: usize) -> (web_sys::HtmlElement, impl Sized) {
     let root = fresh_container();
-    let _mounted = mount_to(root.clone(), || {
+    let mounted = mount_to(root.clone(), || {
         view! { <OperatorChat token_source=never_answers() inline=true /> }
     });
     settle().await;
@@ -605,14 +606,36 @@ async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_
     let chat: &web_sys::HtmlElement = chat.unchecked_ref();
     chat.style().set_property("height", "400px").unwrap();
     let composer = expect_testid(&root, "composer");
-    for i in 1..=40 {
+    for i in 1..=count {
         type_text(&composer, &format!("message {i}"));
         key_down(&composer, "Enter", false);
     }
     settle().await;
     let users = rows(&root, "user");
-    assert_eq!(users.len(), 40, "every message has its row");
-    assert_eq!(row_text(&users[39]), "message 40", "in order");
+    assert_eq!(users.len(), count, "every message has its row");
+    assert_eq!(
+        row_text(&users[count - 1]),
+        format!("message {count}"),
+        "in order"
+    );
+    (root, mounted)
+}
+
+/// The transcript is scrolled to its newest row.
+fn assert_newest_row_in_view(root: &web_sys::Element) {
+    let log = expect_testid(root, "transcript");
+    assert!(
+        log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
+        "the newest row is in view: top {} + height {} < {}",
+        log.scroll_top(),
+        log.client_height(),
+        log.scroll_height()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_newest_row() {
+    let (root, _mounted) = inline_chat_with_messages(40).await;
     let chunks: Vec<usize> = all(&root, ".oc-chunk")
         .iter()
         .map(|c| c.child_element_count() as usize)
@@ -628,31 +651,12 @@ async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_
         log.scroll_height() > log.client_height(),
         "the transcript overflows"
     );
-    assert!(
-        log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
-        "the newest row is in view: top {} + height {} < {}",
-        log.scroll_top(),
-        log.client_height(),
-        log.scroll_height()
-    );
+    assert_newest_row_in_view(&root);
 }
 
 #[wasm_bindgen_test]
 async fn a_transcript_over_1024_rows_starts_a_group_and_skips_the_full_one_off_screen() {
-    let root = fresh_container();
-    let _mounted = mount_to(root.clone(), || {
-        view! { <OperatorChat token_source=never_answers() inline=true /> }
-    });
-    settle().await;
-    let chat = expect_testid(&root, "operator-chat");
-    let chat: &web_sys::HtmlElement = chat.unchecked_ref();
-    chat.style().set_property("height", "400px").unwrap();
-    let composer = expect_testid(&root, "composer");
-    for i in 1..=1_030 {
-        type_text(&composer, &format!("message {i}"));
-        key_down(&composer, "Enter", false);
-    }
-    settle().await;
+    let (root, _mounted) = inline_chat_with_messages(1_030).await;
     let groups = all(&root, ".oc-group");
     let rows_in = |g: &web_sys::Element| g.query_selector_all(".oc-row").unwrap().length();
     assert_eq!(
@@ -679,16 +683,7 @@ async fn a_transcript_over_1024_rows_starts_a_group_and_skips_the_full_one_off_s
         "visible",
         "the newest group always renders"
     );
-    let users = rows(&root, "user");
-    assert_eq!(row_text(&users[1_029]), "message 1030", "in order");
-    let log = expect_testid(&root, "transcript");
-    assert!(
-        log.scroll_top() + log.client_height() >= log.scroll_height() - 2,
-        "the newest row is in view: top {} + height {} < {}",
-        log.scroll_top(),
-        log.client_height(),
-        log.scroll_height()
-    );
+    assert_newest_row_in_view(&root);
 }
 
 fn french() -> Strings {

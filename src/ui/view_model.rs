@@ -232,12 +232,14 @@ mod tests {
     use super::*;
     use crate::transcript::{Change, UserStatus};
 
-    fn sent(t: &mut Transcript, n: usize) {
+    /// Adds visitor messages until `t` holds `n` rows, then shows them.
+    fn grow(vm: &ViewModel, t: &mut Transcript, n: usize, epoch: u32) {
         for i in t.entries().len()..n {
             let Change::Added(_) = t.add_pending_user(&format!("c{i}"), &format!("m{i}"), 1) else {
                 panic!("c{i} added");
             };
         }
+        vm.sync(t, &[], epoch);
     }
 
     /// The rows of each chunk, group by group, as rendered.
@@ -270,13 +272,11 @@ mod tests {
         Owner::new().with(|| {
             let vm = ViewModel::new();
             let mut t = Transcript::new();
-            sent(&mut t, 40);
-            vm.sync(&t, &[], 0);
+            grow(&vm, &mut t, 40, 0);
             assert_eq!(shape(&vm), [vec![32, 8]]);
             // Synced in uneven steps, across a group's end.
             for n in [1_000, 1_030, 2_100] {
-                sent(&mut t, n);
-                vm.sync(&t, &[], 0);
+                grow(&vm, &mut t, n, 0);
             }
             let groups = shape(&vm);
             assert_eq!(groups.len(), 3, "1,024 rows per group");
@@ -298,8 +298,7 @@ mod tests {
         Owner::new().with(|| {
             let vm = ViewModel::new();
             let mut t = Transcript::new();
-            sent(&mut t, 1_100);
-            vm.sync(&t, &[], 3);
+            grow(&vm, &mut t, 1_100, 3);
             let Change::Updated(index) = t.mark_sent("c1030") else {
                 panic!("c1030 is pending");
             };
