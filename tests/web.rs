@@ -605,20 +605,34 @@ async fn inline_chat_with_messages(count: usize) -> (web_sys::HtmlElement, impl 
     let chat = expect_testid(&root, "operator-chat");
     let chat: &web_sys::HtmlElement = chat.unchecked_ref();
     chat.style().set_property("height", "400px").unwrap();
-    let composer = expect_testid(&root, "composer");
-    for i in 1..=count {
-        type_text(&composer, &format!("message {i}"));
+    type_messages(&root, 1..=count, "").await;
+    (root, mounted)
+}
+
+/// Types and sends messages `numbers` ("message N" and `tail`), then checks that each has its
+/// row, in order.
+async fn type_messages(
+    root: &web_sys::Element,
+    numbers: std::ops::RangeInclusive<usize>,
+    tail: &str,
+) {
+    if numbers.is_empty() {
+        return;
+    }
+    let composer = expect_testid(root, "composer");
+    let last = *numbers.end();
+    for i in numbers {
+        type_text(&composer, &format!("message {i}{tail}"));
         key_down(&composer, "Enter", false);
     }
     settle().await;
-    let users = rows(&root, "user");
-    assert_eq!(users.len(), count, "every message has its row");
+    let users = rows(root, "user");
+    assert_eq!(users.len(), last, "every message has its row");
     assert_eq!(
-        row_text(&users[count - 1]),
-        format!("message {count}"),
+        row_text(&users[last - 1]),
+        format!("message {last}{tail}"),
         "in order"
     );
-    (root, mounted)
 }
 
 /// The transcript is scrolled to its newest row.
@@ -655,8 +669,40 @@ async fn a_long_transcript_comes_in_chunks_in_a_group_and_stays_scrolled_to_the_
 }
 
 #[wasm_bindgen_test]
+async fn a_chunk_of_tall_rows_that_fills_up_keeps_the_newest_row_in_view() {
+    // Each row several lines high: a full chunk is far taller than its size estimate, which it
+    // must not take when it stops being the newest.
+    let tail = " and some more words to wrap".repeat(12);
+    let (root, _mounted) = inline_chat_with_messages(0).await;
+    type_messages(&root, 1..=32, &tail).await;
+    assert_newest_row_in_view(&root);
+    for i in 33..=35 {
+        type_messages(&root, i..=i, &tail).await;
+        assert_newest_row_in_view(&root);
+    }
+    let chunks = all(&root, ".oc-chunk");
+    assert_eq!(chunks.len(), 2);
+    assert!(
+        chunks[0].client_height() > 3_000,
+        "the full chunk keeps its height: {}",
+        chunks[0].client_height()
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_transcript_over_1024_rows_starts_a_group_and_skips_the_full_one_off_screen() {
-    let (root, _mounted) = inline_chat_with_messages(1_030).await;
+    let (root, _mounted) = inline_chat_with_messages(1_024).await;
+    assert_eq!(
+        all(&root, ".oc-group").len(),
+        1,
+        "1,024 rows fill one group"
+    );
+    assert_newest_row_in_view(&root);
+    // Rows sent one by one after it start the next group, and the view follows each.
+    for i in 1_025..=1_030 {
+        type_messages(&root, i..=i, "").await;
+        assert_newest_row_in_view(&root);
+    }
     let groups = all(&root, ".oc-group");
     let rows_in = |g: &web_sys::Element| g.query_selector_all(".oc-row").unwrap().length();
     assert_eq!(
@@ -664,26 +710,42 @@ async fn a_transcript_over_1024_rows_starts_a_group_and_skips_the_full_one_off_s
         [1_024, 6],
         "1,024 rows to a group"
     );
-    let visibility = |g: &web_sys::Element| {
+    let visibility = |e: &web_sys::Element| {
         web_sys::window()
             .unwrap()
-            .get_computed_style(g)
+            .get_computed_style(e)
             .unwrap()
             .expect("a computed style")
             .get_property_value("content-visibility")
             .unwrap()
     };
-    assert_eq!(
-        visibility(&groups[0]),
-        "auto",
-        "a full group is skipped off screen"
-    );
+    assert_eq!(visibility(&groups[0]), "auto", "a full group");
+    let last_chunk = groups[0].last_element_child().expect("chunks");
+    assert_eq!(visibility(&last_chunk), "auto", "a full group's last chunk");
     assert_eq!(
         visibility(&groups[1]),
         "visible",
         "the newest group always renders"
     );
-    assert_newest_row_in_view(&root);
+    // `checkVisibility({contentVisibilityAuto: true})`: false inside content the browser skips.
+    let rendered = |e: &web_sys::Element| {
+        let options = js_sys::Object::new();
+        js_sys::Reflect::set(&options, &"contentVisibilityAuto".into(), &true.into()).unwrap();
+        let check: js_sys::Function = js_sys::Reflect::get(e, &"checkVisibility".into())
+            .unwrap()
+            .unchecked_into();
+        check
+            .call1(e, &options)
+            .unwrap()
+            .as_bool()
+            .expect("a boolean")
+    };
+    let users = rows(&root, "user");
+    assert!(
+        !rendered(&users[0]),
+        "the first group is skipped off screen"
+    );
+    assert!(rendered(&users[1_029]), "the newest row is rendered");
 }
 
 fn french() -> Strings {

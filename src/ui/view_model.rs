@@ -298,25 +298,80 @@ mod tests {
         Owner::new().with(|| {
             let vm = ViewModel::new();
             let mut t = Transcript::new();
-            grow(&vm, &mut t, 1_100, 3);
-            let Change::Updated(index) = t.mark_sent("c1030") else {
-                panic!("c1030 is pending");
+            grow(&vm, &mut t, 2_100, 3);
+            let Change::Updated(index) = t.mark_sent("c1000") else {
+                panic!("c1000 is pending");
             };
-            assert_eq!(index, 1_030);
+            assert_eq!(place(index), (0, 31, 8), "in the first of three groups");
             vm.sync(&t, &[index], 3);
             let (group, chunk, row) = place(index);
             let handle = vm.chunk(group, chunk).expect("rendered");
             let row = handle.rows.with_untracked(|rows| rows[row]);
-            assert_eq!(row.key, (3 << 32) | 1_030, "the epoch leads the key");
+            assert_eq!(row.key, (3 << 32) | 1_000, "the epoch leads the key");
             let RowSignal::User(signal) = row.row else {
                 panic!("a user row");
             };
             assert_eq!(signal.get_untracked().item.status, UserStatus::Sent);
             assert_eq!(
                 shape(&vm).concat().iter().sum::<usize>(),
-                1_100,
+                2_100,
                 "no row added"
             );
+        });
+    }
+
+    #[test]
+    fn a_new_chat_starts_from_an_empty_first_group_with_new_keys() {
+        Owner::new().with(|| {
+            let vm = ViewModel::new();
+            let mut t = Transcript::new();
+            grow(&vm, &mut t, 1_100, 3);
+            vm.reset();
+            assert!(shape(&vm).is_empty());
+            let mut t = Transcript::new();
+            grow(&vm, &mut t, 40, 4);
+            assert_eq!(shape(&vm), [vec![32, 8]]);
+            let group = vm.groups.get_untracked()[0];
+            assert_eq!(group.key, 4 << 32);
+            let keys: Vec<u64> = group.chunks.get_untracked().iter().map(|c| c.key).collect();
+            assert_eq!(keys, [4 << 32, (4 << 32) | 1]);
+        });
+    }
+
+    #[test]
+    fn the_newest_row_is_tracked_across_chunks_and_groups() {
+        Owner::new().with(|| {
+            let vm = ViewModel::new();
+            let mut t = Transcript::new();
+            let runs = Memo::new(move |n: Option<&u32>| {
+                vm.track_newest_row();
+                n.map_or(0, |n| n + 1)
+            });
+            let mut seen = runs.get_untracked();
+            let mut changed = |why: &str| {
+                let now = runs.get_untracked();
+                assert!(now > seen, "{why}: not tracked");
+                seen = now;
+            };
+            // A row into the same chunk, into a new chunk, into a new group.
+            for (n, why) in [(30, "first rows"), (31, "same chunk"), (33, "new chunk")] {
+                grow(&vm, &mut t, n, 0);
+                changed(why);
+            }
+            grow(&vm, &mut t, 1_024, 0);
+            changed("the first group full");
+            grow(&vm, &mut t, 1_025, 0);
+            changed("new group");
+            let Change::Updated(index) = t.mark_sent("c1024") else {
+                panic!("c1024 is pending");
+            };
+            vm.sync(&t, &[index], 0);
+            changed("the newest row's content");
+            let Change::Updated(index) = t.mark_sent("c1000") else {
+                panic!("c1000 is pending");
+            };
+            vm.sync(&t, &[index], 0);
+            assert_eq!(runs.get_untracked(), seen, "an older row is not followed");
         });
     }
 }
