@@ -12,6 +12,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -105,6 +106,7 @@ pub fn app(state: AppState) -> Router {
             state.request_timeout,
         ))
         .layer(middleware::from_fn_with_state(state.origins, check_host))
+        .layer(CatchPanicLayer::custom(answer_panic))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                 axum::http::header::X_CONTENT_TYPE_OPTIONS,
@@ -116,6 +118,13 @@ pub fn app(state: AppState) -> Router {
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// A handler that panicked gets the error schema (500 `internal`), not a dropped connection;
+/// what it said goes to the log (through the redactor, by the panic hook of `main`), never to
+/// the browser.
+fn answer_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    MintError::Internal.into_response()
 }
 
 /// Takes one token from the client address's bucket, before anything else looks at the

@@ -46,6 +46,9 @@ pub enum MintError {
     /// Operator refused the request for another reason (e.g. unknown agent) or answered nonsense.
     #[error("the Operator API refused the request ({0})")]
     UpstreamRejected(String),
+    /// A bug in this server (a handler panicked); the details are in its (redacted) log only.
+    #[error("the chat backend failed; its log says why")]
+    Internal,
 }
 
 impl MintError {
@@ -67,6 +70,7 @@ impl MintError {
             ),
             MintError::UpstreamAuth => (StatusCode::BAD_GATEWAY, "upstream_auth", false),
             MintError::UpstreamRejected(_) => (StatusCode::BAD_GATEWAY, "upstream_rejected", false),
+            MintError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal", true),
         }
     }
 

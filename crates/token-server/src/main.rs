@@ -25,6 +25,9 @@ async fn main() -> ExitCode {
         )
         .with_writer(redactor.wrap(std::io::stderr))
         .init();
+    // A panic's text can hold anything the code was handling: log it through the redactor
+    // rather than the default hook's raw stderr.
+    std::panic::set_hook(Box::new(|info| tracing::error!(%info, "panic")));
     if config.demo_auth_exposed() {
         eprintln!(
             "token-server: WARNING: --insecure-demo-auth: the demo login on {} hands an identity \

@@ -154,7 +154,7 @@ impl Conversation {
     /// create answer does not carry it) and its session URL on the session host.
     fn derived(upstream: &Upstream, id: String) -> Conversation {
         Conversation {
-            events_url: format!("{}/conversations/{id}/events", upstream.base_url()),
+            events_url: upstream.events_url(&id),
             session_url: upstream.session_url(&id),
             id,
         }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::{header, Method, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -157,8 +158,19 @@ impl Upstream {
     /// the create answer (which documents no such field).
     pub fn session_url(&self, conversation_id: &str) -> String {
         format!(
-            "{}/conversations/{conversation_id}/session",
-            self.session_base_url
+            "{}{}/session",
+            self.session_base_url,
+            conversation_path(conversation_id)
+        )
+    }
+
+    /// The events URL of a conversation on the REST host, without token:
+    /// `{base}/conversations/{id}/events`.
+    pub fn events_url(&self, conversation_id: &str) -> String {
+        format!(
+            "{}{}/events",
+            self.base_url,
+            conversation_path(conversation_id)
         )
     }
 
@@ -170,9 +182,7 @@ impl Upstream {
 
     /// `Some(true)` when the conversation has ended, `None` when it no longer exists.
     pub async fn has_ended(&self, id: &str) -> Result<Option<bool>, MintError> {
-        let response = self
-            .send(Method::GET, &format!("/conversations/{id}"), None)
-            .await?;
+        let response = self.send(Method::GET, &conversation_path(id), None).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -182,7 +192,7 @@ impl Upstream {
 
     /// Mints a new token for the conversation, revoking the previous one.
     pub async fn refresh_token(&self, id: &str) -> Result<Minted, MintError> {
-        let path = format!("/conversations/{id}/token/refresh");
+        let path = format!("{}/token/refresh", conversation_path(id));
         self.call(Method::POST, &path, None).await
     }
 
@@ -254,6 +264,36 @@ pub fn is_final_status(status: &str) -> bool {
     )
 }
 
+/// Every byte but RFC 3986's unreserved ones (`A-Z a-z 0-9 - . _ ~`) is percent-encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `/conversations/{id}` with the id as one percent-encoded path segment: an id the upstream
+/// made up cannot add segments (`../`), a query (`?`) or a fragment (`#`).
+pub fn conversation_path(id: &str) -> String {
+    format!("/conversations/{}", utf8_percent_encode(id, PATH_SEGMENT))
+}
+
+/// Longest upstream `Retry-After` passed on, in seconds (six digits, as the snippets take).
+pub const MAX_RETRY_AFTER_SECS: u64 = 999_999;
+
+/// An upstream `Retry-After` in whole seconds (RFC 9110 `delay-seconds`); anything else (a
+/// date, a fraction, a sign, non-ASCII digits, more than [`MAX_RETRY_AFTER_SECS`]) is dropped.
+pub fn retry_after_secs(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|&secs| secs <= MAX_RETRY_AFTER_SECS)
+        .map(Duration::from_secs)
+}
+
 /// Maps an upstream error status onto the widget-facing error; passes 2xx through.
 fn classify(response: Response) -> Result<Response, MintError> {
     let status = response.status();
@@ -264,9 +304,7 @@ fn classify(response: Response) -> Result<Response, MintError> {
         .headers()
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64);
+        .and_then(retry_after_secs);
     Err(match status {
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => MintError::UpstreamAuth,
         StatusCode::TOO_MANY_REQUESTS => MintError::UpstreamRateLimited { retry_after },
@@ -305,6 +343,53 @@ mod tests {
             emulator.session_url("conv_1"),
             "ws://127.0.0.1:4011/conversations/conv_1/session"
         );
+    }
+
+    #[test]
+    fn conversation_ids_stay_one_path_segment() {
+        let upstream = Upstream::new("http://127.0.0.1:4010", "k").unwrap();
+        assert_eq!(
+            conversation_path("conv_A-b.c~1"),
+            "/conversations/conv_A-b.c~1"
+        );
+        assert_eq!(
+            conversation_path("../conversational_agents?x=1#y"),
+            "/conversations/..%2Fconversational_agents%3Fx%3D1%23y"
+        );
+        assert_eq!(conversation_path("é /"), "/conversations/%C3%A9%20%2F");
+        assert_eq!(
+            upstream.events_url("a/b"),
+            "http://127.0.0.1:4010/conversations/a%2Fb/events"
+        );
+        assert_eq!(
+            upstream.session_url("a/b"),
+            "wss://agent.app.operator.xyz/conversations/a%2Fb/session"
+        );
+    }
+
+    #[test]
+    fn retry_after_is_whole_seconds_and_bounded() {
+        assert_eq!(retry_after_secs(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after_secs("999999"),
+            Some(Duration::from_secs(999_999))
+        );
+        for bad in [
+            "1e20",
+            "18446744073709551616",
+            "1000000",
+            "1.5",
+            "-1",
+            "+3",
+            "\u{b2}",
+            "\u{661}",
+            "inf",
+            "NaN",
+            "",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ] {
+            assert_eq!(retry_after_secs(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
