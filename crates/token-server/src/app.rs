@@ -23,7 +23,7 @@ use crate::error::MintError;
 use crate::mint::{mint, MintState};
 use crate::origins::{check_host, check_origin, AllowedOrigins};
 use crate::rate_limit::{spawn_sweeper, ClientKey, Limiter, RateLimit};
-use crate::static_files::{content_security_policy, static_router, StaticDirs};
+use crate::static_files::{content_security_policy, static_router, PageLogin, StaticDirs};
 
 /// Largest request body accepted (the mint endpoint needs none).
 pub const BODY_LIMIT: usize = 16 * 1024;
@@ -82,12 +82,19 @@ pub fn app(state: AppState) -> Router {
             Router::new()
                 .route("/demo/login", get(demo_login))
                 .with_state(demo.clone())
-                .layer(middleware::from_fn_with_state(addresses, limit_addresses)),
+                .layer(middleware::from_fn_with_state(
+                    addresses.clone(),
+                    limit_addresses,
+                )),
         );
     }
+    let page_login = state.demo.clone().map(|auth| PageLogin {
+        auth,
+        addresses: Some(addresses),
+    });
     router
         .merge(
-            static_router(&state.static_dirs, state.demo.clone()).layer(
+            static_router(&state.static_dirs, page_login).layer(
                 tower_http::set_header::SetResponseHeaderLayer::if_not_present(
                     axum::http::header::CONTENT_SECURITY_POLICY,
                     axum::http::HeaderValue::from_str(&content_security_policy(

@@ -66,7 +66,7 @@ pub use rate_limit::{spawn_sweeper, ClientKey, Limiter, RateLimit, DEFAULT_CAPAC
 pub use redact::{RedactingMakeWriter, RedactingWriter, Redactor};
 pub use server::{bind, effective_api_key, secrets, Bound, ServeError, REQUEST_TIMEOUT};
 pub use shutdown::shutdown_signal;
-pub use static_files::{static_headers, static_router, StaticDirs};
+pub use static_files::{static_headers, static_router, PageLogin, StaticDirs};
 pub use upstream::{
     is_final_status, Created, CreatedChannel, Minted, Upstream, DEFAULT_SESSION_BASE_URL,
     OPERATOR_VERSION, UPSTREAM_BODY_LIMIT, UPSTREAM_CALL_TIMEOUT, UPSTREAM_TOTAL_TIMEOUT,

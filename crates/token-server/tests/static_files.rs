@@ -1,14 +1,27 @@
 //! Static files for the demo page and the npm package, with the demo cookie on page loads.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use token_server::{static_router, DemoCookieAuth, StaticDirs, COOKIE_NAME};
+use token_server::{
+    static_router, ClientKey, DemoCookieAuth, Limiter, PageLogin, RateLimit, StaticDirs,
+    COOKIE_NAME,
+};
 use tower::ServiceExt;
+
+/// Page loads hand out demo identities without a limit (the unit tests of the page itself).
+fn unlimited(auth: Arc<DemoCookieAuth>) -> Option<PageLogin> {
+    Some(PageLogin {
+        auth,
+        addresses: None,
+    })
+}
 
 /// A scratch site under the temp dir, unique per test (tests of one binary run in parallel).
 fn temp_site(name: &str) -> StaticDirs {
@@ -49,7 +62,7 @@ async fn text(response: axum::response::Response) -> String {
 async fn page_load_serves_www_sets_the_demo_cookie_and_pkg_is_under_pkg() {
     let dirs = temp_site("www");
     let auth = Arc::new(DemoCookieAuth::random());
-    let router = static_router(&dirs, Some(auth.clone()));
+    let router = static_router(&dirs, unlimited(auth.clone()));
 
     let page = get(&router, "/").await;
     let js = get(&router, "/pkg/operator_chat.js").await;
@@ -79,7 +92,7 @@ async fn page_load_serves_www_sets_the_demo_cookie_and_pkg_is_under_pkg() {
 #[tokio::test]
 async fn the_package_has_the_static_headers_and_the_wasm_type_and_pkg_leptos_is_gone() {
     let dirs = temp_site("pkg");
-    let router = static_router(&dirs, Some(Arc::new(DemoCookieAuth::random())));
+    let router = static_router(&dirs, unlimited(Arc::new(DemoCookieAuth::random())));
 
     let js = get(&router, "/pkg/operator_chat.js").await;
     let wasm = get(&router, "/pkg/operator_chat_bg.wasm").await;
@@ -125,4 +138,77 @@ async fn missing_directories_answer_404_without_failing() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn directory_redirects_stay_on_this_host_and_keep_the_pkg_prefix() {
+    let dirs = temp_site("redirects");
+    for dir in [dirs.www.join("css"), dirs.pkg.join("snippets")] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let router = static_router(&dirs, None);
+
+    for (path, expected) in [
+        ("/css", "/css/"),
+        ("//css", "/css/"),
+        ("/pkg/snippets", "/pkg/snippets/"),
+        ("/pkg/snippets?v=2", "/pkg/snippets/?v=2"),
+    ] {
+        let answer = get(&router, path).await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::TEMPORARY_REDIRECT,
+            "{path} is a directory"
+        );
+        assert_eq!(
+            answer.headers()[header::LOCATION],
+            expected,
+            "{path}: a path on this host (`//css/` would send the browser to http://css/)"
+        );
+    }
+}
+
+/// `GET path` from the client address `addr`, as the dev server's connection loop sends it.
+async fn get_from(router: &Router, path: &str, addr: &str) -> axum::response::Response {
+    let addr: SocketAddr = addr.parse().unwrap();
+    let mut request = Request::get(path).body(Body::empty()).unwrap();
+    request.extensions_mut().insert(ConnectInfo(addr));
+    router.clone().oneshot(request).await.unwrap()
+}
+
+#[tokio::test]
+async fn page_loads_hand_out_identities_only_within_the_address_limit() {
+    let dirs = temp_site("identities");
+    let limit = RateLimit {
+        burst: 2,
+        per_minute: 1,
+    };
+    let addresses = Arc::new(Limiter::<ClientKey>::new(limit));
+    let login = PageLogin {
+        auth: Arc::new(DemoCookieAuth::random()),
+        addresses: Some(addresses),
+    };
+    let router = static_router(&dirs, Some(login));
+
+    let mut cookies = Vec::new();
+    for _ in 0..4 {
+        let page = get_from(&router, "/", "203.0.113.7:1000").await;
+        assert_eq!(
+            page.status(),
+            StatusCode::OK,
+            "the page itself is always served"
+        );
+        cookies.push(page.headers().contains_key(header::SET_COOKIE));
+    }
+    let elsewhere = get_from(&router, "/", "198.51.100.7:1000").await;
+
+    assert_eq!(
+        cookies,
+        [true, true, false, false],
+        "new identities within the address burst only"
+    );
+    assert!(
+        elsewhere.headers().contains_key(header::SET_COOKIE),
+        "another address has its own bucket"
+    );
 }
