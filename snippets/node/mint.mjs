@@ -2,6 +2,7 @@
 // Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
 // e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly).
 import http from "node:http";
+import net from "node:net";
 
 const env = process.env;
 const base = (env.OPERATOR_BASE_URL ?? "https://api.operator.xyz").replace(/\/+$/, "");
@@ -28,20 +29,38 @@ class Refusal extends Error {
   constructor(code, retryAfter = null) { super(code); this.code = code; this.retryAfter = retryAfter; }
 }
 
-// LOUD: a minimal per-address limit, 60 requests a minute, counted in one-minute windows; the map is cleared
-// every window and capped, so it cannot grow without bound. Behind a proxy every request has the proxy's
-// address: then use your framework's limiter, keyed on the client address it trusts.
-const LIMIT = 60, WINDOW_MS = 60_000, MAX_ADDRESSES = 10_000;
-const hits = new Map();
-let windowStart = Date.now();
-function secondsToWait(address) { // 0 when the request may go on
-  const now = Date.now();
-  if (now - windowStart >= WINDOW_MS) { hits.clear(); windowStart = now; }
-  const n = hits.get(address) ?? 0;
-  if (n >= LIMIT || (n === 0 && hits.size >= MAX_ADDRESSES)) return Math.ceil((windowStart + WINDOW_MS - now) / 1000);
-  hits.set(address, n + 1);
-  return 0;
+// LOUD: a minimal per-address limit, 60 requests a minute, counted in a one-minute window per address (an IPv6
+// address by its /64: one subscriber holds a whole /64). The map is capped: when it is full, the oldest window is
+// dropped, so newcomers are never refused for lack of room. Behind a proxy every request has the proxy's address:
+// then use your framework's limiter, keyed on the client address it trusts.
+export class Limiter {
+  constructor(limit = 60, windowMs = 60_000, maxAddresses = 10_000) {
+    Object.assign(this, { limit, windowMs, maxAddresses, windows: new Map() }); // key -> {start, n}, oldest first
+  }
+  secondsToWait(address, now = Date.now()) { // 0 when the request may go on
+    const key = clientKey(address);
+    let w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      this.windows.delete(key); // re-inserted below, so the Map stays in window order
+      if (this.windows.size >= this.maxAddresses) this.windows.delete(this.windows.keys().next().value);
+      this.windows.set(key, (w = { start: now, n: 0 }));
+    }
+    if (w.n >= this.limit) return Math.ceil((w.start + this.windowMs - now) / 1000);
+    w.n += 1;
+    return 0;
+  }
 }
+// The address an IPv4 client is counted by, or the /64 of an IPv6 one ("2001:db8:0:7::/64").
+export function clientKey(address = "") {
+  const bare = address.split("%")[0], mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped) return mapped[1];
+  if (!net.isIPv6(bare)) return bare;
+  const groups = (s) => (s ? s.split(":") : []), width = (gs) => gs.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+  const [head, tail] = bare.includes("::") ? bare.split("::").map(groups) : [groups(bare), []];
+  const all = [...head, ...Array(8 - width(head) - width(tail)).fill("0"), ...tail];
+  return `${all.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
+}
+const limiter = new Limiter();
 
 async function api(method, path, body) {
   const res = await fetch(base + path, { method, body: body && JSON.stringify(body), signal: AbortSignal.timeout(10_000),
@@ -97,7 +116,7 @@ export async function handler(req, res, caller /* REPLACE: your signed-in user's
     send(status, { code, transient, message }, retryAfter ? { "Retry-After": String(retryAfter) } : {});
   };
   if (!allowedOrigins.has(req.headers.origin)) return refuse("origin_not_allowed"); // browsers always send Origin on POST
-  const wait = secondsToWait(req.socket.remoteAddress);
+  const wait = limiter.secondsToWait(req.socket.remoteAddress);
   if (wait) return refuse("rate_limited", wait);
   if (!caller) return refuse("unauthorized");
   try { send(200, await mintSession(caller, store)); } catch (e) {

@@ -1,7 +1,7 @@
 """POST /operator/session, standard library only: the browser gets a token, never the API key.
 Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
 e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly)."""
-import http.client, json, logging, math, os, sys, threading, time, urllib.error, urllib.parse, urllib.request
+import http.client, ipaddress, json, logging, math, os, re, socket, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BASE = os.environ.get("OPERATOR_BASE_URL", "https://api.operator.xyz").rstrip("/")
@@ -10,6 +10,7 @@ SESSION_BASE = os.environ.get("OPERATOR_SESSION_BASE_URL", "wss://agent.app.oper
 ALLOWED_ORIGINS = set(filter(None, (o.strip().rstrip("/") for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(","))))
 ENDED = {"completed", "failed", "busy", "no-answer", "voicemail"}
 MAX_BODY = 64 * 1024  # bytes read from the Operator API per answer
+TIMEOUT_S = 10  # for a whole Operator API call, answer included
 # Which conversation a caller resumes lives in YOUR session store (database, Redis, the user's server-side
 # session), passed to answer() as `store` (anything with .get(caller) and store[caller] = ...), so every instance
 # of your backend sees the same; the demo server below uses a dict, which only one process sees.
@@ -28,40 +29,57 @@ ERRORS = {
 class Refusal(Exception):
     def __init__(self, code, retry_after=None): super().__init__(code); self.code, self.retry_after = code, retry_after
 
+def client_key(address):  # the address an IPv4 client is counted by, or the /64 of an IPv6 one
+    try: ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError: return address
+    if ip.version == 4: return str(ip)
+    if ip.ipv4_mapped: return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network((ip, 64), strict=False))  # one subscriber holds a whole /64
+
 class Limiter:
-    """LOUD: a minimal per-address limit, 60 requests a minute, counted in one-minute windows; the map is
-    cleared every window and capped, so it cannot grow without bound. Behind a proxy every request has the
-    proxy's address: then use your framework's limiter, keyed on the client address it trusts."""
+    """LOUD: a minimal per-address limit, 60 requests a minute, counted in a one-minute window per address (an
+    IPv6 address by its /64). The map is capped: when it is full, the oldest window is dropped, so newcomers are
+    never refused for lack of room. Behind a proxy every request has the proxy's address: then use your
+    framework's limiter, keyed on the client address it trusts."""
     def __init__(self, limit=60, window_s=60, max_addresses=10_000):
         self.limit, self.window_s, self.max_addresses = limit, window_s, max_addresses
-        self.hits, self.start, self.lock = {}, time.monotonic(), threading.Lock()
+        self.windows, self.lock = {}, threading.Lock()  # key -> [start, n], oldest window first
 
-    def seconds_to_wait(self, address):  # 0 when the request may go on
+    def seconds_to_wait(self, address, now=None):  # 0 when the request may go on
+        key, now = client_key(address), time.monotonic() if now is None else now
         with self.lock:
-            now = time.monotonic()
-            if now - self.start >= self.window_s: self.hits.clear(); self.start = now
-            n = self.hits.get(address, 0)
-            if n >= self.limit or (n == 0 and len(self.hits) >= self.max_addresses): return math.ceil(self.start + self.window_s - now)
-            self.hits[address] = n + 1; return 0
+            w = self.windows.get(key)
+            if w is None or now - w[0] >= self.window_s:
+                self.windows.pop(key, None)  # re-inserted below, so the dict stays in window order
+                if len(self.windows) >= self.max_addresses: del self.windows[next(iter(self.windows))]
+                w = self.windows[key] = [now, 0]
+            if w[1] >= self.limit: return max(1, math.ceil(w[0] + self.window_s - now))
+            w[1] += 1; return 0
 
 limiter = Limiter()
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args): return None  # urllib would copy Authorization onto the redirect: refuse it
-
-opener = urllib.request.build_opener(NoRedirect)
+def cut(conn, fired):  # at the deadline: a socket timeout alone restarts on every read, so a slow drip never ends
+    fired.set()
+    try: conn.sock and conn.sock.shutdown(socket.SHUT_RDWR)
+    except OSError: pass
 
 def api(method, path, body=None):
-    req = urllib.request.Request(BASE + path, method=method, data=body and json.dumps(body).encode(), headers={
-        "Authorization": "Bearer " + os.environ["OPERATOR_API_KEY"], "Operator-Version": "2025-06-19", "Content-Type": "application/json"})
+    url = urllib.parse.urlsplit(BASE + path)
+    # http.client follows no redirect: a 3xx is answered as an error, never followed with the key.
+    conn = (http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection)(url.hostname, url.port, timeout=TIMEOUT_S)
+    fired = threading.Event(); deadline = threading.Timer(TIMEOUT_S, cut, [conn, fired]); deadline.start()
     try:
-        with opener.open(req, timeout=10) as res: data = res.read(MAX_BODY + 1)
-    except urllib.error.HTTPError as e:  # 3xx included
-        if e.code == 404 and method == "GET": return None
-        code = {401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(e.code)
-        retry = e.headers.get("Retry-After", "")
-        raise Refusal(code or ("upstream_unavailable" if e.code >= 500 else "upstream_rejected"), retry if retry.isdigit() and len(retry) <= 6 else None)
+        conn.request(method, url.path, body=body and json.dumps(body).encode(), headers={
+            "Authorization": "Bearer " + os.environ["OPERATOR_API_KEY"], "Operator-Version": "2025-06-19", "Content-Type": "application/json"})
+        res = conn.getresponse(); data = res.read(MAX_BODY + 1)
     except (OSError, http.client.HTTPException): raise Refusal("upstream_unavailable")  # unreachable, timed out, not HTTP
+    finally: deadline.cancel(); conn.close()
+    if fired.is_set(): raise Refusal("upstream_unavailable")  # cut short: what arrived is not the whole answer
+    if res.status == 404 and method == "GET": return None
+    if not 200 <= res.status < 300:  # 3xx included
+        code = {401: "upstream_auth", 403: "upstream_auth", 429: "upstream_rate_limited"}.get(res.status)
+        retry = res.getheader("Retry-After", "").strip()
+        raise Refusal(code or ("upstream_unavailable" if res.status >= 500 else "upstream_rejected"), retry if re.fullmatch(r"[0-9]{1,6}", retry) else None)
     if len(data) > MAX_BODY: raise Refusal("upstream_rejected")
     try: return json.loads(data)
     except ValueError: raise Refusal("upstream_rejected")

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use snippet_support::*;
 use tokio::io::AsyncWriteExt;
@@ -318,27 +318,52 @@ async fn any_unexpected_upstream_body_gets_a_clear_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upstream_statuses_map_to_the_documented_errors() {
     // (upstream status, its Retry-After, our answer, our Retry-After)
-    let cases: [(u16, Option<&str>, Expected, Option<&str>); 7] = [
+    let cases: [(u16, Option<&[u8]>, Expected, Option<&str>); 11] = [
         (401, None, (502, "upstream_auth", false), None),
         (403, None, (502, "upstream_auth", false), None),
         (404, None, (502, "upstream_rejected", false), None),
         (
             429,
-            Some("7"),
+            Some(b"7"),
             (429, "upstream_rate_limited", true),
             Some("7"),
         ),
         (
             429,
-            Some("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(b"Wed, 21 Oct 2015 07:28:00 GMT"),
             (429, "upstream_rate_limited", true),
             None,
         ),
         (
             503,
-            Some("3"),
+            Some(b"3"),
             (503, "upstream_unavailable", true),
             Some("3"),
+        ),
+        (
+            429,
+            Some(b"1e20"),
+            (429, "upstream_rate_limited", true),
+            None,
+        ),
+        (
+            503,
+            Some(b"18446744073709551616"),
+            (503, "upstream_unavailable", true),
+            None,
+        ),
+        // Latin-1 "²" and Arabic-Indic "١": digits to Python's str.isdigit(), not to HTTP.
+        (
+            503,
+            Some(&[0xb2]),
+            (503, "upstream_unavailable", true),
+            None,
+        ),
+        (
+            503,
+            Some("\u{661}".as_bytes()),
+            (503, "upstream_unavailable", true),
+            None,
         ),
         (502, None, (503, "upstream_unavailable", true), None),
     ];
@@ -351,18 +376,22 @@ async fn upstream_statuses_map_to_the_documented_errors() {
             script.on("POST", "/conversations", move || {
                 let mut res = raw(status, "application/json", "{}");
                 if let Some(value) = retry_after {
-                    res.headers_mut()
-                        .insert(header::RETRY_AFTER, value.parse().unwrap());
+                    let value = HeaderValue::from_bytes(value).unwrap();
+                    res.headers_mut().insert(header::RETRY_AFTER, value);
                 }
                 res
             });
             let answer = snippet.post(Some("alice")).await;
-            let what = format!("upstream {status} (Retry-After {retry_after:?})");
+            let shown = retry_after.map(String::from_utf8_lossy);
+            let what = format!("upstream {status} (Retry-After {shown:?})");
             assert_error(lang, &answer, expected, &what);
             assert_eq!(
-                answer.header("retry-after").as_deref(),
-                passed_on,
-                "{lang:?} {what}: Retry-After passed on only when it is seconds"
+                answer
+                    .headers
+                    .get(header::RETRY_AFTER)
+                    .map(HeaderValue::as_bytes),
+                passed_on.map(str::as_bytes),
+                "{lang:?} {what}: Retry-After passed on only when it is 1 to 6 ASCII digits"
             );
         }
     }
@@ -389,5 +418,175 @@ async fn an_unreachable_or_garbled_upstream_is_transient() {
             let answer = snippet.post(Some("alice")).await;
             assert_error(lang, &answer, (503, "upstream_unavailable", true), what);
         }
+    }
+}
+
+/// A fake Operator that answers every request with a 200 whose body arrives one byte every
+/// 500 ms: each socket read succeeds well within any per-read timeout.
+async fn dripping_upstream() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut request).await;
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                            Content-Length: 4096\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                for _ in 0..4096 {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    if socket.write_all(b" ").await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+/// How long `lang` takes to answer a mint against a dripping upstream, and its answer.
+async fn mint_against_a_drip(lang: Lang, upstream: &str) -> Option<(Duration, Answer)> {
+    let snippet = Snippet::start(lang, upstream, &[]).await?;
+    let started = Instant::now();
+    let answer = snippet.post(Some("alice")).await;
+    Some((started.elapsed(), answer))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_drip_upstream_is_cut_at_ten_seconds_for_the_whole_call() {
+    let upstream = dripping_upstream().await;
+    let (node, python) = tokio::join!(
+        mint_against_a_drip(Lang::Node, &upstream),
+        mint_against_a_drip(Lang::Python, &upstream)
+    );
+    for (lang, outcome) in [(Lang::Node, node), (Lang::Python, python)] {
+        let Some((took, answer)) = outcome else {
+            continue;
+        };
+        assert_error(
+            lang,
+            &answer,
+            (503, "upstream_unavailable", true),
+            "a body dripped a byte every 500 ms",
+        );
+        assert!(
+            took >= Duration::from_secs(9) && took < Duration::from_secs(14),
+            "{lang:?}: answered after {took:?}, not at the 10 s limit of the whole call"
+        );
+    }
+}
+
+/// `POST /operator/session` from the allowed origin, sent from the local address `from` on a
+/// connection of its own; the answer's status.
+async fn status_from(snippet: &Snippet, from: std::net::Ipv4Addr, user: Option<&str>) -> u16 {
+    let to: std::net::SocketAddr = snippet.url.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((from, 0).into()).unwrap();
+    let mut stream = socket.connect(to).await.unwrap();
+    let user = user.map_or(String::new(), |u| format!("X-Demo-User: {u}\r\n"));
+    let request = format!(
+        "POST /operator/session HTTP/1.1\r\nHost: {to}\r\nOrigin: {ORIGIN}\r\n{user}\
+         Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut answer)
+        .await
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{:?}: not an HTTP answer: {answer}", snippet.lang))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_addresses_do_not_lock_a_new_client_out() {
+    use futures_util::StreamExt;
+    for lang in LANGS {
+        let (fake, _) = Fake::scripted().await;
+        let Some(snippet) = Snippet::start(lang, &fake.url, &[]).await else {
+            continue;
+        };
+        // 10,000 addresses of 127.10.0.0/16, each refused 401 (no user), fill the address map.
+        let statuses: Vec<u16> = futures_util::stream::iter(0..10_000u32)
+            .map(|n| {
+                let from = std::net::Ipv4Addr::new(127, 10, (n >> 8) as u8, n as u8);
+                status_from(&snippet, from, None)
+            })
+            .buffer_unordered(4)
+            .collect()
+            .await;
+        assert!(
+            statuses.iter().all(|s| *s == 401),
+            "{lang:?}: every request without a user is refused 401"
+        );
+
+        let newcomer = std::net::Ipv4Addr::new(127, 20, 0, 1);
+        let signed_in = status_from(&snippet, newcomer, Some("alice")).await;
+
+        assert_eq!(
+            signed_in, 200,
+            "{lang:?}: a signed-in caller from a new address mints (the oldest window is \
+             dropped, not the newcomer)"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_limiters_drop_the_oldest_window_and_count_ipv6_by_its_slash_64() {
+    // Each step: (address, seconds since start); limit 2 a minute, room for 3 addresses.
+    let steps = [
+        ("10.0.0.1", 0),
+        ("10.0.0.1", 0),
+        ("10.0.0.1", 0),
+        ("10.0.0.2", 0),
+        ("10.0.0.3", 0),
+        ("10.0.0.4", 0),
+        ("2001:db8:7:7::1", 0),
+        ("2001:db8:7:7:ffff::2", 0),
+        ("2001:db8:7:7:1:2:3:4", 0),
+        ("::ffff:10.0.0.4", 0),
+        ("10.0.0.4", 0),
+        ("2001:db8:7:8::1", 0),
+        ("10.0.0.4", 61),
+    ];
+    let expected = serde_json::json!({
+        "waits": [0, 0, 60, 0, 0, 0, 0, 0, 60, 0, 60, 0, 0],
+        "size": 3,
+    });
+    let steps_json = serde_json::to_string(&steps).unwrap();
+    for lang in LANGS {
+        let program = match lang {
+            Lang::Node => format!(
+                "const {{ Limiter }} = await import({script:?});\n\
+                 const l = new Limiter(2, 60_000, 3);\n\
+                 const waits = {steps_json}.map(([a, s]) => l.secondsToWait(a, 1e6 + s * 1000));\n\
+                 console.log(JSON.stringify({{ waits, size: l.windows.size }}));",
+                script = lang.script().display().to_string()
+            ),
+            Lang::Python => format!(
+                "import json, sys\nsys.path.insert(0, {dir:?})\nfrom mint import Limiter\n\
+                 l = Limiter(2, 60, 3)\n\
+                 waits = [l.seconds_to_wait(a, 1e3 + s) for a, s in {steps_json}]\n\
+                 print(json.dumps({{'waits': waits, 'size': len(l.windows)}}))",
+                dir = lang.script().parent().unwrap().display().to_string()
+            ),
+        };
+        let Some(output) = run_program(lang, &program).await else {
+            continue;
+        };
+        let got: serde_json::Value = serde_json::from_str(output.trim())
+            .unwrap_or_else(|_| panic!("{lang:?}: not JSON: {output}"));
+        assert_eq!(
+            got, expected,
+            "{lang:?}: the 4th address evicts the oldest window; one /64 (or an IPv4-mapped \
+             address and its IPv4) is one address; at most 3 windows"
+        );
     }
 }

@@ -43,7 +43,8 @@ impl Lang {
         }
     }
 
-    fn script(self) -> PathBuf {
+    /// The snippet's file.
+    pub fn script(self) -> PathBuf {
         let file = match self {
             Lang::Node => "node/mint.mjs",
             Lang::Python => "python/mint.py",
@@ -52,6 +53,32 @@ impl Lang {
             .join("../../snippets")
             .join(file)
     }
+}
+
+/// Runs `program` (an ES module for Node, a script for Python) and returns what it printed;
+/// `None` (after saying so) when the interpreter is not installed. Fails on a non-zero exit.
+pub async fn run_program(lang: Lang, program: &str) -> Option<String> {
+    let mut command = Command::new(lang.program());
+    match lang {
+        Lang::Node => command.args(["--input-type=module", "-e", program]),
+        Lang::Python => command.args(["-c", program]),
+    };
+    let output = match command.kill_on_drop(true).output().await {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!(
+                "SKIPPED: `{}` is not installed, so {lang:?} was not tested",
+                lang.program()
+            );
+            return None;
+        }
+        other => other.unwrap_or_else(|e| panic!("could not run {lang:?}: {e}")),
+    };
+    assert!(
+        output.status.success(),
+        "{lang:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// A running snippet demo server.
