@@ -15,9 +15,11 @@ use tower_http::cors::{Any, CorsLayer};
 use crate::assumptions::MAX_BODY_BYTES;
 use crate::config::EmulatorConfig;
 use crate::faults::inject_http_faults;
+use crate::hosts::{check_hosts, OwnHosts};
 use crate::routes::{
     admin, agents, conversations, events_sse, fallback, session_async, session_ws, tokens,
 };
+use crate::serve::serve;
 use crate::state::AppState;
 
 fn server_routes(state: &AppState) -> Router<AppState> {
@@ -179,6 +181,10 @@ impl EmulatorAddrs {
 /// runtime and returns the bound addresses (useful with port 0). When
 /// [`EmulatorConfig::session_base_url`] is unset it becomes the session listener's `ws://` URL.
 /// An invalid config ([`EmulatorConfig::validate`]) is an `InvalidInput` error.
+///
+/// Each host answers only requests addressed to it ([`OwnHosts`]: its bound address, and
+/// [`EmulatorConfig::public_base_url`] or [`EmulatorConfig::session_base_url`]), within
+/// [`EmulatorConfig::connections`].
 pub async fn spawn(
     rest: tokio::net::TcpListener,
     session: tokio::net::TcpListener,
@@ -194,13 +200,16 @@ pub async fn spawn(
     config
         .session_base_url
         .get_or_insert_with(|| addrs.session_url());
+    let rest_hosts = OwnHosts::new(addrs.rest, config.public_base_url.iter());
+    let session_hosts = OwnHosts::new(addrs.session, config.session_base_url.iter());
+    let limits = config.connections;
     let routers = routers(config);
-    for (listener, router) in [(rest, routers.rest), (session, routers.session)] {
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
-                tracing::error!(error = %e, "emulator server stopped");
-            }
-        });
+    for (listener, router, hosts) in [
+        (rest, routers.rest, rest_hosts),
+        (session, routers.session, session_hosts),
+    ] {
+        let router = check_hosts(router, hosts);
+        tokio::spawn(serve(listener, router, limits, std::future::pending()));
     }
     Ok(addrs)
 }

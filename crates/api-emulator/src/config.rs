@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::assumptions;
+use crate::serve::ConnectionLimits;
 
 /// The API key the emulator accepts when none is configured. Public knowledge: the binary
 /// refuses to listen on a non-loopback interface with it.
@@ -39,6 +40,8 @@ pub struct EmulatorConfig {
     pub agent_delta_interval: Duration,
     /// Interval of SSE keep-alive comments while a stream is idle. Default: 15 s.
     pub keepalive_interval: Duration,
+    /// How [`crate::spawn`] holds client connections (timeouts, how many).
+    pub connections: ConnectionLimits,
 }
 
 /// Why an [`EmulatorConfig`] cannot be served.
@@ -80,6 +83,7 @@ impl Default for EmulatorConfig {
             extensions: false,
             agent_delta_interval: assumptions::DEFAULT_AGENT_DELTA_INTERVAL,
             keepalive_interval: assumptions::DEFAULT_KEEPALIVE_INTERVAL,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -95,6 +99,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("extensions", &self.extensions)
             .field("agent_delta_interval", &self.agent_delta_interval)
             .field("keepalive_interval", &self.keepalive_interval)
+            .field("connections", &self.connections)
             .finish()
     }
 }

@@ -53,6 +53,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`spawn`] serves each host through [`serve`] (a header-read timeout, an idle timeout, a cap on
+//! open connections) and answers only requests addressed to it ([`OwnHosts`]: its bound
+//! address, `localhost` on loopback, and the configured public base URLs).
+//!
 //! With the `operator-emulator` binary: `operator-emulator --port 0 --session-port 0 --admin-key
 //! secret` prints `operator-emulator listening on http://127.0.0.1:PORT` first and
 //! `operator-emulator session host ws://127.0.0.1:PORT` second.
@@ -66,8 +70,10 @@ pub mod error;
 mod extract;
 pub mod faults;
 mod feed;
+mod hosts;
 mod ids;
 mod routes;
+mod serve;
 mod state;
 mod urls;
 
@@ -76,3 +82,5 @@ mod tests;
 
 pub use app::{routers, spawn, EmulatorAddrs, Routers};
 pub use config::{ConfigError, EmulatorConfig, DEFAULT_API_KEY, SEEDED_AGENT_ID};
+pub use hosts::{bound_origins, check_hosts, host_forms, request_host, OwnHosts};
+pub use serve::{default_max_connections, serve, ConnectionLimits};

@@ -173,8 +173,21 @@ fn the_binary_refuses_a_public_interface_with_the_default_api_key() {
 }
 
 #[test]
-fn the_binary_rejects_unknown_flags_with_usage() {
-    let out = emulator().arg("--bogus").arg("x").output().expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("usage"));
+fn the_binary_rejects_unknown_flags_and_bad_values_with_usage() {
+    for args in [["--bogus", "x"], ["--port", "http"]] {
+        let out = emulator().args(args).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error:") && stderr.contains(args[0]) && stderr.contains("--help"),
+            "{args:?}: clap's message names the flag: {stderr}"
+        );
+    }
+    let help = emulator().arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(
+        text.contains("--session-port") && text.contains("OPERATOR_EMULATOR_API_KEY"),
+        "{text}"
+    );
 }

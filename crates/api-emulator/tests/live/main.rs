@@ -3,6 +3,7 @@
 
 mod binary;
 mod fixtures;
+mod guards;
 mod hosts;
 mod sse;
 mod sse_client;

@@ -1,6 +1,6 @@
 //! `operator-emulator [--port 4010] [--session-port 4011] [--host 127.0.0.1] [--api-key K]
 //! [--admin-key K] [--public-base-url URL] [--delta-interval-ms MS] [--extensions]` (keys also
-//! from `OPERATOR_EMULATOR_API_KEY` / `OPERATOR_EMULATOR_ADMIN_KEY`). Prints
+//! from `OPERATOR_EMULATOR_API_KEY` / `OPERATOR_EMULATOR_ADMIN_KEY`; `--help` lists them). Prints
 //! `operator-emulator listening on http://HOST:PORT` as its first stdout line and
 //! `operator-emulator session host ws://HOST:PORT` as its second.
 
@@ -9,17 +9,13 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cli::CliError;
+use clap::Parser;
 use tokio::net::TcpListener;
 
 async fn bind(host: &str, port: u16, what: &str) -> Result<TcpListener, String> {
     TcpListener::bind((host, port))
         .await
         .map_err(|e| format!("operator-emulator: cannot bind the {what} on {host}:{port}: {e}"))
-}
-
-async fn serve(listener: TcpListener, router: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, router).await
 }
 
 #[tokio::main]
@@ -32,48 +28,31 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let mut cli = match cli::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+    // An unknown flag or a bad value: clap's message and exit code 2; `--help`: exit 0.
+    let cli = match cli::Flags::parse().resolve() {
         Ok(cli) => cli,
-        Err(CliError::Help) => {
-            println!("{}", cli::USAGE);
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("{e}");
+        Err(refused) => {
+            eprintln!("{refused}");
             return ExitCode::from(2);
         }
     };
-    let listeners = async {
+    let started = async {
         let rest = bind(&cli.host, cli.port, "REST host").await?;
         let session = bind(&cli.host, cli.session_port, "session host").await?;
-        let rest_addr = rest.local_addr().map_err(|e| e.to_string())?;
-        let session_addr = session.local_addr().map_err(|e| e.to_string())?;
-        Ok::<_, String>((rest, session, rest_addr, session_addr))
+        api_emulator::spawn(rest, session, cli.config)
+            .await
+            .map_err(|e| format!("operator-emulator: {e}"))
     };
-    let (rest, session, rest_addr, session_addr) = match listeners.await {
-        Ok(l) => l,
+    let addrs = match started.await {
+        Ok(addrs) => addrs,
         Err(msg) => {
             eprintln!("{msg}");
             return ExitCode::FAILURE;
         }
     };
-    cli.config
-        .session_base_url
-        .get_or_insert_with(|| format!("ws://{session_addr}"));
-    let routers = api_emulator::routers(cli.config);
-    println!("operator-emulator listening on http://{rest_addr}");
-    println!("operator-emulator session host ws://{session_addr}");
+    println!("operator-emulator listening on {}", addrs.rest_url());
+    println!("operator-emulator session host {}", addrs.session_url());
     let _ = std::io::stdout().flush();
-    let result = tokio::select! {
-        r = serve(rest, routers.rest) => r,
-        r = serve(session, routers.session) => r,
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("operator-emulator: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
 }
