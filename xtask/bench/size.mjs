@@ -75,12 +75,18 @@ if (!widget.some((p) => p.endsWith('.wasm'))) {
 const bf = `botframework-webchat ${version('botframework-webchat')}`;
 const el = `@elevenlabs/convai-widget-embed ${version('@elevenlabs/convai-widget-embed')}`;
 const bp = `@botpress/webchat ${version('@botpress/webchat')}`;
+const dc = `deep-chat ${version('deep-chat')}`;
+const tb = `@typebot.io/js ${version('@typebot.io/js')}`;
+const fl = `flowise-embed ${version('flowise-embed')}`;
 const react = `react ${version('react')}, react-dom ${version('react-dom')}, scheduler ${version('scheduler')}`;
 const bundles = [
   bundle('operator-chat', 'widget', widget, 'every .wasm/.js/.css in pkg/ (no .d.ts, package.json, README)', pkgDir),
   bundle(`${bf} (webchat.js)`, 'peer', [pick('botframework-webchat', ['dist/webchat.js'])], 'self-contained UMD bundle'),
   bundle(`${bf} (webchat-minimal.js)`, 'peer', [pick('botframework-webchat', ['dist/webchat-minimal.js'])], 'self-contained UMD bundle, minimal build'),
   bundle(el, 'peer', [pick('@elevenlabs/convai-widget-embed', ['dist/index.js'])], 'self-contained embed script'),
+  bundle(dc, 'peer', [pick('deep-chat', ['dist/deepChat.bundle.js'])], 'self-contained ES module bundle (custom element, markdown included)'),
+  bundle(tb, 'peer', [pick('@typebot.io/js', ['dist/web.js'])], 'self-contained ES module (SolidJS), the file its embed snippet imports'),
+  bundle(fl, 'peer', [pick('flowise-embed', ['dist/web.js'])], 'self-contained ES module (SolidJS), the file its embed snippet imports'),
   bundle(
     `${bp} + React`,
     'peer',
