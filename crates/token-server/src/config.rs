@@ -1,46 +1,112 @@
-//! Dev-server configuration from flags and environment variables (flags win).
+//! Dev-server configuration from flags and environment variables (clap; flags win).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+use api_emulator::ConnectionLimits;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::origins::{normalize_origin, OriginError};
 use crate::rate_limit::RateLimit;
 
-/// Usage text for `--help`.
-pub const USAGE: &str = "\
-token-server: the operator-chat dev server (mint endpoint + static files)
-
-USAGE: token-server [--host H] [--port P] [--allowed-origin O]... [--www DIR] [--pkg DIR]
-                    [--mint-burst N] [--mint-per-minute N]
-                    [--address-burst N] [--address-per-minute N] [--public-origin O]...
-                    [--insecure-demo-auth]
-
-  --www DIR         the demo page, served at / (default: www)
-  --pkg DIR         the npm package, served at /pkg (default: pkg)
-  --mint-burst N, --mint-per-minute N
-                    mints per caller: N back to back, N a minute (default: 20, 60)
-  --address-burst N, --address-per-minute N
-                    mints and demo logins per client address, IPv6 per /64
-                    (default: 30, 60)
-  --public-origin O another origin browsers reach this server at (a proxy or a DNS
-                    name); requests whose Host is not this server's are refused
-  --insecure-demo-auth
-                    allow a non-loopback --host although the demo login hands out an
-                    identity to anyone; never do this with a real API key
-
-ENVIRONMENT:
-  OPERATOR_BASE_URL            Operator API base URL (default: an emulator in-process)
-  OPERATOR_API_KEY             API key (required with OPERATOR_BASE_URL)
-  OPERATOR_SESSION_BASE_URL    session WebSocket host (default wss://agent.app.operator.xyz;
-                               ignored with the embedded emulator, which uses its own)
-  OPERATOR_AGENT_ID            agent for new conversations (default: the emulator's seeded agent)
-  OPERATOR_ALLOWED_ORIGINS     comma-separated extra browser origins allowed to mint
-  OPERATOR_EMULATOR_ADMIN_KEY  admin key of the embedded emulator (fault injection)
-  OPERATOR_DEMO_COOKIE_SECRET  secret signing demo session cookies (default: random)
-  OPERATOR_SESSION_SECRET      secret signing the caller-to-conversation cookie; give every
-                               instance behind a load balancer the same one (default: random)
-  OPERATOR_PUBLIC_ORIGINS      comma-separated --public-origin values
-  RUST_LOG                     log filter (default: info)
-";
+/// The command line of `token-server`; every environment variable it reads is a flag's too.
+#[derive(Debug, Parser)]
+#[command(
+    name = "token-server",
+    about = "The operator-chat dev server: the mint endpoint, the demo login and static files.",
+    after_help = "Flags win over environment variables. Prefer the variables for keys and \
+                  secrets: a flag shows in `ps`. RUST_LOG sets the log filter (default: info)."
+)]
+pub struct Flags {
+    /// Interface to bind; a non-loopback one needs --insecure-demo-auth
+    #[arg(long, value_name = "H", default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to bind (0 = any free port)
+    #[arg(long, value_name = "P", default_value_t = 8080)]
+    pub port: u16,
+    /// Another browser origin allowed to mint (repeat it, or separate with commas)
+    #[arg(
+        long = "allowed-origin",
+        value_name = "O",
+        env = "OPERATOR_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+    /// Another origin browsers reach this server at (a proxy or a DNS name); requests whose
+    /// Host is not this server's are refused
+    #[arg(
+        long = "public-origin",
+        value_name = "O",
+        env = "OPERATOR_PUBLIC_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub public_origins: Vec<String>,
+    /// The demo page, served at / [default: www]
+    #[arg(long, value_name = "DIR")]
+    pub www: Option<PathBuf>,
+    /// The npm package, served at /pkg [default: pkg]
+    #[arg(long, value_name = "DIR")]
+    pub pkg: Option<PathBuf>,
+    /// Mints per caller back to back
+    #[arg(long, value_name = "N", default_value_t = RateLimit::PER_CALLER.burst)]
+    pub mint_burst: u32,
+    /// Mints per caller a minute
+    #[arg(long, value_name = "N", default_value_t = RateLimit::PER_CALLER.per_minute)]
+    pub mint_per_minute: u32,
+    /// Mints and demo logins per client address (IPv6 per /64) back to back
+    #[arg(long, value_name = "N", default_value_t = RateLimit::PER_ADDRESS.burst)]
+    pub address_burst: u32,
+    /// Mints and demo logins per client address (IPv6 per /64) a minute
+    #[arg(long, value_name = "N", default_value_t = RateLimit::PER_ADDRESS.per_minute)]
+    pub address_per_minute: u32,
+    /// Allow a non-loopback --host although the demo login hands out an identity to anyone;
+    /// never do this with a real API key
+    #[arg(long)]
+    pub insecure_demo_auth: bool,
+    /// Operator API base URL [default: an emulator in-process]
+    #[arg(long, value_name = "URL", env = "OPERATOR_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Operator API key (required with a base URL)
+    #[arg(
+        long,
+        value_name = "K",
+        env = "OPERATOR_API_KEY",
+        hide_env_values = true
+    )]
+    pub api_key: Option<String>,
+    /// Session WebSocket host [default: wss://agent.app.operator.xyz; the embedded emulator
+    /// uses its own]
+    #[arg(long, value_name = "URL", env = "OPERATOR_SESSION_BASE_URL")]
+    pub session_base_url: Option<String>,
+    /// Agent for new conversations [default: the emulator's seeded agent]
+    #[arg(long, value_name = "ID", env = "OPERATOR_AGENT_ID")]
+    pub agent_id: Option<String>,
+    /// Admin key of the embedded emulator (fault injection)
+    #[arg(
+        long,
+        value_name = "K",
+        env = "OPERATOR_EMULATOR_ADMIN_KEY",
+        hide_env_values = true
+    )]
+    pub emulator_admin_key: Option<String>,
+    /// Secret signing demo session cookies [default: random]
+    #[arg(
+        long,
+        value_name = "S",
+        env = "OPERATOR_DEMO_COOKIE_SECRET",
+        hide_env_values = true
+    )]
+    pub demo_cookie_secret: Option<String>,
+    /// Secret signing the caller-to-conversation cookie; give every instance behind a load
+    /// balancer the same one [default: random]
+    #[arg(
+        long,
+        value_name = "S",
+        env = "OPERATOR_SESSION_SECRET",
+        hide_env_values = true
+    )]
+    pub session_secret: Option<String>,
+}
 
 /// Everything the dev server can be told.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,28 +144,16 @@ pub struct Config {
     pub session_secret: Option<String>,
     /// Whether the demo auth may listen on a non-loopback interface.
     pub insecure_demo_auth: bool,
+    /// How client connections are held (timeouts, how many); not a flag.
+    pub connections: ConnectionLimits,
 }
 
 /// Why the configuration is unusable.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// `--help` was asked for.
-    #[error("{USAGE}")]
-    Help,
-    /// A flag this server does not know.
-    #[error("unknown flag {0}\n\n{USAGE}")]
-    UnknownFlag(String),
-    /// A flag without its value.
-    #[error("{0} needs a value")]
-    MissingValue(String),
-    /// A value that does not parse.
-    #[error("invalid value {value:?} for {flag}")]
-    InvalidValue {
-        /// The flag or variable.
-        flag: String,
-        /// What was given.
-        value: String,
-    },
+    /// clap's answer: an unknown flag or a bad value (exit 2), or `--help` (exit 0).
+    #[error("{0}")]
+    Flags(#[from] clap::Error),
     /// An allowed origin that is not an exact origin.
     #[error(transparent)]
     Origin(#[from] OriginError),
@@ -118,86 +172,68 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Reads `args` (without the program name) and variables through `env`.
-    pub fn parse<I, E>(args: I, env: E) -> Result<Config, ConfigError>
+    /// The command line `args` (without the program name) and the environment, as the binary
+    /// reads them.
+    pub fn parse<I, T>(args: I) -> Result<Config, ConfigError>
     where
-        I: IntoIterator<Item = String>,
-        E: Fn(&str) -> Option<String>,
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
     {
-        let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        let mut config = Config {
-            host: "127.0.0.1".into(),
-            port: 8080,
-            base_url: var("OPERATOR_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_owned()),
-            session_base_url: var("OPERATOR_SESSION_BASE_URL")
-                .map(|u| u.trim().trim_end_matches('/').to_owned()),
-            api_key: var("OPERATOR_API_KEY"),
-            agent_id: var("OPERATOR_AGENT_ID"),
-            emulator_admin_key: var("OPERATOR_EMULATOR_ADMIN_KEY"),
-            allowed_origins: Vec::new(),
-            demo_cookie_secret: var("OPERATOR_DEMO_COOKIE_SECRET"),
-            www_dir: default_dir("www"),
-            pkg_dir: default_dir("pkg"),
-            rate_limit: RateLimit::PER_CALLER,
-            address_limit: RateLimit::PER_ADDRESS,
-            public_origins: Vec::new(),
-            session_secret: var("OPERATOR_SESSION_SECRET"),
-            insecure_demo_auth: false,
+        let argv =
+            std::iter::once(OsString::from("token-server")).chain(args.into_iter().map(Into::into));
+        Config::from_flags(Flags::try_parse_from(argv)?)
+    }
+
+    /// The command line `args` only: no environment variable is read (for tests).
+    pub fn parse_args_only<I, T>(args: I) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let argv =
+            std::iter::once(OsString::from("token-server")).chain(args.into_iter().map(Into::into));
+        let command = Flags::command().mut_args(|arg| arg.env(None));
+        let flags = Flags::from_arg_matches(&command.try_get_matches_from(argv)?)?;
+        Config::from_flags(flags)
+    }
+
+    /// The configuration `flags` describe, or why the server must not start with it. Empty
+    /// values (an empty variable) count as not given.
+    pub fn from_flags(flags: Flags) -> Result<Config, ConfigError> {
+        let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        let url = |v: Option<String>| given(v).map(|u| u.trim().trim_end_matches('/').to_owned());
+        let origins = |list: Vec<String>| -> Result<Vec<String>, OriginError> {
+            list.iter()
+                .map(|o| o.trim())
+                .filter(|o| !o.is_empty())
+                .map(normalize_origin)
+                .collect()
         };
-        if let Some(list) = var("OPERATOR_PUBLIC_ORIGINS") {
-            for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-                config.public_origins.push(normalize_origin(origin)?);
-            }
-        }
-        if let Some(list) = var("OPERATOR_ALLOWED_ORIGINS") {
-            for origin in list.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-                config.allowed_origins.push(normalize_origin(origin)?);
-            }
-        }
-        let mut args = args.into_iter();
-        while let Some(flag) = args.next() {
-            let (name, inline) = match flag.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
-                _ => (flag.clone(), None),
-            };
-            if name == "--help" || name == "-h" {
-                return Err(ConfigError::Help);
-            }
-            if name == "--insecure-demo-auth" && inline.is_none() {
-                config.insecure_demo_auth = true;
-                continue;
-            }
-            let known = [
-                "--host",
-                "--port",
-                "--allowed-origin",
-                "--www",
-                "--pkg",
-                "--mint-burst",
-                "--mint-per-minute",
-                "--address-burst",
-                "--address-per-minute",
-                "--public-origin",
-            ];
-            if !known.contains(&name.as_str()) {
-                return Err(ConfigError::UnknownFlag(flag));
-            }
-            let value = inline
-                .or_else(|| args.next())
-                .ok_or_else(|| ConfigError::MissingValue(name.clone()))?;
-            match name.as_str() {
-                "--host" => config.host = value,
-                "--port" => config.port = number(&name, &value)?,
-                "--allowed-origin" => config.allowed_origins.push(normalize_origin(&value)?),
-                "--www" => config.www_dir = value.into(),
-                "--pkg" => config.pkg_dir = value.into(),
-                "--mint-burst" => config.rate_limit.burst = number(&name, &value)?,
-                "--address-burst" => config.address_limit.burst = number(&name, &value)?,
-                "--address-per-minute" => config.address_limit.per_minute = number(&name, &value)?,
-                "--public-origin" => config.public_origins.push(normalize_origin(&value)?),
-                _ => config.rate_limit.per_minute = number(&name, &value)?,
-            }
-        }
+        let config = Config {
+            host: flags.host,
+            port: flags.port,
+            base_url: url(flags.base_url),
+            session_base_url: url(flags.session_base_url),
+            api_key: given(flags.api_key),
+            agent_id: given(flags.agent_id),
+            emulator_admin_key: given(flags.emulator_admin_key),
+            allowed_origins: origins(flags.allowed_origins)?,
+            demo_cookie_secret: given(flags.demo_cookie_secret),
+            www_dir: flags.www.unwrap_or_else(|| default_dir("www")),
+            pkg_dir: flags.pkg.unwrap_or_else(|| default_dir("pkg")),
+            rate_limit: RateLimit {
+                burst: flags.mint_burst,
+                per_minute: flags.mint_per_minute,
+            },
+            address_limit: RateLimit {
+                burst: flags.address_burst,
+                per_minute: flags.address_per_minute,
+            },
+            public_origins: origins(flags.public_origins)?,
+            session_secret: given(flags.session_secret),
+            insecure_demo_auth: flags.insecure_demo_auth,
+            connections: ConnectionLimits::default(),
+        };
         if config.base_url.is_some() && config.api_key.is_none() {
             return Err(ConfigError::MissingApiKey);
         }
@@ -223,13 +259,6 @@ pub fn is_loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-fn number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::InvalidValue {
-        flag: flag.to_owned(),
-        value: value.to_owned(),
-    })
-}
-
 /// `./<name>` when it exists (xtask runs from the repo root), else the repo's own directory.
 fn default_dir(name: &str) -> PathBuf {
     let local = Path::new(name);
@@ -244,101 +273,113 @@ fn default_dir(name: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: HashMap<String, String> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::parse(args.iter().map(|a| a.to_string()), |k| env.get(k).cloned())
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        Config::parse_args_only(args)
+    }
+
+    #[test]
+    fn the_flags_are_consistent_and_help_names_every_variable() {
+        Flags::command().debug_assert();
+        let help = Flags::command().render_long_help().to_string();
+        for name in [
+            "--address-per-minute",
+            "--insecure-demo-auth",
+            "OPERATOR_BASE_URL",
+            "OPERATOR_API_KEY",
+            "OPERATOR_SESSION_BASE_URL",
+            "OPERATOR_AGENT_ID",
+            "OPERATOR_ALLOWED_ORIGINS",
+            "OPERATOR_EMULATOR_ADMIN_KEY",
+            "OPERATOR_DEMO_COOKIE_SECRET",
+            "OPERATOR_SESSION_SECRET",
+            "OPERATOR_PUBLIC_ORIGINS",
+        ] {
+            assert!(help.contains(name), "{name} in --help:\n{help}");
+        }
     }
 
     #[test]
     fn defaults_embed_the_emulator_on_localhost() {
-        let config = parse(&[], &[]).unwrap();
+        let config = parse(&[]).unwrap();
         assert_eq!((config.host.as_str(), config.port), ("127.0.0.1", 8080));
         assert_eq!(
             config.base_url, None,
             "no base URL means the embedded emulator"
         );
         assert!(config.allowed_origins.is_empty());
+        assert_eq!(config.connections, ConnectionLimits::default());
     }
 
     #[test]
-    fn flags_and_env_combine_with_repeatable_origins() {
-        let config = parse(
-            &[
-                "--port",
-                "0",
-                "--allowed-origin=http://a.test:1",
-                "--allowed-origin",
-                "https://b.test",
-            ],
-            &[
-                ("OPERATOR_ALLOWED_ORIGINS", "http://c.test, http://d.test/"),
-                ("OPERATOR_BASE_URL", "http://x/"),
-                ("OPERATOR_API_KEY", "k"),
-            ],
-        )
+    fn repeatable_and_comma_separated_origins_are_normalized() {
+        let config = parse(&[
+            "--port",
+            "0",
+            "--allowed-origin=http://a.test:1",
+            "--allowed-origin",
+            "https://b.test, http://c.test/,",
+            "--base-url",
+            "http://x/",
+            "--api-key",
+            "k",
+        ])
         .unwrap();
         assert_eq!(config.port, 0);
         assert_eq!(config.base_url.as_deref(), Some("http://x"));
         assert_eq!(config.session_base_url, None, "the default session host");
         assert_eq!(
             config.allowed_origins,
-            [
-                "http://c.test",
-                "http://d.test",
-                "http://a.test:1",
-                "https://b.test"
-            ]
+            ["http://a.test:1", "https://b.test", "http://c.test"]
         );
     }
 
     #[test]
     fn static_directories_come_from_www_and_pkg_flags() {
-        let config = parse(&["--www", "/s/www", "--pkg=/s/pkg"], &[]).unwrap();
+        let config = parse(&["--www", "/s/www", "--pkg=/s/pkg"]).unwrap();
         assert_eq!(config.www_dir, Path::new("/s/www"));
         assert_eq!(config.pkg_dir, Path::new("/s/pkg"));
-        let defaults = parse(&[], &[]).unwrap();
+        let defaults = parse(&[]).unwrap();
         assert!(defaults.www_dir.ends_with("www"));
         assert!(defaults.pkg_dir.ends_with("pkg"));
-        assert!(matches!(
-            parse(&["--pkg"], &[]),
-            Err(ConfigError::MissingValue(_))
-        ));
+        assert!(matches!(parse(&["--pkg"]), Err(ConfigError::Flags(_))));
         assert!(
             matches!(
-                parse(&["--pkg-leptos", "/s/leptos"], &[]),
-                Err(ConfigError::UnknownFlag(_))
+                parse(&["--pkg-leptos", "/s/leptos"]),
+                Err(ConfigError::Flags(e)) if e.kind() == clap::error::ErrorKind::UnknownArgument
             ),
             "there is one build, served at /pkg"
         );
     }
 
     #[test]
-    fn the_session_host_comes_from_its_own_variable() {
-        let config = parse(
-            &[],
-            &[
-                ("OPERATOR_BASE_URL", "http://127.0.0.1:4010"),
-                ("OPERATOR_API_KEY", "k"),
-                ("OPERATOR_SESSION_BASE_URL", " ws://127.0.0.1:4011/ "),
-            ],
-        )
+    fn the_session_host_is_trimmed_and_empty_values_count_as_absent() {
+        let config = parse(&[
+            "--base-url",
+            "http://127.0.0.1:4010",
+            "--api-key",
+            "k",
+            "--session-base-url",
+            " ws://127.0.0.1:4011/ ",
+            "--agent-id",
+            " ",
+        ])
         .unwrap();
         assert_eq!(
             config.session_base_url.as_deref(),
             Some("ws://127.0.0.1:4011")
         );
+        assert_eq!(config.agent_id, None);
     }
 
     #[test]
     fn a_non_loopback_host_needs_insecure_demo_auth() {
         for host in ["0.0.0.0", "::", "192.168.1.5", "example.com"] {
-            let err = parse(&["--host", host], &[]).unwrap_err();
-            assert_eq!(err, ConfigError::DemoAuthNotLoopback(host.into()));
+            let err = parse(&["--host", host]).unwrap_err();
+            assert!(
+                matches!(&err, ConfigError::DemoAuthNotLoopback(h) if h == host),
+                "{err:?}"
+            );
             let line = err.to_string();
             assert!(
                 !line.contains('\n') && line.contains("--insecure-demo-auth"),
@@ -346,32 +387,30 @@ mod tests {
             );
         }
         for host in ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"] {
-            let config = parse(&["--host", host], &[]).unwrap();
+            let config = parse(&["--host", host]).unwrap();
             assert!(!config.demo_auth_exposed(), "{host} is loopback");
         }
-        let config = parse(&["--host", "0.0.0.0", "--insecure-demo-auth"], &[]).unwrap();
+        let config = parse(&["--host", "0.0.0.0", "--insecure-demo-auth"]).unwrap();
         assert!(config.insecure_demo_auth && config.demo_auth_exposed());
     }
 
     #[test]
     fn both_rate_limits_public_origins_and_the_session_secret_are_configurable() {
-        let config = parse(
-            &[
-                "--mint-burst",
-                "7",
-                "--mint-per-minute=8",
-                "--address-burst",
-                "9",
-                "--address-per-minute",
-                "10",
-                "--public-origin",
-                "https://chat.example.com/",
-            ],
-            &[
-                ("OPERATOR_SESSION_SECRET", "s3cret"),
-                ("OPERATOR_PUBLIC_ORIGINS", "https://b.example.com"),
-            ],
-        )
+        let config = parse(&[
+            "--mint-burst",
+            "7",
+            "--mint-per-minute=8",
+            "--address-burst",
+            "9",
+            "--address-per-minute",
+            "10",
+            "--public-origin",
+            "https://chat.example.com/",
+            "--public-origin",
+            "https://b.example.com",
+            "--session-secret",
+            "s3cret",
+        ])
         .unwrap();
         assert_eq!(
             config.rate_limit,
@@ -389,38 +428,42 @@ mod tests {
         );
         assert_eq!(
             config.public_origins,
-            ["https://b.example.com", "https://chat.example.com"]
+            ["https://chat.example.com", "https://b.example.com"]
         );
         assert_eq!(config.session_secret.as_deref(), Some("s3cret"));
-        let defaults = parse(&[], &[]).unwrap();
+        let defaults = parse(&[]).unwrap();
         assert_eq!(defaults.address_limit, RateLimit::PER_ADDRESS);
         assert_eq!(defaults.rate_limit, RateLimit::PER_CALLER);
     }
 
     #[test]
     fn a_real_base_url_without_a_key_is_a_clear_error() {
-        let err = parse(&[], &[("OPERATOR_BASE_URL", "https://api.operator.xyz")]).unwrap_err();
-        assert_eq!(err, ConfigError::MissingApiKey);
+        let err = parse(&["--base-url", "https://api.operator.xyz"]).unwrap_err();
+        assert!(matches!(err, ConfigError::MissingApiKey), "{err:?}");
         assert!(err.to_string().contains("OPERATOR_API_KEY"), "{err}");
     }
 
     #[test]
     fn wildcard_origin_unknown_flags_and_bad_numbers_are_rejected() {
+        use clap::error::ErrorKind;
         assert!(matches!(
-            parse(&["--allowed-origin", "*"], &[]),
+            parse(&["--allowed-origin", "*"]),
             Err(ConfigError::Origin(_))
         ));
-        assert!(matches!(
-            parse(&["--verbose"], &[]),
-            Err(ConfigError::UnknownFlag(_))
-        ));
-        assert!(matches!(
-            parse(&["--port", "http"], &[]),
-            Err(ConfigError::InvalidValue { .. })
-        ));
-        assert!(matches!(
-            parse(&["--port"], &[]),
-            Err(ConfigError::MissingValue(_))
-        ));
+        let kind = |args: &[&str]| match parse(args) {
+            Err(ConfigError::Flags(e)) => Some((e.kind(), e.exit_code())),
+            _ => None,
+        };
+        assert_eq!(kind(&["--verbose"]), Some((ErrorKind::UnknownArgument, 2)));
+        assert_eq!(
+            kind(&["--port", "http"]),
+            Some((ErrorKind::ValueValidation, 2))
+        );
+        assert_eq!(kind(&["--port"]), Some((ErrorKind::InvalidValue, 2)));
+        assert_eq!(
+            kind(&["--insecure-demo-auth=yes"]),
+            Some((ErrorKind::TooManyValues, 2))
+        );
+        assert_eq!(kind(&["--help"]), Some((ErrorKind::DisplayHelp, 0)));
     }
 }

@@ -19,7 +19,8 @@
 //!    ([`StaticDirs`]),
 //!    a `Host` check (its own origins only), an exact-origin CORS allow-list, rate limits per
 //!    client address and per caller, timeouts, body limits, redacted logs ([`Redactor`]) and
-//!    graceful shutdown. The demo auth only ever listens on loopback unless told otherwise.
+//!    graceful shutdown. It is served through [`serve`] (shared with the emulator): a
+//!    header-read timeout, an idle timeout and a cap on open connections ([`ConnectionLimits`]). The demo auth only ever listens on loopback unless told otherwise.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -54,9 +55,10 @@ mod shutdown;
 mod static_files;
 mod upstream;
 
+pub use api_emulator::{serve, ConnectionLimits};
 pub use app::{app, AppState, BODY_LIMIT};
 pub use authorize::{Authorize, CallerId, Refused};
-pub use config::{is_loopback_host, Config, ConfigError, USAGE};
+pub use config::{is_loopback_host, Config, ConfigError, Flags};
 pub use conversation_cookie::{cookie, is_https, ConversationCookie, CONVERSATION_COOKIE};
 pub use demo_auth::{demo_login, DemoCookieAuth, COOKIE_NAME};
 pub use error::MintError;

@@ -7,12 +7,10 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match Config::parse(std::env::args().skip(1), |k| std::env::var(k).ok()) {
+    let config = match Config::parse(std::env::args_os().skip(1)) {
         Ok(config) => config,
-        Err(ConfigError::Help) => {
-            print!("{}", token_server::USAGE);
-            return ExitCode::SUCCESS;
-        }
+        // clap's message: `--help` (exit 0), an unknown flag or a bad value (exit 2).
+        Err(ConfigError::Flags(err)) => err.exit(),
         Err(err) => {
             eprintln!("token-server: {err}");
             return ExitCode::from(2);
@@ -53,11 +51,6 @@ async fn main() -> ExitCode {
     if let Some(emulator) = &bound.emulator_url {
         println!("emulator at {emulator}");
     }
-    match bound.serve(shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("token-server: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    bound.serve(shutdown_signal()).await;
+    ExitCode::SUCCESS
 }

@@ -3,8 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use api_emulator::{host_forms, request_host};
 use axum::extract::{Request, State};
-use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{header, request::Parts, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -72,24 +73,11 @@ impl AllowedOrigins {
         }
     }
 
-    /// The origins of a server bound at `addr`: `http://<addr>`, plus `http://localhost:<port>`
-    /// for a loopback bind; an unspecified bind (`0.0.0.0`, `::`) gives the loopback ones.
+    /// The origins of a server bound at `addr` ([`api_emulator::bound_origins`], the rule the
+    /// emulator's Host check follows too): `http://<addr>`, plus `http://localhost:<port>` for a
+    /// loopback bind; an unspecified bind (`0.0.0.0`, `::`) gives the loopback ones.
     pub fn bound_origins(addr: SocketAddr) -> Vec<String> {
-        let port = addr.port();
-        let ip = addr.ip();
-        let mut origins = Vec::new();
-        if ip.is_unspecified() {
-            origins.push(format!("http://127.0.0.1:{port}"));
-            if ip.is_ipv6() {
-                origins.push(format!("http://[::1]:{port}"));
-            }
-        } else {
-            origins.push(format!("http://{addr}"));
-        }
-        if ip.is_loopback() || ip.is_unspecified() {
-            origins.push(format!("http://localhost:{port}"));
-        }
-        origins
+        api_emulator::bound_origins(addr)
     }
 
     /// Whether `host` (a `Host` header value) addresses this server.
@@ -126,33 +114,6 @@ impl AllowedOrigins {
             .allow_headers([header::CONTENT_TYPE])
             .max_age(std::time::Duration::from_secs(600))
     }
-}
-
-/// `Host` values naming `origin`: its authority, and with the scheme's default port added or
-/// removed (`http://a:80` is addressed as `a` too).
-fn host_forms(origin: &str) -> Vec<String> {
-    let (scheme, authority) = origin.split_once("://").unwrap_or(("http", origin));
-    let default_port = if scheme == "https" { "443" } else { "80" };
-    let authority = authority.to_ascii_lowercase();
-    // A port follows the last `:` unless that `:` is inside an IPv6 literal.
-    let port_at = authority
-        .rfind(':')
-        .filter(|&at| !authority[at..].contains(']'));
-    let mut forms = vec![authority.clone()];
-    match port_at {
-        Some(at) if &authority[at + 1..] == default_port => forms.push(authority[..at].to_owned()),
-        Some(_) => {}
-        None => forms.push(format!("{authority}:{default_port}")),
-    }
-    forms
-}
-
-/// The host a request is addressed to: its `Host` header, or the URI's authority (HTTP/2).
-fn request_host<'r>(headers: &'r HeaderMap, uri: &'r Uri) -> Option<&'r str> {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()))
 }
 
 /// Middleware: a request addressed to a host that is not one of this server's own (DNS

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use api_emulator::ConnectionLimits;
 use axum::Router;
 use tokio::net::TcpListener;
 
@@ -65,6 +66,7 @@ pub struct Bound {
     pub emulator_session_url: Option<String>,
     listener: TcpListener,
     router: Router,
+    connections: ConnectionLimits,
 }
 
 /// Starts the embedded emulator if needed, builds the app and binds its listener.
@@ -125,6 +127,7 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         emulator_session_url: emulator.map(|a| a.session_url()),
         listener,
         router,
+        connections: config.connections,
     })
 }
 
@@ -163,16 +166,9 @@ async fn spawn_emulator(
 }
 
 impl Bound {
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn serve(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
+    /// Serves within [`Config::connections`] until `shutdown` resolves, then lets open
+    /// connections finish their requests (see [`api_emulator::serve`]).
+    pub async fn serve(self, shutdown: impl Future<Output = ()>) {
+        api_emulator::serve(self.listener, self.router, self.connections, shutdown).await;
     }
 }

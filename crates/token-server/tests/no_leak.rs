@@ -45,12 +45,9 @@ fn assert_clean(answer: &Answer, secrets: &[&str], what: &str) {
 async fn key_and_tokens_never_appear_in_responses_or_captured_logs() {
     let capture = Capture::default();
     let sink = capture.clone();
-    let env = |k: &str| match k {
-        "OPERATOR_BASE_URL" => Some("http://127.0.0.1:1".to_owned()),
-        "OPERATOR_API_KEY" => Some(API_KEY.to_owned()),
-        _ => None,
-    };
-    let config = Config::parse(Vec::new(), env).unwrap();
+    let config =
+        Config::parse_args_only(["--base-url", "http://127.0.0.1:1", "--api-key", API_KEY])
+            .unwrap();
     let redactor = Redactor::new(secrets(&config));
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

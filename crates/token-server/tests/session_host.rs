@@ -10,7 +10,7 @@ use token_server::{bind, Config};
 
 #[tokio::test]
 async fn the_embedded_emulator_s_session_host_is_the_minted_session_url_s_host() {
-    let config = Config::parse(ANY_PORT_NO_FILES.map(String::from), |_| None).unwrap();
+    let config = Config::parse_args_only(ANY_PORT_NO_FILES).unwrap();
     let bound = bind(&config).await.unwrap();
     let url = bound.url.clone();
     let rest = bound.emulator_url.clone().expect("embedded emulator");

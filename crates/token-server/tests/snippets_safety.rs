@@ -318,7 +318,8 @@ async fn any_unexpected_upstream_body_gets_a_clear_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upstream_statuses_map_to_the_documented_errors() {
     // (upstream status, its Retry-After, our answer, our Retry-After)
-    let cases: [(u16, Option<&[u8]>, Expected, Option<&str>); 11] = [
+    type Case = (u16, Option<&'static [u8]>, Expected, Option<&'static str>);
+    let cases: [Case; 11] = [
         (401, None, (502, "upstream_auth", false), None),
         (403, None, (502, "upstream_auth", false), None),
         (404, None, (502, "upstream_rejected", false), None),
