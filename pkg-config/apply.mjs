@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Shapes wasm-pack's output into the npm package:
-//   node pkg-config/apply.mjs <out-dir> <web|bundler>
+//   node pkg-config/apply.mjs <out-dir> <web|bundler> <prerender.json>
 // Writes package.json (this folder's overlay, version from Cargo.toml), README.md, the
 // hand-written types (index.d.ts, api.d.ts, element.d.ts) and element.js into <out-dir>, then
-// checks that what `files` promises is there.
+// checks that what `files` promises is there. element.js gets the path of the element's snippet
+// and the launcher markup `OperatorChat` rendered at build time (`examples/prerender.rs`).
 import { readFileSync, writeFileSync, copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,15 +32,41 @@ export function packageJson(overlay, version, target) {
   return { name, version: v, ...rest };
 }
 
+/**
+ * element.js for a package: `template` with the snippet's path (relative to the package) and
+ * the prerendered launcher (`{launcher, inline, css, strings}`) filled in.
+ */
+export function elementJs(template, snippet, prerender) {
+  for (const key of ['launcher', 'inline', 'css', 'strings']) {
+    if (!(key in prerender)) throw new Error(`apply.mjs: the prerendered launcher has no ${key}`);
+  }
+  if (!template.includes("'./SNIPPET'") || !template.includes('PRERENDER')) {
+    throw new Error('apply.mjs: the element template has no SNIPPET or PRERENDER to fill in');
+  }
+  return template
+    .replace("'./SNIPPET'", () => JSON.stringify(`./${snippet}`))
+    .replace('PRERENDER', () => JSON.stringify(prerender));
+}
+
+/** The element's snippet under `<out>/snippets/`, relative to `out` (`snippets/…/element.js`). */
+function elementSnippet(out) {
+  const dir = join(out, 'snippets');
+  for (const crate of readdirSync(dir)) {
+    const path = join('snippets', crate, 'src', 'js_api', 'element.js');
+    if (existsSync(join(out, path))) return path.split('\\').join('/');
+  }
+  fail(`no snippets/*/src/js_api/element.js in ${out}`);
+}
+
 function fail(message) {
   console.error(`apply.mjs: ${message}`);
   process.exit(1);
 }
 
 function main() {
-  const [outArg, target] = process.argv.slice(2);
-  if (!outArg || !['web', 'bundler'].includes(target)) {
-    fail('usage: node pkg-config/apply.mjs <out-dir> <web|bundler>');
+  const [outArg, target, prerenderArg] = process.argv.slice(2);
+  if (!outArg || !['web', 'bundler'].includes(target) || !prerenderArg) {
+    fail('usage: node pkg-config/apply.mjs <out-dir> <web|bundler> <prerender.json>');
   }
   const out = resolve(root, outArg);
   if (!existsSync(join(out, 'operator_chat_bg.wasm'))) {
@@ -53,12 +80,13 @@ function main() {
   copyFileSync(join(here, 'types', 'api.d.ts'), join(out, 'api.d.ts'));
   copyFileSync(join(here, 'types', `${target}.d.ts`), join(out, 'index.d.ts'));
   copyFileSync(join(here, 'types', 'element.d.ts'), join(out, 'element.d.ts'));
-  copyFileSync(join(here, `element.${target}.js`), join(out, 'element.js'));
-
   const snippets = join(out, 'snippets');
   if (!existsSync(snippets) || readdirSync(snippets).length === 0) {
     fail(`${snippets} is missing: the custom element's snippet would not ship`);
   }
+  const template = readFileSync(join(here, `element.${target}.js`), 'utf8');
+  const prerender = JSON.parse(readFileSync(resolve(root, prerenderArg), 'utf8'));
+  writeFileSync(join(out, 'element.js'), elementJs(template, elementSnippet(out), prerender));
   for (const entry of Object.values(pkg.exports)) {
     for (const file of typeof entry === 'string' ? [entry] : Object.values(entry)) {
       if (!existsSync(join(out, file))) fail(`exports points at ${file}, which is not in ${out}`);

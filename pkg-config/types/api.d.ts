@@ -78,6 +78,8 @@ export interface OperatorChatLocale {
   statusEnded?: string;
   /** Status line after the connection gave up. Default: "Offline". */
   statusOffline?: string;
+  /** Status line of a panel that is open but not started yet (while the widget's code loads). Default: "Loading…". */
+  statusLoading?: string;
   /** Accessible name of the transcript. Default: "Conversation". */
   transcriptLabel?: string;
   /** Accessible name of the starter prompts shown before the visitor's first message. Default: "Suggested questions". */
@@ -270,10 +272,17 @@ export class ChatHandle {
  */
 export function mount(element: Element, options: MountOptions): ChatHandle;
 
-/** The `<operator-chat>` element (registered when the module starts). */
+/**
+ * The `<operator-chat>` element (defined by `import 'operator-chat/element'` before the wasm is
+ * in, or when the module starts).
+ */
 export interface OperatorChatElement extends HTMLElement {
-  /** The mount handle, or `null` before connection or after an error. */
+  /** The mount handle; `null` until the wasm is in, and after an error. */
   readonly handle: ChatHandle | null;
+  /** Opens the panel (before the wasm is in: shows it loading and fetches the wasm at once). */
+  open(): void;
+  /** Closes the panel. */
+  close(): void;
 }
 
 declare global {

@@ -1,5 +1,7 @@
 //! Registers the `<operator-chat>` custom element (defined in `element.js`, which wasm-bindgen
-//! ships in `pkg/snippets/`) when the module starts. Its attributes map to `mount` options.
+//! ships in `pkg/snippets/`) when the module starts, unless the package's own `element.js`
+//! defined it first (before the wasm, with the prerendered launcher). Its attributes map to
+//! `mount` options.
 
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
@@ -9,10 +11,11 @@ use super::handle::mount;
 #[wasm_bindgen(module = "/src/js_api/element.js")]
 extern "C" {
     #[wasm_bindgen(js_name = defineOperatorChat)]
-    fn define_operator_chat(mount: &js_sys::Function) -> bool;
+    fn define_operator_chat(options: &js_sys::Object) -> bool;
 }
 
-/// Defines `<operator-chat>` (once per page): runs when the wasm module is instantiated.
+/// Defines `<operator-chat>` (once per page, if not yet defined): runs when the wasm module is
+/// instantiated.
 #[wasm_bindgen(start)]
 pub fn register_element() {
     let mount_fn = Closure::<dyn Fn(Element, JsValue) -> Result<JsValue, JsValue>>::new(
@@ -22,7 +25,10 @@ pub fn register_element() {
                 .map_err(JsValue::from)
         },
     );
-    define_operator_chat(mount_fn.as_ref().unchecked_ref());
+    let options = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&options, &"mount".into(), mount_fn.as_ref());
+    define_operator_chat(&options);
     // The element class keeps calling it for the page's lifetime.
     mount_fn.forget();
 }

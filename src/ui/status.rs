@@ -8,7 +8,7 @@ use crate::transcript::{EntryKind, ToolCall, ToolCallStatus, UserStatus};
 /// Short words for the status line.
 pub(crate) fn state_label<'a>(strings: &'a Strings, state: &ConnectionState) -> &'a str {
     match state {
-        ConnectionState::Idle => "",
+        ConnectionState::Idle => &strings.status_loading,
         ConnectionState::FetchingToken | ConnectionState::Connecting => &strings.status_connecting,
         ConnectionState::Open => &strings.status_online,
         ConnectionState::Reconnecting { .. } => &strings.status_reconnecting,

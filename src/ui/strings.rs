@@ -85,6 +85,9 @@ strings! {
     status_ended / "statusEnded" = "Ended",
     /// Status line after the connection gave up.
     status_offline / "statusOffline" = "Offline",
+    /// Status line of a panel that is open but not started yet: shown while the widget's code
+    /// loads (the `<operator-chat>` element shows the panel before its wasm is in).
+    status_loading / "statusLoading" = "Loading…",
     /// Accessible name of the transcript.
     transcript_label / "transcriptLabel" = "Conversation",
     /// Accessible name of the starter prompts shown before the visitor's first message.

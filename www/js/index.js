@@ -1,17 +1,12 @@
-// The product page's script: loads the widget package, which registers <operator-chat>, and
-// wires the page's own "Chat with us" button to the element's handle.
+// The product page's script: imports the widget's element (defined at once; its wasm follows
+// after the page's load event), and wires the page's own "Chat with us" button to it.
 import '/pkg/element.js';
 
 const chat = document.querySelector('operator-chat');
 const openButton = document.getElementById('open-chat');
 
-openButton?.addEventListener('click', () => {
-  if (chat?.handle) {
-    chat.handle.open();
-  } else {
-    chat?.setAttribute('open', '');
-  }
-});
+// open() works before the widget's wasm is in: the panel shows loading and the wasm is fetched.
+openButton?.addEventListener('click', () => chat?.open());
 
 chat?.addEventListener('chat-statechange', (event) => {
   document.documentElement.dataset.chatState = event.detail.state;

@@ -10,6 +10,7 @@ mod error;
 mod failures;
 mod lockfile;
 mod npm;
+mod prerender;
 mod proc;
 mod report;
 mod server;
@@ -30,7 +31,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
   build   build the widget only (the npm packages pkg, pkg-bundler); no setup
   demo    setup, build the widget (the npm packages), serve the demo page
           with the emulator (PORT, default 8080)
-  test    setup, then every suite; ends with `xtask: N passed, M failed`
+  test    setup, then every suite; ends with `xtask: N passed, M failed`. `test <suite.test.mjs>…`
+          runs only those browser suites, against the packages already built
   bench   setup, build the npm packages as the demo does, then measure size, streaming, long
           transcripts, reconnect and replay, load time and server capacity; writes
           target/bench/results.{md,json} and curves.svg. `bench <name>…` runs only those of
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         "setup" => setup::run(&ws).map(|_| ExitCode::SUCCESS),
         "build" => build(&ws, args.get(1).map(String::as_str)),
         "demo" => demo::run(&ws).map(|_| ExitCode::SUCCESS),
+        "test" if args.len() > 1 => test::run_suites(&ws, &args[1..]),
         "test" => test::run(&ws),
         "bench" => bench::run(&ws, &args[1..]),
         "-h" | "--help" | "help" => {

@@ -217,6 +217,28 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
     })
 }
 
+/// Runs only the given JS browser suites (paths), against the packages already built (`cargo
+/// xtask build`), with setup and the test servers as in [`run`]: for working on one suite.
+pub fn run_suites(ws: &Workspace, suites: &[String]) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut r = Runner {
+        outcomes: Vec::new(),
+        reports: Vec::new(),
+    };
+    let browser = r.check("setup", || setup::run(ws));
+    let suites: Vec<PathBuf> = suites.iter().map(|s| ws.root.join(s)).collect();
+    browser_steps(ws, &mut r, browser.as_ref(), None, &[], &suites);
+    for (name, report) in &r.reports {
+        println!("\n== failures reported by {name}\n{report}");
+    }
+    print!("{}", report::summary(&r.outcomes, started.elapsed()));
+    Ok(if report::any_failed(&r.outcomes) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// Starts the servers once, runs the wasm-bindgen tests then each JS suite, stops the servers.
 fn browser_steps(
     ws: &Workspace,

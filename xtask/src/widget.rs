@@ -178,8 +178,9 @@ pub const NPM_PACKAGES: [Package; 2] = [
 /// Builds the npm packages ([`NPM_PACKAGES`]): everything the demo page, the browser tests
 /// and the bench load.
 pub fn build(ws: &Workspace) -> Result<()> {
+    let prerendered = crate::prerender::run(ws)?;
     for package in NPM_PACKAGES {
-        build_package(ws, package)?;
+        build_package(ws, package, &prerendered)?;
     }
     Ok(())
 }
@@ -201,8 +202,9 @@ pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
 
 /// wasm-pack with [`wasm_pack_args`], then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting
 /// `.wasm` (run here, so the flags are ours whatever wasm-pack's defaults are), then for `web`
-/// esbuild on the JS glue, then `node pkg-config/apply.mjs <out_dir> <target>`.
-fn build_package(ws: &Workspace, package: Package) -> Result<()> {
+/// esbuild on the JS glue, then `node pkg-config/apply.mjs <out_dir> <target> <prerendered>`
+/// (and for `web` esbuild on the `element.js` it wrote).
+fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path) -> Result<()> {
     let Package {
         target, out_dir, ..
     } = package;
@@ -236,8 +238,12 @@ fn build_package(ws: &Workspace, package: Package) -> Result<()> {
         let mut node = Command::new("node");
         node.current_dir(&ws.root)
             .arg(&apply)
-            .args([out_dir, target]);
+            .args([out_dir, target])
+            .arg(prerendered);
         proc::run(&mut node)?;
+        if target == "web" {
+            minify_glue(&ws.root.join(out_dir).join("element.js"))?;
+        }
     }
     Ok(())
 }

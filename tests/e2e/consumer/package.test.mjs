@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlerDir, packDryRun, pkgDir, repoRoot } from './lib.mjs';
-import { cargoVersion, packageJson } from '../../../pkg-config/apply.mjs';
+import { cargoVersion, elementJs, packageJson } from '../../../pkg-config/apply.mjs';
 
 const crateVersion = cargoVersion(readFileSync(join(repoRoot, 'Cargo.toml'), 'utf8'));
 
@@ -54,7 +54,8 @@ test('the web package.json carries the overlay: types-first exports, files, side
   const index = readFileSync(join(pkgDir(), 'index.d.ts'), 'utf8');
   assert.match(index, /export default function init/, 'the web types declare init()');
   const element = readFileSync(join(pkgDir(), 'element.js'), 'utf8');
-  assert.match(element, /await init\(\)/, 'the web element entry instantiates the wasm');
+  assert.match(element, /import\(["']\.\/operator_chat\.js["']\)/, 'the glue (and the wasm) is imported later, on demand');
+  assert.match(element, /\\ue000|\uE000/i, 'the prerendered launcher is in, with its texts as markers');
 });
 
 test('npm pack of the bundler package ships its wasm-importing glue too', async () => {
@@ -76,4 +77,15 @@ test('the overlay takes the version from [package] and keeps name and version fi
   const pkg = packageJson({ description: 'd', name: 'operator-chat', type: 'module' }, '1.2.3', 'bundler');
   assert.deepEqual(Object.keys(pkg).slice(0, 2), ['name', 'version'], 'name and version lead');
   assert.match(pkg.description, /bundler build/, 'the bundler package says so');
+});
+
+test('element.js gets the snippet path and the prerendered launcher as data, and refuses a partial one', () => {
+  const template = "import { defineOperatorChat } from './SNIPPET';\ndefineOperatorChat({ prerender: PRERENDER });\n";
+  const prerender = { launcher: '<div>$&</div>', inline: '<div></div>', css: '.a{}', strings: { title: "it's \"quoted\"" } };
+  const js = elementJs(template, 'snippets/x/src/js_api/element.js', prerender);
+  assert.match(js, /from "\.\/snippets\/x\/src\/js_api\/element\.js"/, 'the snippet path');
+  const literal = js.slice(js.indexOf('prerender: ') + 'prerender: '.length, js.lastIndexOf(' })'));
+  assert.deepEqual(JSON.parse(literal), prerender, 'the markup goes in as a JSON literal, `$&` and quotes untouched');
+  assert.throws(() => elementJs(template, 's', { launcher: '' }), /has no inline/, 'a partial prerender is an error');
+  assert.throws(() => elementJs('x', 's', prerender), /no SNIPPET or PRERENDER/, 'a template without its slots is an error');
 });
