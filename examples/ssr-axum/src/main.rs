@@ -18,7 +18,10 @@ use leptos_axum::{
     generate_route_list, site_pkg_dir_service, site_pkg_dir_service_route_path, LeptosRoutes,
 };
 use ssr_axum::{shell, App};
-use token_server::{demo_login, mint, DemoCookieAuth, MintState, Upstream};
+use token_server::{
+    demo_login, mint, serve, shutdown_signal, ConnectionLimits, DemoCookieAuth, MintState,
+    Upstream,
+};
 
 /// A required environment variable, or an error naming it.
 fn required(name: &str) -> Result<String, Box<dyn Error>> {
@@ -63,6 +66,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let port = std::env::var("PORT").map_or(Ok(3000), |p| p.parse::<u16>())?;
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("ssr-axum listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    // The token server's connection loop (a header-read timeout, an idle timeout, a cap on open
+    // connections), not `axum::serve`, which never times out a client that sends nothing.
+    serve(listener, app, ConnectionLimits::default(), shutdown_signal()).await;
     Ok(())
 }
