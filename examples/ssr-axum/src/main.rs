@@ -19,8 +19,7 @@ use leptos_axum::{
 };
 use ssr_axum::{shell, App};
 use token_server::{
-    demo_login, mint, serve, shutdown_signal, ConnectionLimits, DemoCookieAuth, MintState,
-    Upstream,
+    demo_login, mint, serve, shutdown_signal, ConnectionLimits, DemoCookieAuth, MintState, Upstream,
 };
 
 /// A required environment variable, or an error naming it.
@@ -68,6 +67,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("ssr-axum listening on http://{}", listener.local_addr()?);
     // The token server's connection loop (a header-read timeout, an idle timeout, a cap on open
     // connections), not `axum::serve`, which never times out a client that sends nothing.
-    serve(listener, app, ConnectionLimits::default(), shutdown_signal()).await;
+    serve(
+        listener,
+        app,
+        ConnectionLimits::default(),
+        shutdown_signal(),
+    )
+    .await;
     Ok(())
 }
