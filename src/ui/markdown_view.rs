@@ -8,6 +8,7 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Node, Text};
 
+use super::markdown_load::{renderer, Render};
 use crate::markdown::{Block, Inline, MarkdownStream};
 
 /// Finished blocks per chunk: a long reply's finished blocks are grouped, and a full chunk off
@@ -29,7 +30,16 @@ struct Shown {
     plain: Option<PlainText>,
 }
 
-impl Shown {
+/// A bubble's markdown renderer: the markdown renderer's entry point, called through
+/// [`super::markdown_load`] (with the feature `split`, from the lazily loaded chunk).
+pub(crate) fn new_renderer(copy_label: String) -> Box<dyn Render> {
+    Box::new(Shown {
+        copy_label,
+        ..Shown::default()
+    })
+}
+
+impl Render for Shown {
     fn apply(&mut self, bubble: &Element, source: &str, done: bool) {
         let doc = document();
         let step = self.stream.update(source, done);
@@ -69,18 +79,10 @@ impl Shown {
             }
         }
         if let Some(text) = plain {
-            if let Some(p) = element(&doc, "p", "oc-md-p") {
-                let node = doc.create_text_node("");
-                let _ = p.append_child(&node);
-                open_separator(&doc, bubble, &p, &mut self.open);
-                let _ = bubble.append_child(&p);
-                self.open.push(p.clone().into());
-                let mut shown = PlainText {
-                    text: String::new(),
-                    p,
-                    node,
-                    piece_len: 0,
-                };
+            if let Some(mut shown) = PlainText::new(&doc) {
+                open_separator(&doc, bubble, &shown.p, &mut self.open);
+                let _ = bubble.append_child(&shown.p);
+                self.open.push(shown.p.clone().into());
                 shown.grow(&doc, text);
                 self.plain = Some(shown);
             }
@@ -94,7 +96,9 @@ impl Shown {
             }
         }
     }
+}
 
+impl Shown {
     /// Appends a finished block to the current chunk (a new one after a full one).
     fn append_finished(&mut self, doc: &Document, bubble: &Element, block: &Element) {
         let follows = bubble.last_element_child().is_some();
@@ -137,6 +141,19 @@ struct PlainText {
 }
 
 impl PlainText {
+    /// An empty paragraph, not yet in the bubble.
+    fn new(doc: &Document) -> Option<Self> {
+        let p = element(doc, "p", "oc-md-p")?;
+        let node = doc.create_text_node("");
+        p.append_child(&node).ok()?;
+        Some(Self {
+            text: String::new(),
+            p,
+            node,
+            piece_len: 0,
+        })
+    }
+
     /// Shows `added` after the text shown.
     fn grow(&mut self, doc: &Document, added: &str) {
         self.text.push_str(added);
@@ -165,22 +182,56 @@ impl PlainText {
     }
 }
 
+/// What a bubble shows: its text as plain text until the markdown renderer is in (with the
+/// feature `split` it comes as a chunk of its own, see [`super::markdown_load`]), then markdown.
+enum Bubble {
+    /// The whole text in one paragraph (none before the first update).
+    Plain(Option<PlainText>),
+    Markdown(Box<dyn Render>),
+}
+
 /// Keeps `bubble` showing the markdown `read` passes its callback (the text so far, and whether
-/// the message is complete). `read` is tracked, so this runs again when its source changes.
+/// the message is complete). `read` is tracked, so this runs again when its source changes, and
+/// so is the renderer's arrival: the plain text shown until then is removed and the text is
+/// rendered as markdown from its start.
 pub(crate) fn stream_markdown<F>(bubble: NodeRef<html::Div>, copy_label: String, read: F)
 where
     F: Fn(&mut dyn FnMut(&str, bool)) + 'static,
 {
-    Effect::new(move |prev: Option<Shown>| {
-        let mut shown = prev.unwrap_or_else(|| Shown {
-            copy_label: copy_label.clone(),
-            ..Shown::default()
-        });
+    Effect::new(move |prev: Option<Bubble>| {
+        let mut shown = prev.unwrap_or(Bubble::Plain(None));
+        let new_renderer = renderer();
         let Some(bubble) = bubble.get() else {
             return shown;
         };
         let bubble: &Element = bubble.unchecked_ref();
-        read(&mut |text: &str, done: bool| shown.apply(bubble, text, done));
+        if let (Bubble::Plain(plain), Some(new_renderer)) = (&mut shown, new_renderer) {
+            if let Some(plain) = plain.take() {
+                plain.p.remove();
+            }
+            shown = Bubble::Markdown(new_renderer(copy_label.clone()));
+        }
+        read(&mut |text: &str, done: bool| match &mut shown {
+            Bubble::Markdown(render) => render.apply(bubble, text, done),
+            Bubble::Plain(plain) => show_plain(bubble, plain, text),
+        });
+        shown
+    });
+}
+
+/// Shows `text` in `bubble` as plain text, appending what was added since the last call.
+fn show_plain(bubble: &Element, plain: &mut Option<PlainText>, text: &str) {
+    let doc = document();
+    if let Some(shown) = plain {
+        if let Some(added) = text.strip_prefix(shown.text.as_str()) {
+            shown.grow(&doc, added);
+            return;
+        }
+        shown.p.remove();
+    }
+    *plain = PlainText::new(&doc).map(|mut shown| {
+        let _ = bubble.append_child(&shown.p);
+        shown.grow(&doc, text);
         shown
     });
 }

@@ -9,8 +9,9 @@
 //!   `starter_prompts`, `composer`); its signals in
 //!   `view_model` and `row_signal`; `follow` and `locale`. [`ChatController`] drives it from
 //!   code.
-//! - `status` (texts and tokens per state), `markdown_view` (agent messages, block by block), `styles`, `clock`,
-//!   `persist`.
+//! - `status` (texts and tokens per state), `markdown_view` (agent messages, block by block),
+//!   `markdown_load` (where its renderer comes from: with `split`, a chunk of its own), `styles`,
+//!   `clock`, `persist`.
 
 pub(crate) mod clock;
 mod controller;
@@ -26,6 +27,7 @@ mod follow;
 mod header;
 mod launcher;
 mod locale;
+mod markdown_load;
 mod markdown_view;
 mod panel;
 mod row_signal;

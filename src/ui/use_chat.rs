@@ -137,6 +137,7 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         counter,
     };
     follow_new_content(chat);
+    super::markdown_load::load_when_open(chat.open);
     #[cfg(oc_browser)]
     listen_to_window(driver);
     if let Some(controller) = options.controller {
