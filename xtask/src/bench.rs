@@ -1,11 +1,12 @@
 //! `cargo xtask bench`: transfer size, streaming latency, long transcripts, reconnect and
-//! replay, load to interactive and server capacity, measured in one run and written to
-//! `target/bench/`.
+//! replay, load to interactive, the widget on a host page beside its peers, and server capacity,
+//! measured in one run and written to `target/bench/`.
 //!
 //! The node scripts in `xtask/bench/` measure and write raw samples; the modules here summarise them
 //! (percentiles, medians over runs), print the tables and write the Markdown, JSON and SVG.
 
 mod capacity;
+mod embed;
 mod load;
 mod machine;
 mod output;

@@ -9,7 +9,7 @@ const TASK = 'RunTask';
 
 /** The tasks of thread `pid`/`tid` as `[start, end]` in µs, by start: complete events (`X`) and
  * begin/end pairs (`B` … `E`); one begun and not ended in the trace is left out. */
-function threadTasks(events, pid, tid) {
+export function threadTasks(events, pid, tid) {
   const out = [];
   const open = [];
   for (const e of events) {

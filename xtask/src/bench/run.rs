@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::output::{self, Part};
 use super::section::Section;
 use super::servers::BenchServers;
-use super::{capacity, load, machine, replay, size, snapshot, streaming, transcript};
+use super::{capacity, embed, load, machine, replay, size, snapshot, streaming, transcript};
 use crate::error::{Error, Result};
 use crate::servers::{self as project_servers, EMULATOR, TOKEN_SERVER};
 use crate::workspace::Workspace;
@@ -54,12 +54,13 @@ fn node(ws: &Workspace, script: &str, args: &[&std::ffi::OsStr]) -> Command {
 }
 
 /// Every benchmark, in the order they run.
-pub const SECTIONS: [&str; 6] = [
+pub const SECTIONS: [&str; 7] = [
     "size",
     "load",
     "streaming",
     "transcript",
     "replay",
+    "embed",
     "capacity",
 ];
 
@@ -181,6 +182,22 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<ExitCode> {
         }
     }
 
+    if wants("embed") {
+        println!("\n== bench: embed (a host page with each widget, headless Chromium, 4x CPU throttling)");
+        let file = raw.join("embed.json");
+        let outcome = BenchServers::start(ws, &pkg, "embed")
+            .map_err(|e| e.to_string())
+            .and_then(|servers| {
+                let mut cmd = node(ws, "embed.mjs", &[file.as_os_str()]);
+                cmd.envs(servers.env()).envs(chromium_env.clone());
+                measure(cmd, &file, embed::section)
+            });
+        parts.push(Part {
+            name: "embed",
+            outcome,
+        });
+    }
+
     if wants("capacity") {
         println!("\n== bench: capacity (emulator sessions, token-server mints)");
         let file = raw.join("capacity.json");
@@ -238,7 +255,7 @@ mod tests {
         assert_eq!(select(&some).expect("two"), vec!["size", "replay"]);
         let err = select(&["replays".to_string()]).expect_err("unknown");
         assert!(
-            err.contains("`replays`") && err.contains("replay, capacity"),
+            err.contains("`replays`") && err.contains("replay, embed, capacity"),
             "{err}"
         );
     }
