@@ -19,6 +19,7 @@ mod setup;
 mod ssr_example;
 mod test;
 mod wasm_imports;
+mod wasm_split;
 mod widget;
 mod workspace;
 
@@ -39,6 +40,10 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
           size, load, streaming, transcript, replay, capacity (into results-<names>.*)";
 
 fn main() -> ExitCode {
+    // wasm-pack runs us as its `wasm-bindgen` (see `wasm_split`).
+    if wasm_split::invoked_as_wasm_bindgen() {
+        return wasm_split::bindgen_main();
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = args.first() else {
         eprintln!("{USAGE}");

@@ -100,6 +100,21 @@ pub fn renamed_exports(original: &[u8], renamed: &[u8]) -> Result<Vec<(String, S
         .collect())
 }
 
+/// The module name of each import of `wasm`, in order (`wasm_split` reads its split points off
+/// them).
+pub fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
+    let mut modules = Vec::new();
+    rewrite_sections(
+        wasm,
+        |module, _| {
+            modules.push(module.to_owned());
+            None
+        },
+        |_| None,
+    )?;
+    Ok(modules)
+}
+
 /// `a`..`z`, `A`..`Z`, then two letters and on: short identifiers, distinct for each `i`.
 fn short_name(mut i: usize) -> String {
     const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use crate::error::{Error, Result};
 use crate::workspace::Workspace;
-use crate::{proc, wasm_imports};
+use crate::{proc, wasm_imports, wasm_split};
 
 /// Flags for wasm-opt: smallest size (`-Oz` repeated until it stops shrinking, about 1 KB
 /// brotli better than one `-Oz`; with the side effects of every function computed first, which
@@ -186,9 +186,10 @@ pub fn build(ws: &Workspace) -> Result<()> {
 }
 
 /// The `wasm-pack build` command line for `package`: `--profile wasm-release --no-opt`, with
-/// the crate's default features.
-pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
-    vec![
+/// the crate's default features and, with `split`, its feature `split` (the markdown renderer
+/// as a chunk of its own, split off by our `wasm-bindgen`: [`wasm_split`]).
+pub fn wasm_pack_args(package: Package, split: bool) -> Vec<&'static str> {
+    let mut args = vec![
         "build",
         "--target",
         package.target,
@@ -197,38 +198,63 @@ pub fn wasm_pack_args(package: Package) -> Vec<&'static str> {
         "--profile",
         "wasm-release",
         "--no-opt",
-    ]
+    ];
+    if split {
+        args.extend([".", "--", "--features", "split"]);
+    }
+    args
 }
 
-/// wasm-pack with [`wasm_pack_args`], then wasm-opt with [`WASM_OPT_FLAGS`] on the resulting
-/// `.wasm` (run here, so the flags are ours whatever wasm-pack's defaults are), then for `web`
-/// esbuild on the JS glue, then `node pkg-config/apply.mjs <out_dir> <target> <prerendered>`
-/// (and for `web` esbuild on the `element.js` it wrote).
+/// Whether the package is built unsplit, as one wasm (`OPERATOR_CHAT_WASM_UNSPLIT` set: to
+/// measure what the split saves).
+fn unsplit_requested() -> bool {
+    std::env::var_os("OPERATOR_CHAT_WASM_UNSPLIT").is_some()
+}
+
+/// wasm-pack with [`wasm_pack_args`] (its cargo linking with relocations and its wasm-bindgen
+/// ours, which splits the wasm first: [`wasm_split`]), then wasm-opt with [`WASM_OPT_FLAGS`]
+/// on each resulting `.wasm`, the main module and the chunks (run here, so the flags are ours
+/// whatever wasm-pack's defaults are), then for `web` esbuild on the JS glue and the chunk
+/// loader, then `node pkg-config/apply.mjs <out_dir> <target> <prerendered>` (and for `web`
+/// esbuild on the `element.js` it wrote), then the split files into package.json's `files`.
 fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path) -> Result<()> {
     let Package {
         target, out_dir, ..
     } = package;
-    let args = wasm_pack_args(package);
+    let split = !unsplit_requested();
+    let args = wasm_pack_args(package, split);
     let toolchain = Toolchain::detect();
     println!("widget: compiling {out_dir} with {}", toolchain.describe());
     let mut cmd = Command::new("wasm-pack");
     cmd.current_dir(&ws.root).args(&args);
     toolchain.apply(&mut cmd, args.contains(&"--"));
+    wasm_split::remove_outputs(&ws.root.join(out_dir));
+    if split {
+        // Relocations only for the splitter: binaryen does not optimise a wasm that has them.
+        cmd.env("RUSTFLAGS", wasm_split::rustflags_with_relocs(&cmd));
+        wasm_split::wrapper_dir(&ws.target_dir(), &mut cmd)?;
+    }
     proc::run(&mut cmd)?;
     let wasm = bg_wasm(&ws.root.join(out_dir))?;
-    let before = size(&wasm);
-    let mut opt = Command::new("wasm-opt");
-    opt.args(WASM_OPT_FLAGS).arg(&wasm).arg("-o").arg(&wasm);
-    proc::run(&mut opt)?;
-    println!(
-        "{}: {} -> {} bytes after wasm-opt",
-        wasm.display(),
-        before,
-        size(&wasm)
-    );
+    let chunks = wasm_split::chunks(&ws.root.join(out_dir));
+    for module in std::iter::once(&wasm).chain(&chunks) {
+        let before = size(module);
+        let mut opt = Command::new("wasm-opt");
+        opt.args(WASM_OPT_FLAGS).arg(module).arg("-o").arg(module);
+        proc::run(&mut opt)?;
+        println!(
+            "{}: {} -> {} bytes after wasm-opt",
+            module.display(),
+            before,
+            size(module)
+        );
+    }
     if target == "web" {
         minify_glue(&glue_js(&wasm))?;
         shorten_imports(&wasm)?;
+        if !chunks.is_empty() {
+            minify_glue(&ws.root.join(out_dir).join(wasm_split::LINK_JS))?;
+        }
         for snippet in scripts_under(&ws.root.join(out_dir).join("snippets")) {
             minify_glue(&snippet)?;
         }
@@ -244,6 +270,13 @@ fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path
         if target == "web" {
             minify_glue(&ws.root.join(out_dir).join("element.js"))?;
         }
+    }
+    let shipped = wasm_split::add_to_package(&ws.root.join(out_dir))?;
+    if !shipped.is_empty() {
+        println!(
+            "{out_dir}: split files in package.json: {}",
+            shipped.join(", ")
+        );
     }
     Ok(())
 }
@@ -451,13 +484,18 @@ mod tests {
     }
 
     #[test]
-    fn both_npm_packages_are_the_one_build_with_default_features() {
+    fn both_npm_packages_are_the_one_build_with_default_features_and_split() {
         let dirs: Vec<_> = NPM_PACKAGES.iter().map(|p| (p.target, p.out_dir)).collect();
         assert_eq!(dirs, [("web", "pkg"), ("bundler", "pkg-bundler")]);
         for package in NPM_PACKAGES {
-            let args = wasm_pack_args(package);
-            let features = args.iter().filter(|a| a.contains("features")).count();
-            assert_eq!(features, 0, "the default features only: {args:?}");
+            let unsplit = wasm_pack_args(package, false);
+            assert!(
+                !unsplit.iter().any(|a| a.contains("features")),
+                "{unsplit:?}"
+            );
+            let args = wasm_pack_args(package, true);
+            assert_eq!(args[..unsplit.len()], unsplit[..]);
+            assert_eq!(args[unsplit.len()..], [".", "--", "--features", "split"]);
             assert!(args.windows(2).any(|w| w == ["--out-dir", package.out_dir]));
             assert!(args.windows(2).any(|w| w == ["--profile", "wasm-release"]));
         }
