@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use api_emulator::ConnectionLimits;
 use clap::{CommandFactory, FromArgMatches, Parser};
 
+use crate::channel::ChatChannel;
 use crate::origins::{normalize_origin, OriginError};
 use crate::rate_limit::RateLimit;
 
@@ -81,6 +82,15 @@ pub struct Flags {
     /// Agent for new conversations [default: the emulator's seeded agent]
     #[arg(long, value_name = "ID", env = "OPERATOR_AGENT_ID")]
     pub agent_id: Option<String>,
+    /// Channel of new conversations: chat_realtime (the session WebSocket) or chat_async
+    /// (POST …/session answered with SSE)
+    #[arg(
+        long,
+        value_name = "C",
+        env = "OPERATOR_CHANNEL",
+        default_value = "chat_realtime"
+    )]
+    pub channel: ChatChannel,
     /// Admin key of the embedded emulator (fault injection)
     #[arg(
         long,
@@ -124,6 +134,8 @@ pub struct Config {
     pub api_key: Option<String>,
     /// Agent for new conversations; `None` means the emulator's seeded agent.
     pub agent_id: Option<String>,
+    /// Channel of new conversations (`OPERATOR_CHANNEL`, default `chat_realtime`).
+    pub channel: ChatChannel,
     /// Admin key for the embedded emulator's fault routes.
     pub emulator_admin_key: Option<String>,
     /// Extra allowed browser origins (the server's own origin is always allowed).
@@ -216,6 +228,7 @@ impl Config {
             session_base_url: url(flags.session_base_url),
             api_key: given(flags.api_key),
             agent_id: given(flags.agent_id),
+            channel: flags.channel,
             emulator_admin_key: given(flags.emulator_admin_key),
             allowed_origins: origins(flags.allowed_origins)?,
             demo_cookie_secret: given(flags.demo_cookie_secret),
@@ -289,6 +302,7 @@ mod tests {
             "OPERATOR_API_KEY",
             "OPERATOR_SESSION_BASE_URL",
             "OPERATOR_AGENT_ID",
+            "OPERATOR_CHANNEL",
             "OPERATOR_ALLOWED_ORIGINS",
             "OPERATOR_EMULATOR_ADMIN_KEY",
             "OPERATOR_DEMO_COOKIE_SECRET",
@@ -370,6 +384,20 @@ mod tests {
             Some("ws://127.0.0.1:4011")
         );
         assert_eq!(config.agent_id, None);
+    }
+
+    #[test]
+    fn the_channel_is_realtime_unless_chat_async_is_named() {
+        assert_eq!(parse(&[]).unwrap().channel, ChatChannel::Realtime);
+        let config = parse(&["--channel", "chat_async"]).unwrap();
+        assert_eq!(config.channel, ChatChannel::Async);
+        assert!(
+            matches!(
+                parse(&["--channel", "phone"]),
+                Err(ConfigError::Flags(e)) if e.kind() == clap::error::ErrorKind::ValueValidation
+            ),
+            "an unknown channel is a usage error"
+        );
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //!
 //! 1. **The snippet** — [`mint()`] (`POST /operator/session`) in `mint.rs`, with its
 //!    [`Upstream`] client, [`MintError`] and the [`Authorize`] hook. It asks the hook who the
-//!    caller is, creates a `chat_realtime` conversation for the configured agent (or reuses the
-//!    caller's current one, named by a signed `opchat_conv` cookie, while it has not ended),
-//!    mints a token with
+//!    caller is, creates a conversation on the configured [`ChatChannel`] (`chat_realtime` by
+//!    default, `chat_async` with [`MintState::with_channel`] / `OPERATOR_CHANNEL`) for the
+//!    configured agent (or reuses the caller's current one, named by a signed `opchat_conv`
+//!    cookie, while it has not ended and is on that channel), mints a token with
 //!    `POST /conversations/{id}/token/refresh`, and answers
-//!    `{conversation_id, token, expires_at, events_url, session_url}` with
-//!    `Cache-Control: no-store`; `session_url` is on Operator's session host
+//!    `{conversation_id, channel, token, expires_at, events_url, session_url}` with
+//!    `Cache-Control: no-store`; `session_url` (realtime only) is on Operator's session host
 //!    ([`DEFAULT_SESSION_BASE_URL`], or [`Upstream::with_session_base_url`]). It keeps no state
 //!    of its own ([`ConversationCookie`]), so instances sharing `OPERATOR_SESSION_SECRET` behave
 //!    as one. Copy it into your own axum app.
@@ -42,6 +43,7 @@
 
 mod app;
 mod authorize;
+mod channel;
 mod config;
 mod conversation_cookie;
 mod demo_auth;
@@ -58,6 +60,7 @@ mod upstream;
 pub use api_emulator::{serve, ConnectionLimits};
 pub use app::{app, AppState, BODY_LIMIT};
 pub use authorize::{Authorize, CallerId, Refused};
+pub use channel::{ChatChannel, UnknownChannel};
 pub use config::{is_loopback_host, Config, ConfigError, Flags};
 pub use conversation_cookie::{cookie, is_https, ConversationCookie, CONVERSATION_COOKIE};
 pub use demo_auth::{demo_login, DemoCookieAuth, COOKIE_NAME};
@@ -70,6 +73,7 @@ pub use server::{bind, effective_api_key, secrets, Bound, ServeError, REQUEST_TI
 pub use shutdown::shutdown_signal;
 pub use static_files::{static_headers, static_router, PageLogin, StaticDirs};
 pub use upstream::{
-    is_final_status, Created, CreatedChannel, Minted, Upstream, DEFAULT_SESSION_BASE_URL,
-    OPERATOR_VERSION, UPSTREAM_BODY_LIMIT, UPSTREAM_CALL_TIMEOUT, UPSTREAM_TOTAL_TIMEOUT,
+    is_final_status, ConversationStatus, Created, CreatedChannel, Minted, Upstream,
+    DEFAULT_SESSION_BASE_URL, OPERATOR_VERSION, UPSTREAM_BODY_LIMIT, UPSTREAM_CALL_TIMEOUT,
+    UPSTREAM_TOTAL_TIMEOUT,
 };

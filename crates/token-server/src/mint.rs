@@ -1,4 +1,4 @@
-//! The snippet: `POST /operator/session`. Copy this file (with `upstream.rs`, `error.rs`,
+//! The snippet: `POST /operator/session`. Copy this file (with `channel.rs`, `upstream.rs`, `error.rs`,
 //! `authorize.rs` and `conversation_cookie.rs`) into your backend; the browser gets a token,
 //! never the API key. It keeps no state: which conversation a caller resumes travels in a
 //! signed cookie, so any number of instances sharing the secret behave as one.
@@ -12,9 +12,10 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::authorize::{Authorize, CallerId};
+use crate::channel::ChatChannel;
 use crate::conversation_cookie::{is_https, ConversationCookie};
 use crate::error::MintError;
-use crate::upstream::Upstream;
+use crate::upstream::{ConversationStatus, Upstream};
 
 /// What the mint handler needs: who may chat, where Operator is, which agent answers.
 pub struct MintState {
@@ -26,6 +27,8 @@ pub struct MintState {
     pub agent_id: String,
     /// Signs the cookie telling any instance which conversation a caller resumes.
     pub conversations: ConversationCookie,
+    /// The channel new conversations are created on (default `chat_realtime`).
+    pub channel: ChatChannel,
 }
 
 impl MintState {
@@ -37,7 +40,15 @@ impl MintState {
             upstream,
             agent_id: agent_id.into(),
             conversations: ConversationCookie::random(),
+            channel: ChatChannel::default(),
         }
+    }
+
+    /// Creates new conversations on `channel` (`OPERATOR_CHANNEL`). A caller's conversation on
+    /// the other channel is not resumed: they get a new one.
+    pub fn with_channel(mut self, channel: ChatChannel) -> Self {
+        self.channel = channel;
+        self
     }
 
     /// Signs conversation cookies with `secret`, shared by every instance.
@@ -52,7 +63,7 @@ impl MintState {
 pub struct Conversation {
     id: String,
     events_url: String,
-    session_url: String,
+    session_url: Option<String>,
 }
 
 /// The 200 answer (the widget's `SessionResponse`). Its `Debug` hides the token.
@@ -60,20 +71,25 @@ pub struct Conversation {
 pub struct Session {
     /// The conversation the token opens.
     pub conversation_id: String,
+    /// Its channel, which names the session API the widget drives it with.
+    pub channel: ChatChannel,
     /// Ephemeral token for that conversation only.
     pub token: String,
     /// RFC 3339 expiry.
     pub expires_at: String,
     /// Events SSE URL (no token).
     pub events_url: String,
-    /// Session WebSocket URL (no token).
-    pub session_url: String,
+    /// Session WebSocket URL (no token), for `chat_realtime` only: a `chat_async` conversation
+    /// is driven with `POST {events_url without /events}/session`, so the field is left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_url: Option<String>,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("conversation_id", &self.conversation_id)
+            .field("channel", &self.channel)
             .field("token", &"[REDACTED]")
             .field("expires_at", &self.expires_at)
             .field("events_url", &self.events_url)
@@ -118,16 +134,28 @@ async fn mint_session(
     headers: &HeaderMap,
 ) -> Result<(Session, Option<HeaderValue>), MintError> {
     let caller: CallerId = state.auth.caller(headers).await?;
+    let channel = state.channel;
     if let Some(id) = state.conversations.from_headers(&caller, headers) {
-        if state.upstream.has_ended(&id).await? == Some(false) {
+        if state
+            .upstream
+            .status(&id)
+            .await?
+            .is_some_and(|s| resumable(&s, channel))
+        {
             let minted = state.upstream.refresh_token(&id).await?;
             tracing::info!(conversation = %id, "token refreshed for the current conversation");
-            let conv = Conversation::derived(&state.upstream, id);
-            return Ok((session(conv, minted.token, minted.expires_at), None));
+            let conv = Conversation::derived(&state.upstream, id, channel);
+            return Ok((
+                session(conv, channel, minted.token, minted.expires_at),
+                None,
+            ));
         }
     }
-    let created = state.upstream.create_conversation(&state.agent_id).await?;
-    let derived = Conversation::derived(&state.upstream, created.id);
+    let created = state
+        .upstream
+        .create_conversation(&state.agent_id, channel)
+        .await?;
+    let derived = Conversation::derived(&state.upstream, created.id, channel);
     let conv = Conversation {
         events_url: created.channel.events_url.unwrap_or(derived.events_url),
         ..derived
@@ -146,24 +174,36 @@ async fn mint_session(
         }
     };
     tracing::info!(conversation = %conv.id, "new conversation created");
-    Ok((session(conv, token, expires_at), set_cookie))
+    Ok((session(conv, channel, token, expires_at), set_cookie))
+}
+
+/// Whether the caller's conversation can be resumed on `channel`: not ended, and on that
+/// channel (when Operator names it; `channel_type` is documented as nullable).
+fn resumable(status: &ConversationStatus, channel: ChatChannel) -> bool {
+    !status.ended
+        && status
+            .channel_type
+            .as_deref()
+            .is_none_or(|t| t == channel.as_str())
 }
 
 impl Conversation {
     /// Conversation `id` with its events URL on the REST host (used when resuming, and when a
-    /// create answer does not carry it) and its session URL on the session host.
-    fn derived(upstream: &Upstream, id: String) -> Conversation {
+    /// create answer does not carry it) and, for `chat_realtime`, its session URL on the
+    /// session host.
+    fn derived(upstream: &Upstream, id: String, channel: ChatChannel) -> Conversation {
         Conversation {
             events_url: upstream.events_url(&id),
-            session_url: upstream.session_url(&id),
+            session_url: (channel == ChatChannel::Realtime).then(|| upstream.session_url(&id)),
             id,
         }
     }
 }
 
-fn session(conv: Conversation, token: String, expires_at: String) -> Session {
+fn session(conv: Conversation, channel: ChatChannel, token: String, expires_at: String) -> Session {
     Session {
         conversation_id: conv.id,
+        channel,
         token,
         expires_at,
         events_url: conv.events_url,
@@ -173,14 +213,36 @@ fn session(conv: Conversation, token: String, expires_at: String) -> Session {
 
 #[cfg(test)]
 mod tests {
+    use super::{resumable, ChatChannel, ConversationStatus};
+
+    #[test]
+    fn only_a_running_conversation_on_the_configured_channel_is_resumed() {
+        let status = |ended, channel_type: Option<&str>| ConversationStatus {
+            ended,
+            channel_type: channel_type.map(str::to_owned),
+        };
+        let async_ = ChatChannel::Async;
+        assert!(resumable(&status(false, Some("chat_async")), async_));
+        assert!(
+            resumable(&status(false, None), async_),
+            "channel_type is nullable"
+        );
+        assert!(
+            !resumable(&status(false, Some("chat_realtime")), async_),
+            "OPERATOR_CHANNEL changed: a new conversation"
+        );
+        assert!(!resumable(&status(true, Some("chat_async")), async_));
+    }
+
     #[test]
     fn debug_output_hides_the_token() {
         let session = super::Session {
             conversation_id: "conv_1".into(),
+            channel: super::ChatChannel::Realtime,
             token: "tok_secret_debug".into(),
             expires_at: "2030-01-01T00:00:00Z".into(),
             events_url: "http://e".into(),
-            session_url: "ws://s".into(),
+            session_url: Some("ws://s".into()),
         };
         let shown = format!("{session:?}");
         assert!(

@@ -94,7 +94,7 @@ pub async fn bind(config: &Config) -> Result<Bound, ServeError> {
         None => DemoCookieAuth::random(),
     });
     let upstream = Upstream::new(&base_url, &api_key)?.with_session_base_url(&session_base_url);
-    let mut mint = MintState::new(demo.clone(), upstream, agent_id);
+    let mut mint = MintState::new(demo.clone(), upstream, agent_id).with_channel(config.channel);
     if let Some(secret) = &config.session_secret {
         mint = mint.with_session_secret(secret.as_bytes());
     }

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::channel::ChatChannel;
 use crate::error::MintError;
 
 /// The only Operator API version (`Operator-Version` header).
@@ -104,6 +105,18 @@ impl fmt::Debug for Minted {
 #[derive(Deserialize)]
 struct Status {
     status: String,
+    /// Documented as nullable (operator-api.md §5.2).
+    #[serde(default)]
+    channel_type: Option<String>,
+}
+
+/// What the mint needs to know about a conversation it may resume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationStatus {
+    /// Whether it can no longer be chatted in ([`is_final_status`]).
+    pub ended: bool,
+    /// Its `channel_type` (`chat_realtime`, `chat_async`, ...), when Operator says.
+    pub channel_type: Option<String>,
 }
 
 impl Upstream {
@@ -174,20 +187,32 @@ impl Upstream {
         )
     }
 
-    /// Creates a `chat_realtime` conversation for `agent_id`.
-    pub async fn create_conversation(&self, agent_id: &str) -> Result<Created, MintError> {
-        let body = json!({ "agent_id": agent_id, "channel": { "type": "chat_realtime" } });
+    /// Creates a conversation on `channel` for `agent_id`.
+    pub async fn create_conversation(
+        &self,
+        agent_id: &str,
+        channel: ChatChannel,
+    ) -> Result<Created, MintError> {
+        let body = json!({ "agent_id": agent_id, "channel": { "type": channel.as_str() } });
         self.call(Method::POST, "/conversations", Some(body)).await
     }
 
-    /// `Some(true)` when the conversation has ended, `None` when it no longer exists.
-    pub async fn has_ended(&self, id: &str) -> Result<Option<bool>, MintError> {
+    /// Whether the conversation has ended, and its channel; `None` when it no longer exists.
+    pub async fn status(&self, id: &str) -> Result<Option<ConversationStatus>, MintError> {
         let response = self.send(Method::GET, &conversation_path(id), None).await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }
         let conversation: Status = decode(classify(response)?).await?;
-        Ok(Some(is_final_status(&conversation.status)))
+        Ok(Some(ConversationStatus {
+            ended: is_final_status(&conversation.status),
+            channel_type: conversation.channel_type,
+        }))
+    }
+
+    /// `Some(true)` when the conversation has ended, `None` when it no longer exists.
+    pub async fn has_ended(&self, id: &str) -> Result<Option<bool>, MintError> {
+        Ok(self.status(id).await?.map(|s| s.ended))
     }
 
     /// Mints a new token for the conversation, revoking the previous one.

@@ -48,6 +48,54 @@ async fn signed_in_caller_gets_a_working_session_with_no_store() {
 }
 
 #[tokio::test]
+async fn an_async_channel_session_names_its_channel_has_no_session_url_and_drives_the_post() {
+    let emu = Emulator::start().await;
+    let (app, auth) = test_app_on_channel(&emu.url, token_server::ChatChannel::Async);
+    let mut jar = Jar::signed_in(&auth, "demo_async");
+
+    let first = jar.mint(&app).await;
+    let second = jar.mint(&app).await.body;
+
+    assert_eq!(first.status, StatusCode::OK, "body: {}", first.raw);
+    let body = &first.body;
+    assert_eq!(body["channel"], "chat_async", "{}", first.raw);
+    assert!(
+        body.get("session_url").is_none(),
+        "no WebSocket for chat_async: {}",
+        first.raw
+    );
+    assert_eq!(
+        second["conversation_id"], body["conversation_id"],
+        "resumed like a realtime one"
+    );
+    let events_url = second["events_url"].as_str().unwrap();
+    let session = format!(
+        "{}/session?token={}",
+        events_url.trim_end_matches("/events"),
+        second["token"].as_str().unwrap()
+    );
+    let answer = reqwest::Client::new()
+        .post(session)
+        .json(&serde_json::json!({"payload": {"type": "user.message.send", "text": "/echo hi"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200, "the async session takes the token");
+    let text = answer.text().await.unwrap();
+    assert!(
+        text.contains("user.message.received") && text.contains("agent.message.completed"),
+        "the answer streams the turn: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_realtime_session_names_its_channel() {
+    let emu = Emulator::start().await;
+    let answer = mint_once(&emu.url, "demo_realtime").await;
+    assert_eq!(answer.body["channel"], "chat_realtime", "{}", answer.raw);
+}
+
+#[tokio::test]
 async fn second_mint_reuses_the_conversation_and_revokes_the_first_token() {
     let emu = Emulator::start().await;
     let (app, auth) = test_app(&emu.url, API_KEY, generous());

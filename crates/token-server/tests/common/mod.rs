@@ -10,8 +10,8 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use token_server::{
-    app, AllowedOrigins, AppState, DemoCookieAuth, MintState, RateLimit, StaticDirs, Upstream,
-    COOKIE_NAME,
+    app, AllowedOrigins, AppState, ChatChannel, DemoCookieAuth, MintState, RateLimit, StaticDirs,
+    Upstream, COOKIE_NAME,
 };
 use tower::ServiceExt;
 
@@ -137,12 +137,25 @@ pub fn test_app_with(
     limit: RateLimit,
     address_limit: RateLimit,
 ) -> (Router, Arc<DemoCookieAuth>) {
+    test_app_on(upstream, limit, address_limit, ChatChannel::Realtime)
+}
+
+/// [`test_app`] creating conversations on `channel`.
+pub fn test_app_on_channel(base_url: &str, channel: ChatChannel) -> (Router, Arc<DemoCookieAuth>) {
+    let upstream = Upstream::new(base_url, API_KEY).unwrap();
+    test_app_on(upstream, generous(), generous(), channel)
+}
+
+fn test_app_on(
+    upstream: Upstream,
+    limit: RateLimit,
+    address_limit: RateLimit,
+    channel: ChatChannel,
+) -> (Router, Arc<DemoCookieAuth>) {
     let demo = Arc::new(DemoCookieAuth::new(*b"test secret test secret test sec"));
-    let mint = Arc::new(MintState::new(
-        demo.clone(),
-        upstream,
-        api_emulator::SEEDED_AGENT_ID,
-    ));
+    let mint = Arc::new(
+        MintState::new(demo.clone(), upstream, api_emulator::SEEDED_AGENT_ID).with_channel(channel),
+    );
     let router = app(AppState {
         mint,
         demo: Some(demo.clone()),
