@@ -207,7 +207,7 @@ fn observed(w: &Value, f: &Figures, config: &Value) -> String {
         out.push(format!("blocked: {}", hosts.join(", ")));
     }
     if let Some(e) = f.errors.filter(|e| e.median > 0.0) {
-        out.push(format!("{:.0} console errors per load", e.median));
+        out.push(format!("console errors per load: {:.0}", e.median));
     }
     if !f.other_lcp.is_empty() {
         out.push(format!("LCP element: {}", f.other_lcp.join(", ")));
@@ -232,7 +232,13 @@ fn targets(ours: &Figures, page: &Figures) -> (Table, Value) {
             ours.before_load.map(|s| s.median),
             ours.before_load.map_or_else(
                 || "–".into(),
-                |s| format!("{} ({}–{})", kb(s.median), kb(s.min), kb(s.max)),
+                |s| {
+                    if s.min == s.max {
+                        kb(s.median)
+                    } else {
+                        format!("{} ({}–{})", kb(s.median), kb(s.min), kb(s.max))
+                    }
+                },
             ),
             TARGET_BYTES,
         ),
@@ -436,17 +442,19 @@ pub fn section(raw: &Value) -> Section {
          start to `load` and in the window after it; widget rows give what they add to the page \
          alone (medians subtracted). TBT: the part over 50 ms of each task that starts between \
          FCP and `load` (FCP→load), or in the window after `load`; the page's value with the \
-         widget. Layout shift: the page's cumulative layout shift (largest session window) \
-         before any click.",
+         widget (the article alone often fires `load` before its first paint, leaving that \
+         window empty). Layout shift: the page's cumulative layout shift (largest session \
+         window) before any click.",
     );
     t.note(
         "Launcher visible: the first animation frame in which the launcher has a non-zero box \
          and is visible (checkVisibility), polled every frame by an init script, in ms after \
-         the widget's script could run: the `responseEnd` (resource timing) of its entry \
-         script, or of the last JS file requested before that (its static imports), whichever \
-         is later. Click → composer: from the pointerdown of a real click at the launcher's \
-         centre to the first frame in which the composer is visible, enabled and focusable. \
-         Inline widgets have no launcher: the time their composer becomes focusable is given \
+         the widget's script could run: the latest `responseEnd` (resource timing) of its \
+         entry script and the static imports it pulls in (requests a module of the set \
+         initiated without a call stack, by CDP's initiator; a dynamic import or a fetch has \
+         one). Click → composer: from the pointerdown of a real click at the launcher's centre \
+         to the first frame in which the composer is visible, enabled and focusable. Inline \
+         widgets have no launcher: the time their composer becomes focusable is given \
          instead.",
     );
     t.note(

@@ -102,10 +102,24 @@ pub fn run(ws: &Workspace, args: &[String]) -> Result<ExitCode> {
     };
     let wants = |name: &str| selected.contains(&name);
     let browser = setup::run(ws)?;
-    // The bench page loads the npm package (`pkg/`).
-    widget::build(ws)?;
+    // The bench page loads the npm package (`pkg/`), or the one `BENCH_PKG` names (an A/B of
+    // two builds, or a tree where someone else is building).
+    let source = match std::env::var_os("BENCH_PKG") {
+        Some(dir) => {
+            let dir = ws.root.join(dir);
+            println!(
+                "bench: BENCH_PKG: not building, measuring {}",
+                dir.display()
+            );
+            dir
+        }
+        None => {
+            widget::build(ws)?;
+            ws.pkg_dir()
+        }
+    };
     let pkg = out_dir(ws).join("pkg");
-    snapshot::copy_tree(&ws.pkg_dir(), &pkg)?;
+    snapshot::copy_tree(&source, &pkg)?;
     println!(
         "bench: measuring and serving a copy of the package: {}",
         pkg.display()
