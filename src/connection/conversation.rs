@@ -145,6 +145,57 @@ impl Conversation {
         self.track(vec![change], commands)
     }
 
+    /// A `chat_async` POST of message `client_id` on `connection` was refused with an HTTP
+    /// error before any event (see [`Policy::send_refused`]).
+    pub fn send_refused(
+        &mut self,
+        connection: super::ConnectionId,
+        client_id: &str,
+        rejection: super::Rejection,
+        now_ms: i64,
+    ) -> Update {
+        let commands = self
+            .policy
+            .send_refused(connection, client_id, rejection, now_ms);
+        let change = if commands
+            .iter()
+            .any(|c| matches!(c, Command::Discard(m) if m.id == client_id))
+        {
+            Change::None
+        } else {
+            self.transcript.mark_unsent(client_id)
+        };
+        self.track(vec![change], commands)
+    }
+
+    /// A `chat_async` POST of message `client_id` on `connection` failed before any answer
+    /// (see [`Policy::send_lost`]).
+    pub fn send_lost(
+        &mut self,
+        connection: super::ConnectionId,
+        client_id: &str,
+        now_ms: i64,
+    ) -> Update {
+        let commands = self.policy.send_lost(connection, client_id, now_ms);
+        self.track(Vec::new(), commands)
+    }
+
+    /// The `chat_async` session was closed (a reconnect, a token renewal) with messages it had
+    /// not posted yet (`unsent`: back into the queue, shown pending) and maybe one whose POST
+    /// was cut before its answer (`unanswered`: sent again after the reconnect unless the
+    /// replay acknowledges it).
+    pub fn cut_off(&mut self, unsent: &[String], unanswered: Option<String>) -> Update {
+        let mut changes = Vec::new();
+        for client_id in unsent {
+            self.policy.send_failed(client_id);
+            changes.push(self.transcript.mark_unsent(client_id));
+        }
+        if let Some(client_id) = unanswered {
+            self.policy.unanswered(&client_id);
+        }
+        self.track(changes, Vec::new())
+    }
+
     /// The socket refused a [`Command::Send`]: re-queue it and show it as pending again.
     pub fn send_failed(&mut self, client_id: &str) -> Update {
         self.policy.send_failed(client_id);

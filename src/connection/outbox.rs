@@ -10,12 +10,18 @@ const IN_FLIGHT_LIMIT: usize = 64;
 /// A sent message: its queue order, the connection that carried it, and the message.
 type InFlight = (u64, ConnectionId, ClientMessage);
 
+/// Sent messages whose request failed before the service answered (a `chat_async` POST): if a
+/// reconnect's replay does not acknowledge them, they are sent again rather than reported
+/// unconfirmed.
+type RetryIds = Vec<String>;
+
 /// Queued and recently sent client messages, ordered by when they were written.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Outbox {
     next_seq: u64,
     queued: Vec<(u64, ClientMessage)>,
     in_flight: Vec<InFlight>,
+    retry_unacknowledged: RetryIds,
 }
 
 impl Outbox {
@@ -48,6 +54,7 @@ impl Outbox {
             return false;
         };
         let (seq, _, message) = self.in_flight.remove(pos);
+        self.retry_unacknowledged.retain(|id| id != client_id);
         let at = self.queued.iter().position(|(s, _)| *s > seq);
         self.queued
             .insert(at.unwrap_or(self.queued.len()), (seq, message));
@@ -57,6 +64,37 @@ impl Outbox {
     /// Forgets an in-flight message the server acknowledged.
     pub(super) fn acknowledged(&mut self, client_id: &str) {
         self.in_flight.retain(|(_, _, m)| m.id != client_id);
+        self.retry_unacknowledged.retain(|id| id != client_id);
+    }
+
+    /// The request carrying an in-flight message failed before any answer: whether the service
+    /// got it is unknown. Returns whether it was found.
+    pub(super) fn lost_before_answer(&mut self, client_id: &str) -> bool {
+        let known = self.in_flight.iter().any(|(_, _, m)| m.id == client_id);
+        if known && !self.retry_unacknowledged.iter().any(|id| id == client_id) {
+            self.retry_unacknowledged.push(client_id.to_owned());
+        }
+        known
+    }
+
+    /// Forgets an in-flight message for good (the service refused it), returning it.
+    pub(super) fn remove(&mut self, client_id: &str) -> Option<ClientMessage> {
+        let pos = self
+            .in_flight
+            .iter()
+            .position(|(_, _, m)| m.id == client_id)?;
+        self.retry_unacknowledged.retain(|id| id != client_id);
+        Some(self.in_flight.remove(pos).2)
+    }
+
+    /// Splits messages taken by [`Outbox::take_sent_before`] into those to send again (their
+    /// request failed before an answer) and those to report unconfirmed.
+    pub(super) fn split_retries(
+        &mut self,
+        taken: Vec<ClientMessage>,
+    ) -> (Vec<ClientMessage>, Vec<ClientMessage>) {
+        let retry = std::mem::take(&mut self.retry_unacknowledged);
+        taken.into_iter().partition(|m| retry.contains(&m.id))
     }
 
     /// Whether a message written over an earlier connection than `current` is still unacknowledged.
@@ -114,6 +152,19 @@ mod tests {
             ["c"],
             "the current connection's message stays until a later one"
         );
+    }
+
+    #[test]
+    fn a_message_lost_before_an_answer_is_split_out_for_sending_again() {
+        let mut outbox = Outbox::default();
+        outbox.push(msg("a"));
+        outbox.push(msg("b"));
+        outbox.drain(ConnectionId(1));
+        assert!(outbox.lost_before_answer("b"));
+        assert!(!outbox.lost_before_answer("zz"), "unknown id");
+        let taken = outbox.take_sent_before(ConnectionId(2));
+        let (again, unconfirmed) = outbox.split_retries(taken);
+        assert_eq!((ids(&again), ids(&unconfirmed)), (vec!["b"], vec!["a"]));
     }
 
     #[test]

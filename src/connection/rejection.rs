@@ -51,6 +51,12 @@ impl Rejection {
         }
     }
 
+    /// Whether the rejection concerns the connection (token, permission, load) rather than
+    /// what one request carried: 401, 403, 429, 5xx or a `transient` error.
+    pub fn about_the_connection(&self) -> bool {
+        matches!(self.status, 401 | 403 | 429) || self.status >= 500 || self.transient == Some(true)
+    }
+
     pub(super) fn verdict(&self) -> Verdict {
         match self.status {
             401 => Verdict::Refresh,

@@ -2,7 +2,8 @@
 //! their acknowledgements.
 
 use super::policy::Policy;
-use super::types::{Command, ConnectionState, TimerId, TimerKind};
+use super::types::{Channel, Command, ConnectionId, ConnectionState, TimerId, TimerKind};
+use super::Rejection;
 use crate::protocol::{ClientMessage, Event, EventPayload};
 
 impl Policy {
@@ -81,12 +82,61 @@ impl Policy {
         }
         self.confirm_timer = None;
         let connection = self.connection;
-        out.extend(
-            self.outbox
-                .take_sent_before(connection)
-                .into_iter()
-                .map(Command::Unconfirmed),
-        );
+        let taken = self.outbox.take_sent_before(connection);
+        let (again, unconfirmed) = self.outbox.split_retries(taken);
+        out.extend(unconfirmed.into_iter().map(Command::Unconfirmed));
+        if !again.is_empty() {
+            // The replay did not acknowledge them: the service never got them.
+            for message in again {
+                self.outbox.push(message);
+            }
+            self.flush(out);
+        }
+    }
+
+    /// A `chat_async` POST carrying `client_id` on connection `id` was answered with an HTTP
+    /// error before any event: the service did not take the message. A 401, 403, 429 or 5xx
+    /// (or a `transient` error) is about the connection: the message goes back into the queue,
+    /// in its place, and the rejection is handled as for a connect attempt (new token, back off
+    /// or fail), so it is sent again once. Any other refusal is about this message: it is
+    /// given up ([`Command::Discard`]) and the connection stays as it is.
+    pub fn send_refused(
+        &mut self,
+        id: ConnectionId,
+        client_id: &str,
+        rejection: Rejection,
+        now_ms: i64,
+    ) -> Vec<Command> {
+        let mut out = Vec::new();
+        if rejection.about_the_connection() {
+            if self.outbox.requeue(client_id) && self.live && id != self.connection {
+                // Refused on an older connection: the current one sends it.
+                self.flush(&mut out);
+            }
+            self.on_rejected(id, rejection, now_ms, &mut out);
+        } else if let Some(message) = self.outbox.remove(client_id) {
+            out.push(Command::Discard(message));
+        }
+        out
+    }
+
+    /// The request carrying `client_id` was cut before the service answered (the session was
+    /// closed under it): after the next reconnect it is sent again unless the replay
+    /// acknowledges it. Returns whether the message was known.
+    pub fn unanswered(&mut self, client_id: &str) -> bool {
+        self.outbox.lost_before_answer(client_id)
+    }
+
+    /// A `chat_async` POST carrying `client_id` on connection `id` failed before any answer
+    /// (the network): the service may or may not have the message. The connection counts as
+    /// dropped; after the reconnect, if the events stream's replay has not acknowledged the
+    /// message within [`super::PolicyConfig::confirm_within_ms`], it is sent again (once), so
+    /// it is neither lost nor sent twice.
+    pub fn send_lost(&mut self, id: ConnectionId, client_id: &str, now_ms: i64) -> Vec<Command> {
+        let mut out = Vec::new();
+        self.unanswered(client_id);
+        self.on_closed(id, Channel::Session, now_ms, &mut out);
+        out
     }
 
     fn end(&mut self, out: &mut Vec<Command>) {

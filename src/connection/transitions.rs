@@ -2,7 +2,7 @@
 
 use super::policy::{Policy, RetryAction};
 use super::types::{Channel, Command, ConnectionError, ConnectionId, ConnectionState, TimerKind};
-use crate::protocol::ClientMessage;
+use crate::protocol::{ChatChannel, ClientMessage};
 use crate::token::{refresh_delay_ms, Credentials, TokenError};
 
 impl Policy {
@@ -45,6 +45,7 @@ impl Policy {
         };
         let events_url = creds.events_url_with_token();
         let session_url = creds.session_url_with_token();
+        let channel = creds.channel;
         self.close_transports(out);
         self.retry = None;
         self.probing = false;
@@ -54,6 +55,7 @@ impl Policy {
             connection: self.connection,
             events_url,
             session_url,
+            channel,
         });
         self.set_state(ConnectionState::Connecting, out);
     }
@@ -124,7 +126,12 @@ impl Policy {
             Channel::Events => self.events_open = true,
             Channel::Session => self.session_open = true,
         }
-        if !(self.events_open && self.session_open) {
+        // A `chat_async` conversation has no socket: each message is its own request.
+        let socket_needed = self
+            .creds
+            .as_ref()
+            .is_none_or(|c| c.channel == ChatChannel::Realtime);
+        if !(self.events_open && (self.session_open || !socket_needed)) {
             return;
         }
         self.live = true;

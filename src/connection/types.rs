@@ -1,6 +1,6 @@
 //! The vocabulary of the connection policy: its states, inputs and commands.
 
-use crate::protocol::ClientMessage;
+use crate::protocol::{ChatChannel, ClientMessage};
 use crate::token::{Credentials, TokenError};
 
 use super::Rejection;
@@ -136,8 +136,11 @@ pub enum Command {
         connection: ConnectionId,
         /// Events SSE URL (it replays the conversation from its first event).
         events_url: String,
-        /// Session WebSocket URL.
+        /// Session URL: the WebSocket to open (`chat_realtime`), or where each
+        /// [`Command::Send`] is posted (`chat_async`: nothing to open).
         session_url: String,
+        /// Which session API `session_url` is.
+        channel: ChatChannel,
     },
     /// A transport of this attempt failed before it opened, and browsers hide the HTTP status
     /// of a refused WebSocket: request `events_url` once (e.g. with `fetch`,
@@ -180,11 +183,13 @@ impl std::fmt::Debug for Command {
                 connection,
                 events_url,
                 session_url,
+                channel,
             } => f
                 .debug_struct("Connect")
                 .field("connection", connection)
                 .field("events_url", &redact_tokens(events_url))
                 .field("session_url", &redact_tokens(session_url))
+                .field("channel", channel)
                 .finish(),
             Command::Probe {
                 connection,

@@ -159,7 +159,7 @@ pub fn credentials_from_js(value: &JsValue) -> Result<Credentials, TokenError> {
     let invalid = |detail: String| {
         TokenError {
         code: "invalid_token_response".into(),
-        message: format!("getToken() must resolve to {{conversation_id, token, expires_at, events_url, session_url}}: {detail}"),
+        message: format!("getToken() must resolve to {{conversation_id, channel?, token, expires_at, events_url, session_url?}}: {detail}"),
         transient: false,
         retry_after_ms: None,
     }
@@ -168,6 +168,8 @@ pub fn credentials_from_js(value: &JsValue) -> Result<Credentials, TokenError> {
         return Err(invalid("got a non-object".into()));
     }
     serde_wasm_bindgen::from_value::<SessionResponse>(value.clone())
+        .map_err(|e| invalid(e.to_string()))?
+        .validated()
         .map(Credentials::from)
         .map_err(|e| invalid(e.to_string()))
 }

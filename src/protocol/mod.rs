@@ -28,7 +28,7 @@ pub use error::ProtocolError;
 pub use event::Event;
 pub use payload::{EventPayload, SetupChannel};
 pub use raw_json::RawJson;
-pub use session::{ErrorBody, SessionResponse};
+pub use session::{ChatChannel, ErrorBody, SessionResponse};
 pub use sse::{SseMessage, SseParser};
 pub use time::parse_rfc3339_millis;
 pub use url::{events_url, percent_encode, redact_tokens, session_url, REDACTED};

@@ -1,6 +1,8 @@
 //! What one token grants: access to one conversation's events and session until it expires.
 
-use crate::protocol::{events_url, redact_tokens, session_url, SessionResponse, REDACTED};
+use crate::protocol::{
+    events_url, redact_tokens, session_url, ChatChannel, SessionResponse, REDACTED,
+};
 
 /// A token and the URLs it opens. Its `Debug` output shows [`REDACTED`] instead of the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -14,18 +16,24 @@ pub struct Credentials {
     pub expires_at_ms: Option<i64>,
     /// Events SSE URL without token.
     pub events_url: String,
-    /// Session WebSocket URL without token.
+    /// Session URL without token: the WebSocket for `chat_realtime`, the `POST …/session` for
+    /// `chat_async`.
     pub session_url: String,
+    /// The conversation's channel: which session API `session_url` is.
+    pub channel: ChatChannel,
 }
 
 impl From<SessionResponse> for Credentials {
+    /// Takes a [`SessionResponse::validated`] answer (an unvalidated realtime one without
+    /// `session_url` gets an empty one, which the socket refuses).
     fn from(session: SessionResponse) -> Self {
         Credentials {
             expires_at_ms: session.expires_at_millis().ok(),
+            session_url: session.session_post_url().unwrap_or_default(),
+            channel: session.channel,
             conversation_id: session.conversation_id,
             token: session.token,
             events_url: session.events_url,
-            session_url: session.session_url,
         }
     }
 }
@@ -34,6 +42,7 @@ impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
             .field("conversation_id", &self.conversation_id)
+            .field("channel", &self.channel)
             .field("token", &REDACTED)
             .field("expires_at_ms", &self.expires_at_ms)
             .field("events_url", &redact_tokens(&self.events_url))
@@ -49,7 +58,7 @@ impl Credentials {
         events_url(&self.events_url, &self.token)
     }
 
-    /// The session WebSocket URL with the token.
+    /// The session URL with the token (the WebSocket, or the async `POST`).
     pub fn session_url_with_token(&self) -> String {
         session_url(&self.session_url, &self.token)
     }
@@ -70,7 +79,8 @@ mod tests {
             token: "tok/1".into(),
             expires_at: expires_at.into(),
             events_url: "http://127.0.0.1:9/conversations/conv_1/events".into(),
-            session_url: "ws://127.0.0.1:9/conversations/conv_1/session".into(),
+            session_url: Some("ws://127.0.0.1:9/conversations/conv_1/session".into()),
+            channel: ChatChannel::Realtime,
         }
     }
 

@@ -8,7 +8,7 @@ pub enum TransportError {
     /// The events request or `new WebSocket(url)` could not be made (e.g. a malformed URL).
     #[error("could not open {what}: {detail}")]
     Open {
-        /// `"the events stream"` or `"the session socket"`.
+        /// `"the events stream"`, `"the session socket"` or `"the session request"`.
         what: &'static str,
         /// The kind of error the browser threw (its `name`, e.g. `SyntaxError`). Never its
         /// message: browsers quote the URL there, and the URL carries the token.

@@ -9,6 +9,9 @@
 //! `Retry-After` ([`StreamEnd::Refused`]). There is no automatic reconnect: the connection
 //! policy decides (every connect replays the conversation from its first event). See
 //! [MDN: Using readable streams](https://developer.mozilla.org/docs/Web/API/Streams_API/Using_readable_streams).
+//!
+//! The same reader reads the answer of a `chat_async` session `POST` ([`EventStream::post`]):
+//! one client message in, the events it caused out as SSE (operator-api.md §4.2).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -80,8 +83,29 @@ impl EventStream {
     /// cache and no credentials, and reads it in the background. If the browser refuses the
     /// URL, the error names the kind of failure only (its message would quote the URL).
     pub fn open(url: &str, handlers: StreamHandlers) -> Result<EventStream, TransportError> {
+        Self::request(url, None, "the events stream", handlers)
+    }
+
+    /// Posts `body` (one client message, JSON) to `url` (the async session URL with
+    /// `?token=`) and reads its SSE answer as [`EventStream::open`] reads the events stream.
+    /// `on_open` runs when the answer's headers arrived: from then on the service has the
+    /// message.
+    pub fn post(
+        url: &str,
+        body: &str,
+        handlers: StreamHandlers,
+    ) -> Result<EventStream, TransportError> {
+        Self::request(url, Some(body), "the session request", handlers)
+    }
+
+    fn request(
+        url: &str,
+        body: Option<&str>,
+        what: &'static str,
+        handlers: StreamHandlers,
+    ) -> Result<EventStream, TransportError> {
         let refused = |e: JsValue| TransportError::Open {
-            what: "the events stream",
+            what,
             detail: js_error_name(&e),
         };
         let abort = AbortController::new().map_err(refused)?;
@@ -90,7 +114,16 @@ impl EventStream {
             .set("Accept", "text/event-stream")
             .map_err(refused)?;
         let init = RequestInit::new();
-        init.set_method("GET");
+        match body {
+            Some(body) => {
+                headers
+                    .set("Content-Type", "application/json")
+                    .map_err(refused)?;
+                init.set_method("POST");
+                init.set_body(&JsValue::from_str(body));
+            }
+            None => init.set_method("GET"),
+        }
         init.set_headers(&headers);
         init.set_cache(RequestCache::NoStore);
         init.set_credentials(RequestCredentials::Omit);
@@ -110,6 +143,11 @@ impl EventStream {
             abort,
             alive,
         })
+    }
+
+    /// Whether it is still being read (not closed, not ended).
+    pub fn is_open(&self) -> bool {
+        self.alive.get()
     }
 
     /// Aborts the request; no handler runs afterwards.

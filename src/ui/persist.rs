@@ -45,6 +45,7 @@ impl Persist {
             expires_at_ms: token.expires_at_ms,
             events_url: token.events_url.clone(),
             session_url: token.session_url.clone(),
+            channel: token.channel,
         };
         (!creds.expired_at(now_ms)).then_some(creds)
     }
@@ -63,6 +64,7 @@ impl Persist {
                 expires_at_ms: creds.expires_at_ms,
                 events_url: creds.events_url.clone(),
                 session_url: creds.session_url.clone(),
+                channel: creds.channel,
             }),
         };
         if let Some(storage) = Self::storage() {

@@ -35,6 +35,9 @@ pub(crate) struct SavedToken {
     pub expires_at_ms: Option<i64>,
     pub events_url: String,
     pub session_url: String,
+    /// Absent in what older versions saved: `chat_realtime`.
+    #[serde(default)]
+    pub channel: crate::protocol::ChatChannel,
 }
 
 impl std::fmt::Debug for SavedToken {
@@ -74,6 +77,7 @@ mod tests {
                 expires_at_ms: Some(10_000),
                 events_url: "http://h/conversations/conv_1/events".into(),
                 session_url: "ws://h/conversations/conv_1/session?token=tok_secret".into(),
+                channel: crate::protocol::ChatChannel::Realtime,
             }),
         }
     }

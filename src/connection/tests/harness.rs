@@ -24,6 +24,7 @@ pub fn creds(token: &str, expires_at_ms: Option<i64>) -> Credentials {
         expires_at_ms,
         events_url: "http://127.0.0.1:9/conversations/conv_1/events".into(),
         session_url: "ws://127.0.0.1:9/conversations/conv_1/session".into(),
+        channel: crate::protocol::ChatChannel::Realtime,
     }
 }
 

@@ -28,6 +28,7 @@ fn fetched_token_connects_with_token_urls_and_schedules_a_refresh() {
         connection: connection(&cmds),
         events_url: "http://127.0.0.1:9/conversations/conv_1/events?token=tok%201".into(),
         session_url: "ws://127.0.0.1:9/conversations/conv_1/session?token=tok%201".into(),
+        channel: crate::protocol::ChatChannel::Realtime,
     }));
     assert_eq!(
         timer(&cmds, TimerKind::Refresh).1,

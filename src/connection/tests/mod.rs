@@ -1,5 +1,6 @@
 //! Tests of the connection policy, one file per concern.
 
+mod async_session;
 mod confirm;
 mod conversation;
 mod failure;

@@ -25,8 +25,11 @@ impl State {
                     connection,
                     events_url,
                     session_url,
+                    channel,
                 } => {
-                    let opened = self.links.open(connection, &events_url, &session_url, weak);
+                    let opened =
+                        self.links
+                            .open(connection, &events_url, &session_url, channel, weak);
                     if let Err(err) = opened {
                         notes.push(Note::Error(err));
                         let update = self
@@ -39,9 +42,15 @@ impl State {
                     connection,
                     events_url,
                 } => Links::probe(connection, &events_url, weak),
-                Command::Close => self.links.retire(),
+                Command::Close => {
+                    let cut = self.links.retire();
+                    let update = self.conversation.cut_off(&cut.unsent, cut.unanswered);
+                    self.absorb(update, &mut queue, weak);
+                }
                 Command::Send(message) => {
-                    let sent = message.to_json().is_ok_and(|json| self.links.send(&json));
+                    let sent = message
+                        .to_json()
+                        .is_ok_and(|json| self.links.send(&message.id, &json, weak));
                     if !sent {
                         let update = self.conversation.send_failed(&message.id);
                         self.absorb(update, &mut queue, weak);

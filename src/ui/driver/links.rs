@@ -2,8 +2,10 @@
 //! closing, and holding back a normal socket close until the events stream had its say.
 
 use super::notes::Note;
+use super::posts::{Posts, Unsettled};
 use super::{Driver, WeakDriver};
 use crate::connection::{Channel, ConnectionId, Input, Rejection};
+use crate::protocol::ChatChannel;
 use crate::transport::{
     probe_status, EventStream, SessionSocket, SocketHandlers, StreamEnd, StreamHandlers,
 };
@@ -24,6 +26,8 @@ const PROBE_TIMEOUT_MS: u64 = 5_000;
 pub(super) struct Links {
     events: Option<EventStream>,
     socket: Option<SessionSocket>,
+    /// `chat_async`: the session requests instead of a socket.
+    posts: Option<Posts>,
     connection: Option<ConnectionId>,
     /// The session socket of the current connection closed normally (1000); its `Closed` is
     /// held back so the events stream can deliver `conversation.ended` first.
@@ -31,16 +35,18 @@ pub(super) struct Links {
 }
 
 impl Links {
-    /// Opens both transports of connection `id` (retiring any earlier ones); their events go to
-    /// the driver behind `weak`.
+    /// Opens the transports of connection `id` (retiring any earlier ones): the events stream,
+    /// and the session socket (`chat_realtime`) or the session requests (`chat_async`, which
+    /// open nothing until a message is sent). Their events go to the driver behind `weak`.
     pub(super) fn open(
         &mut self,
         id: ConnectionId,
         events_url: &str,
         session_url: &str,
+        channel: ChatChannel,
         weak: &WeakDriver,
     ) -> Result<(), ChatError> {
-        self.retire();
+        let _ = self.retire();
         self.connection = Some(id);
         self.socket_closed = false;
         let (w0, w1, w2, w3, w4, w5, w6) = (
@@ -76,6 +82,10 @@ impl Links {
             },
         )?;
         self.events = Some(events);
+        if channel == ChatChannel::Async {
+            self.posts = Some(Posts::new(id, session_url));
+            return Ok(());
+        }
         let socket = SessionSocket::open(
             session_url,
             SocketHandlers {
@@ -125,8 +135,10 @@ impl Links {
     }
 
     /// Closes both transports now; frees them after the current browser callback returns (a
-    /// transport may be closed from inside its own handler).
-    pub(super) fn retire(&mut self) {
+    /// transport may be closed from inside its own handler). Returns the `chat_async`
+    /// messages it cut off.
+    pub(super) fn retire(&mut self) -> Unsettled {
+        let unsettled = self.posts.take().map(Posts::close).unwrap_or_default();
         let events = self.events.take();
         let socket = self.socket.take();
         if let Some(e) = &events {
@@ -142,11 +154,21 @@ impl Links {
                 drop(socket);
             });
         }
+        unsettled
     }
 
-    /// Sends `json` on the session socket; `false` if there is none or it refused.
-    pub(super) fn send(&self, json: &str) -> bool {
+    /// Sends message `client_id` (`json`) on the session socket, or queues its POST
+    /// (`chat_async`); `false` if there is no session or it refused.
+    pub(super) fn send(&mut self, client_id: &str, json: &str, weak: &WeakDriver) -> bool {
+        if let Some(posts) = self.posts.as_mut() {
+            return posts.send(client_id, json, weak);
+        }
         self.socket.as_ref().is_some_and(|s| s.send(json).is_ok())
+    }
+
+    /// The session requests of connection `id`, if it is current.
+    pub(super) fn posts_of(&mut self, id: ConnectionId) -> Option<&mut Posts> {
+        self.posts.as_mut().filter(|_| self.connection == Some(id))
     }
 
     /// The connection whose socket closed normally, if a send cannot wait for its grace period

@@ -10,6 +10,7 @@ mod frame;
 mod links;
 mod memory;
 mod notes;
+mod posts;
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -215,7 +216,7 @@ impl Driver {
             let Ok(mut inner) = self.0.try_borrow_mut() else {
                 return;
             };
-            inner.links.retire();
+            let _ = inner.links.retire();
             inner.epoch = inner.epoch.wrapping_add(1);
             inner.conversation = fresh_conversation();
             inner.memory.reset();
@@ -229,7 +230,7 @@ impl Driver {
     pub(crate) fn stop(&self) {
         if let Ok(mut inner) = self.0.try_borrow_mut() {
             let _ = inner.conversation.handle(Input::Stop, now_ms());
-            inner.links.retire();
+            let _ = inner.links.retire();
             inner.frame.drop_notes();
             inner.stopped = true;
         }
