@@ -55,6 +55,20 @@ impl Feed {
         }
     }
 
+    /// The next item if one is ready now (a log event, or a fault), without waiting.
+    pub fn next_ready(&mut self) -> Option<FeedItem> {
+        use std::future::Future;
+        let mut next = std::pin::pin!(self.next());
+        let waker = std::task::Waker::noop();
+        match next
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker))
+        {
+            std::task::Poll::Ready(item) => Some(item),
+            std::task::Poll::Pending => None,
+        }
+    }
+
     /// Waits for the next item. Cancel-safe (nothing is consumed until it is returned).
     pub async fn next(&mut self) -> FeedItem {
         loop {

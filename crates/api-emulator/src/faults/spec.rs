@@ -10,6 +10,8 @@ pub enum Transport {
     Sse,
     /// `GET /conversations/{id}/session` (WebSocket).
     Ws,
+    /// The SSE answer of `POST /conversations/{id}/session` (`chat_async`).
+    Async,
 }
 
 /// One fault, tagged by `kind`.
@@ -27,6 +29,15 @@ pub enum FaultSpec {
     /// Close the next WebSocket abruptly (no close frame) after N more events.
     DropWs {
         /// Events still delivered before the socket drops.
+        after_events: u32,
+        /// Limit to one conversation.
+        #[serde(default)]
+        conversation_id: Option<String>,
+    },
+    /// End the next `chat_async` session answer (`POST …/session`) abruptly after N more
+    /// events (the agent's turn goes on; the events stream still has it).
+    DropAsync {
+        /// Events still delivered before the body ends.
         after_events: u32,
         /// Limit to one conversation.
         #[serde(default)]
@@ -81,7 +92,7 @@ pub enum FaultSpec {
     MalformedFrame {
         /// The conversation.
         conversation_id: String,
-        /// `sse` or `ws`.
+        /// `sse`, `ws` or `async`.
         target: Transport,
     },
 }

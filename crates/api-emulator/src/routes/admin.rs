@@ -77,6 +77,15 @@ pub async fn post_fault(
                 .arm_drop(Transport::Ws, conversation_id.clone(), *after_events);
             state.poke_all();
         }
+        FaultSpec::DropAsync {
+            after_events,
+            conversation_id,
+        } => {
+            state
+                .faults()
+                .arm_drop(Transport::Async, conversation_id.clone(), *after_events);
+            state.poke_all();
+        }
         FaultSpec::HttpStatus {
             status,
             count,

@@ -1,7 +1,20 @@
 //! `POST /conversations/{id}/session` for `chat_async` (§4.2): one client message in, the
-//! events it caused out as SSE; the response ends when the agent's turn is done (A24).
+//! events it caused out as SSE; the response ends when the agent's turn is done (A24). Faults
+//! reach it as they reach the events stream (the same [`Feed`], transport `async`): a drop
+//! ends the body abruptly, a malformed frame, `close_connections` ends it cleanly.
 
-use std::convert::Infallible;
+/// Ends an answer abruptly (a `drop_async` fault): the body errors, so the connection is cut
+/// without the chunked body's end.
+#[derive(Debug)]
+struct AnswerDropped;
+
+impl std::fmt::Display for AnswerDropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("answer dropped (fault)")
+    }
+}
+
+impl std::error::Error for AnswerDropped {}
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -17,10 +30,12 @@ use crate::assumptions::{KEEPALIVE_COMMENT, MAX_BODY_BYTES};
 use crate::auth::authorize_stream;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{PathId, QueryMap};
-use crate::state::{AppState, ChannelType, Cursor, Status};
+use crate::faults::Transport;
+use crate::feed::{Feed, FeedItem, MALFORMED_FRAME};
+use crate::state::{AppState, ChannelType, Status};
 
 struct Turn {
-    cursor: Cursor,
+    feed: Feed,
     done: Option<oneshot::Receiver<()>>,
 }
 
@@ -65,7 +80,13 @@ pub async fn session(
     let kind = parse_client_message(text).map_err(ApiError::invalid)?;
     let (done_tx, done_rx) = oneshot::channel();
     let turn = Turn {
-        cursor: Cursor::new(log.clone(), log.len()),
+        feed: Feed::new(
+            state.clone(),
+            log.clone(),
+            log.len(),
+            Transport::Async,
+            id.clone(),
+        ),
         done: Some(done_rx),
     };
     commands
@@ -75,23 +96,30 @@ pub async fn session(
         })
         .map_err(|_| ApiError::not_found(format!("Conversation {id} not found.")))?;
     let frames = stream::unfold(turn, |mut turn| async move {
-        loop {
-            turn.cursor.mark_seen();
-            if let Some(event) = turn.cursor.next_event() {
-                let frame = SseEvent::default()
-                    .id(event.id.as_str())
-                    .data(event.json.as_str());
-                return Some((Ok::<_, Infallible>(frame), turn));
+        let item = match turn.done.as_mut() {
+            Some(done) => tokio::select! {
+                biased;
+                item = turn.feed.next() => item,
+                _ = done => {
+                    // The turn is over: send what it logged, then end (the feed has it all).
+                    turn.done = None;
+                    turn.feed.next_ready()?
+                }
+            },
+            None => turn.feed.next_ready()?,
+        };
+        let frame = match item {
+            FeedItem::Event(event) => SseEvent::default()
+                .id(event.id.as_str())
+                .data(event.json.as_str()),
+            FeedItem::Malformed => SseEvent::default().data(MALFORMED_FRAME),
+            FeedItem::Drop => {
+                tracing::info!("async session answer dropped (fault)");
+                return Some((Err(AnswerDropped), turn));
             }
-            let done = turn.done.as_mut()?;
-            let finished = tokio::select! {
-                _ = turn.cursor.changed() => false,
-                _ = done => true,
-            };
-            if finished {
-                turn.done = None;
-            }
-        }
+            FeedItem::Close => return None,
+        };
+        Some((Ok(frame), turn))
     });
     let keep_alive = KeepAlive::new()
         .interval(state.config.keepalive_interval)

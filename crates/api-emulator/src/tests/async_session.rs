@@ -171,3 +171,80 @@ async fn with_extensions_the_async_answer_echoes_the_client_id_and_names_the_ses
         .expect("received");
     assert_eq!(received["payload"]["client_message_id"], "c1");
 }
+
+/// Status, the body read until it ended or broke, and whether it broke.
+async fn read_until_broken(app: &Router, req: Request<Body>) -> (StatusCode, String, bool) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = app
+        .clone()
+        .oneshot(req)
+        .await
+        .expect("router is infallible");
+    let status = response.status();
+    let mut body = response.into_body();
+    let mut text = String::new();
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Some(data) = frame.data_ref() {
+                    text.push_str(&String::from_utf8_lossy(data));
+                }
+            }
+            Err(_) => return (status, text, true),
+        }
+    }
+    (status, text, false)
+}
+
+#[tokio::test]
+async fn faults_reach_the_async_answer_as_they_reach_the_events_stream() {
+    let app = app();
+    let (id, token) = async_chat(&app).await;
+    let arm = |fault: Value| admin(Method::POST, "/_emulator/faults", Some(fault));
+    let r = send(
+        &app,
+        arm(json!({"kind": "malformed_frame", "conversation_id": id, "target": "async"})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = send(
+        &app,
+        arm(json!({"kind": "drop_async", "after_events": 2, "conversation_id": id})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = json!({"payload": {"type": "user.message.send", "text": "/echo one two three"}});
+    let (status, text, broke) = read_until_broken(&app, post(&id, &token, body)).await;
+    assert_eq!(status, StatusCode::OK, "the answer starts: {text}");
+    assert!(broke, "the body ends abruptly: {text}");
+    let data: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("data: "))
+        .collect();
+    assert_eq!(data.len(), 3, "a malformed frame, then two events: {text}");
+    assert!(
+        serde_json::from_str::<Value>(data[0]).is_err(),
+        "malformed first"
+    );
+    assert!(
+        !text.contains("agent.message.completed"),
+        "cut before the turn's end: {text}"
+    );
+
+    let r = send(
+        &app,
+        arm(json!({"kind": "http_status", "status": 429, "count": 1,
+        "path_prefix": format!("/conversations/{id}/session")})),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = json!({"payload": {"type": "user.message.send", "text": "/echo again"}});
+    let r = send(&app, post(&id, &token, body)).await;
+    assert_eq!(
+        r.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "refused before any event"
+    );
+    assert_eq!(error_code(&r), "rate_limited");
+}
