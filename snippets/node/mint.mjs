@@ -1,6 +1,7 @@
 // POST /operator/session for Node 20+ (plain fetch): the browser gets a token, never the API key.
 // Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
-// e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly).
+// e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL, OPERATOR_CHANNEL (chat_realtime, the
+// default, or chat_async: then the answer has no session_url) (and PORT when run directly).
 import http from "node:http";
 import net from "node:net";
 
@@ -10,6 +11,8 @@ const base = (env.OPERATOR_BASE_URL ?? "https://api.operator.xyz").replace(/\/+$
 const sessionBase = (env.OPERATOR_SESSION_BASE_URL ?? "wss://agent.app.operator.xyz").replace(/\/+$/, "");
 const allowedOrigins = new Set((env.OPERATOR_ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean));
 const ENDED = ["completed", "failed", "busy", "no-answer", "voicemail"];
+const CHANNEL = env.OPERATOR_CHANNEL || "chat_realtime";
+if (!["chat_realtime", "chat_async"].includes(CHANNEL)) throw new Error(`OPERATOR_CHANNEL must be chat_realtime or chat_async, not ${CHANNEL}`);
 const MAX_BODY = 64 * 1024; // bytes read from the Operator API per answer
 // Which conversation a caller resumes lives in YOUR session store (database, Redis, the user's server-side session),
 // passed to handler() as `store` ({get(caller), set(caller, conversation)}, sync or async), so every instance of your
@@ -92,18 +95,21 @@ export async function mintSession(caller, store) {
   let conv = await store.get(caller);
   if (conv) {
     const got = await api("GET", conversation(conv.id));
-    if (!got || ENDED.includes(text(got.status))) conv = null;
+    if (!got || ENDED.includes(text(got.status)) || (conv.channel ?? "chat_realtime") !== CHANNEL) conv = null;
   }
   if (!conv) { // the documented create answer: {id, channel: {type, token, events_url}}
-    const created = await api("POST", "/conversations", { agent_id: env.OPERATOR_AGENT_ID, channel: { type: "chat_realtime" } });
-    conv = { id: text(created?.id), events_url: text(created.channel?.events_url) };
+    const created = await api("POST", "/conversations", { agent_id: env.OPERATOR_AGENT_ID, channel: { type: CHANNEL } });
+    conv = { id: text(created?.id), events_url: text(created.channel?.events_url), channel: CHANNEL };
     await store.set(caller, conv);
   }
   // The create answer carries no expiry, so the token always comes from a refresh, whose answer has
   // {token, expires_at}; it also replaces the caller's previous token.
   const minted = await api("POST", `${conversation(conv.id)}/token/refresh`);
-  return { conversation_id: conv.id, token: text(minted?.token), expires_at: text(minted.expires_at),
-    events_url: conv.events_url, session_url: `${sessionBase}${conversation(conv.id)}/session` };
+  const session = { conversation_id: conv.id, channel: CHANNEL, token: text(minted?.token), expires_at: text(minted.expires_at),
+    events_url: conv.events_url };
+  // chat_async has no socket: the widget posts each message beside events_url.
+  if (CHANNEL === "chat_realtime") session.session_url = `${sessionBase}${conversation(conv.id)}/session`;
+  return session;
 }
 
 export async function handler(req, res, caller /* REPLACE: your signed-in user's id, or null */, store) {

@@ -1,6 +1,7 @@
 """POST /operator/session, standard library only: the browser gets a token, never the API key.
 Env: OPERATOR_API_KEY, OPERATOR_AGENT_ID, OPERATOR_ALLOWED_ORIGINS (comma-separated origins of your pages,
-e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL (and PORT when run directly)."""
+e.g. https://app.example.com), OPERATOR_BASE_URL, OPERATOR_SESSION_BASE_URL, OPERATOR_CHANNEL (chat_realtime, the
+default, or chat_async: then the answer has no session_url) (and PORT when run directly)."""
 import http.client, ipaddress, json, logging, math, os, re, socket, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -9,6 +10,8 @@ BASE = os.environ.get("OPERATOR_BASE_URL", "https://api.operator.xyz").rstrip("/
 SESSION_BASE = os.environ.get("OPERATOR_SESSION_BASE_URL", "wss://agent.app.operator.xyz").rstrip("/")
 ALLOWED_ORIGINS = set(filter(None, (o.strip().rstrip("/") for o in os.environ.get("OPERATOR_ALLOWED_ORIGINS", "").split(","))))
 ENDED = {"completed", "failed", "busy", "no-answer", "voicemail"}
+CHANNEL = os.environ.get("OPERATOR_CHANNEL") or "chat_realtime"
+if CHANNEL not in ("chat_realtime", "chat_async"): raise SystemExit(f"OPERATOR_CHANNEL must be chat_realtime or chat_async, not {CHANNEL}")
 MAX_BODY = 64 * 1024  # bytes read from the Operator API per answer
 TIMEOUT_S = 10  # for a whole Operator API call, answer included
 # Which conversation a caller resumes lives in YOUR session store (database, Redis, the user's server-side
@@ -95,15 +98,18 @@ def mint_session(caller, store):
     conv = store.get(caller)
     if conv:
         got = api("GET", conversation(conv["id"]))
-        if got is None or text(got, "status") in ENDED: conv = None
+        if got is None or text(got, "status") in ENDED or conv.get("channel", "chat_realtime") != CHANNEL: conv = None
     if not conv:  # the documented create answer: {id, channel: {type, token, events_url}}
-        created = api("POST", "/conversations", {"agent_id": os.environ.get("OPERATOR_AGENT_ID"), "channel": {"type": "chat_realtime"}})
-        conv = store[caller] = {"id": text(created, "id"), "events_url": text(created.get("channel"), "events_url")}
+        created = api("POST", "/conversations", {"agent_id": os.environ.get("OPERATOR_AGENT_ID"), "channel": {"type": CHANNEL}})
+        conv = store[caller] = {"id": text(created, "id"), "events_url": text(created.get("channel"), "events_url"), "channel": CHANNEL}
     # The create answer carries no expiry, so the token always comes from a refresh, whose answer has
     # {token, expires_at}; it also replaces the caller's previous token.
     minted = api("POST", conversation(conv["id"]) + "/token/refresh")
-    return {"conversation_id": conv["id"], "token": text(minted, "token"), "expires_at": text(minted, "expires_at"),
-            "events_url": conv["events_url"], "session_url": SESSION_BASE + conversation(conv["id"]) + "/session"}
+    session = {"conversation_id": conv["id"], "channel": CHANNEL, "token": text(minted, "token"), "expires_at": text(minted, "expires_at"),
+               "events_url": conv["events_url"]}
+    if CHANNEL == "chat_realtime":  # chat_async has no socket: the widget posts each message beside events_url
+        session["session_url"] = SESSION_BASE + conversation(conv["id"]) + "/session"
+    return session
 
 def refusal(code, retry_after=None):
     status, transient, message = ERRORS[code]

@@ -98,6 +98,7 @@ async fn builds_the_session_from_the_documented_create_and_refresh_answers(lang:
         assert_eq!(answer.status, 200, "{lang:?} {round}: {}", answer.raw);
         let expected = serde_json::json!({
             "conversation_id": CONV,
+            "channel": "chat_realtime",
             "token": REFRESH_TOKEN,
             "expires_at": EXPIRES_AT,
             "events_url": EVENTS_URL,
@@ -177,5 +178,48 @@ async fn snippets_work_from_the_documented_answers_alone() {
 async fn snippets_start_a_new_conversation_when_the_old_one_is_gone() {
     for lang in LANGS {
         an_ended_conversation_is_replaced(lang).await;
+    }
+}
+
+async fn an_async_channel_session_names_it_and_has_no_socket(lang: Lang) {
+    let emu = Emulator::start().await;
+    let env = [
+        ("OPERATOR_API_KEY", API_KEY),
+        ("OPERATOR_CHANNEL", "chat_async"),
+    ];
+    let Some(snippet) = Snippet::start(lang, &emu.url, &env).await else {
+        return;
+    };
+    let first = snippet.post(Some("dave")).await;
+    assert_eq!(first.status, 200, "{lang:?}: {}", first.raw);
+    assert_eq!(
+        first.body["channel"], "chat_async",
+        "{lang:?}: {}",
+        first.raw
+    );
+    assert!(
+        first.body.get("session_url").is_none(),
+        "{lang:?}: no socket for chat_async: {}",
+        first.raw
+    );
+    let second = snippet.post(Some("dave")).await;
+    assert_eq!(
+        second.body["conversation_id"], first.body["conversation_id"],
+        "{lang:?}: resumed: {}",
+        second.raw
+    );
+    let events_url = second.body["events_url"].as_str().unwrap_or_default();
+    let token = second.body["token"].as_str().unwrap_or_default();
+    assert_eq!(
+        emu.events_status(events_url, token).await,
+        (200, None),
+        "{lang:?}: the token opens the async conversation's events"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snippets_create_chat_async_conversations_with_operator_channel() {
+    for lang in LANGS {
+        an_async_channel_session_names_it_and_has_no_socket(lang).await;
     }
 }
