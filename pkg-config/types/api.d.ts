@@ -9,8 +9,14 @@ export interface SessionGrant {
   expires_at: string;
   /** Absolute events (SSE) URL, without token. */
   events_url: string;
-  /** Absolute session WebSocket URL (`ws://` or `wss://`), without token. */
-  session_url: string;
+  /**
+   * The conversation's channel: `chat_realtime` (default when absent) sends over the session
+   * WebSocket; `chat_async` posts each message to `/conversations/{id}/session` beside
+   * `events_url` and reads its SSE answer.
+   */
+  channel?: 'chat_realtime' | 'chat_async';
+  /** Absolute session WebSocket URL (`ws://` or `wss://`), without token; `chat_realtime` only. */
+  session_url?: string;
 }
 
 /**
