@@ -1,6 +1,7 @@
 // `bench embed`'s init script, run in every page before its own scripts (Playwright
 // addInitScript). `window.__EMBED_CONFIG__` is set just before it: the widget's launcher and
-// composer selectors, the tags whose open shadow roots to search, whether it is inline.
+// composer selectors, the tags whose open shadow roots to search, whether it is inline, whether
+// to poll from the start (`pollFromStart`) or only after a click.
 // It records, in page time (ms since navigation start):
 // - LCP candidates, layout shifts and paint timings (PerformanceObserver, buffered);
 // - the load event (`embed:load`, also a performance mark, so the trace can be lined up);
@@ -119,7 +120,9 @@
     polling = true;
     requestAnimationFrame(tick);
   };
-  poll();
+  // Polling requests a frame every vsync, which costs the main thread: the traced load, which
+  // measures that, does not poll until its click.
+  if (cfg.pollFromStart) poll();
   // A click starts the poll for the composer again (it stops once the launcher is found).
   addEventListener('pointerdown', poll, { capture: true });
   /** The launcher's centre now, for a click (null if it is not visible). */

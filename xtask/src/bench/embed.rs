@@ -427,8 +427,8 @@ pub fn section(raw: &Value) -> Section {
     }
     t.note(format!(
         "Each run loads each page twice, each time in a new browser context (empty cache), after \
-         one discarded load of each: (1) traced, untouched until {after_s:.0} s after `load`, then \
-         the launcher clicked (after idle); (2) untraced, the launcher clicked as soon as it \
+         one discarded load of each: (1) traced, untouched and unpolled until {after_s:.0} s after \
+         `load`, then the launcher clicked (after idle); (2) untraced, the launcher clicked as soon as it \
          shows (cold). Viewport 1280×720; every page is served from one loopback origin \
          (`/pkg/` and `/operator/` passed through to the token server), uncompressed."
     ));
@@ -448,9 +448,9 @@ pub fn section(raw: &Value) -> Section {
     );
     t.note(
         "Launcher visible: the first animation frame in which the launcher has a non-zero box \
-         and is visible (checkVisibility), polled every frame by an init script, in ms after \
-         the widget's script could run: the latest `responseEnd` (resource timing) of its \
-         entry script and the static imports it pulls in (requests a module of the set \
+         and is visible (checkVisibility), polled every frame by an init script in load (2), \
+         in ms after the widget's script could run: the latest `responseEnd` (resource timing) \
+         of its entry script and the static imports it pulls in (requests a module of the set \
          initiated without a call stack, by CDP's initiator; a dynamic import or a fetch has \
          one). Click → composer: from the pointerdown of a real click at the launcher's centre \
          to the first frame in which the composer is visible, enabled and focusable. Inline \
