@@ -193,6 +193,6 @@ pub use strings::Strings;
 pub use ui::OperatorChat;
 #[cfg(oc_ui)]
 pub use ui::{
-    adopt_styles, clear_persisted, ChatController, ChatError, ChatMessage, Control, MessageRole,
-    TokenSourceFn, STYLE_CSS,
+    adopt_styles, clear_persisted, ChatController, ChatError, ChatMessage, Control, Loading,
+    MessageRole, TokenSourceFn, STYLE_CSS,
 };

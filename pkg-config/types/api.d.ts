@@ -218,6 +218,14 @@ interface CommonOptions {
    * sends its text. Each must be a non-empty string.
    */
   starterPrompts?: string[];
+  /**
+   * `eager` fetches the code the panel does not need to open and stream plain text (the
+   * markdown renderer) at mount; otherwise (`idle`, the default, or `interaction`) it comes
+   * when the panel first opens, and replies show as plain text until it is in. On
+   * `<operator-chat>` the `loading` attribute also says when the wasm is fetched: after the
+   * page's `load` event (`idle`), when a visitor comes near (`interaction`), or at once.
+   */
+  loading?: 'idle' | 'interaction' | 'eager';
   /** Each finished message. */
   onMessage?: (message: ChatMessage) => void;
   /** Something went wrong. */

@@ -90,6 +90,8 @@ function optionsFrom(el) {
   if (placeholder !== null) options.placeholder = placeholder;
   const scheme = el.getAttribute('color-scheme');
   if (scheme) options.colorScheme = scheme;
+  const loading = el.getAttribute('loading');
+  if (loading !== null) options.loading = loading;
   const prompts = promptsFrom(el);
   if (prompts !== undefined) options.starterPrompts = prompts;
   const locale = localeFrom(el);

@@ -9,6 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::theme::Theme;
 use crate::strings::Strings;
+use crate::ui::Loading;
 
 /// A wrong `mount()` option (or `setContext` argument). Its message starts `operator-chat:` and
 /// names the option.
@@ -51,6 +52,9 @@ pub enum OptionError {
         /// What to give instead, e.g. ` (give the signed-in user's id)`, or nothing.
         hint: &'static str,
     },
+    /// `loading` other than `idle`, `interaction` or `eager`.
+    #[error("operator-chat: options.loading must be \"idle\", \"interaction\" or \"eager\"")]
+    Loading,
     /// `colorScheme` other than `light`, `dark` or `auto`.
     #[error("operator-chat: options.colorScheme must be \"light\", \"dark\" or \"auto\"")]
     ColorScheme,
@@ -111,12 +115,14 @@ pub struct MountOptions {
     pub strings: Strings,
     /// `starterPrompts`: suggested first messages.
     pub starter_prompts: Vec<String>,
+    /// `loading`: `eager` fetches the markdown renderer's chunk at mount (else on opening).
+    pub loading: Loading,
     /// Callbacks.
     pub callbacks: JsCallbacks,
 }
 
 /// Every option `mount` understands (anything else is a typo and an error).
-pub const KNOWN_OPTIONS: [&str; 18] = [
+pub const KNOWN_OPTIONS: [&str; 19] = [
     "sessionEndpoint",
     "getToken",
     "title",
@@ -131,6 +137,7 @@ pub const KNOWN_OPTIONS: [&str; 18] = [
     "colorScheme",
     "locale",
     "starterPrompts",
+    "loading",
     "onMessage",
     "onError",
     "onStateChange",
@@ -318,7 +325,12 @@ impl MountOptions {
             Some("dark") => Some("dark"),
             Some(_) => return Err(OptionError::ColorScheme),
         };
+        let loading = match string(options, "loading")? {
+            None => Loading::default(),
+            Some(name) => Loading::from_name(&name).ok_or(OptionError::Loading)?,
+        };
         Ok(MountOptions {
+            loading,
             token,
             color_scheme,
             title: string(options, "title")?,

@@ -91,6 +91,7 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
             on_state_change=on_state_change
             on_unread_change=on_unread_change
             starter_prompts=options.starter_prompts
+            loading=options.loading
             controller=controller
         />
     }

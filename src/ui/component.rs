@@ -12,7 +12,7 @@ use super::locale::UiStrings;
 use super::panel::Panel;
 use super::persist::Persist;
 use super::styles::adopt_styles;
-use super::types::{ChatError, ChatMessage, TokenSourceFn};
+use super::types::{ChatError, ChatMessage, Loading, TokenSourceFn};
 use super::use_chat::{use_chat, UseChatOptions};
 use crate::connection::ConnectionState;
 use crate::strings::Strings;
@@ -109,6 +109,11 @@ pub fn OperatorChat(
     /// it was last open; shown as a badge on the launcher) whenever it changes.
     #[prop(optional, into)]
     on_unread_change: Option<Callback<u32>>,
+    /// When the code the panel does not need to open and stream plain text (the markdown
+    /// renderer, where the wasm is split) is fetched: when the panel first opens (the default),
+    /// or at mount with [`Loading::Eager`]. Until it is in, replies show as plain text.
+    #[prop(optional)]
+    loading: Loading,
 ) -> impl IntoView {
     let scope = session_endpoint
         .clone()
@@ -131,6 +136,7 @@ pub fn OperatorChat(
             },
             controller,
             on_unread_change,
+            loading,
         },
     );
     let root_ref = NodeRef::<html::Div>::new();

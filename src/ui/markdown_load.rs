@@ -29,14 +29,15 @@ pub(crate) fn renderer() -> Option<NewRenderer> {
     Some(super::markdown_view::new_renderer)
 }
 
-/// Fetches the renderer's chunk once `open` is first true (nothing to fetch without `split`).
+/// Fetches the renderer's chunk when the panel opens, or at once with `Loading::Eager`
+/// (nothing to fetch without `split`).
 #[cfg(not(all(oc_browser, feature = "split")))]
-pub(crate) fn load_when_open(open: leptos::prelude::Signal<bool>) {
-    let _ = open;
+pub(crate) fn load(loading: super::types::Loading, open: leptos::prelude::Signal<bool>) {
+    let _ = (loading, open);
 }
 
 #[cfg(all(oc_browser, feature = "split"))]
-pub(crate) use chunk::{load_when_open, renderer};
+pub(crate) use chunk::{load, renderer};
 
 #[cfg(all(oc_browser, feature = "split"))]
 mod chunk {
@@ -44,10 +45,13 @@ mod chunk {
     use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
     use super::NewRenderer;
+    use crate::ui::types::Loading;
 
     thread_local! {
         /// Set once the chunk is in; shared by every widget on the page.
         static RENDERER: ArcRwSignal<Option<NewRenderer>> = ArcRwSignal::new(None);
+        /// Whether a fetch is under way (one at a time for the page).
+        static FETCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
     /// The renderer, once its chunk is in (tracked).
@@ -55,18 +59,31 @@ mod chunk {
         RENDERER.with(ArcRwSignal::get)
     }
 
-    /// Fetches the chunk whenever `open` becomes true while it is not in yet: at the first
-    /// opening, and again at the next one if a fetch failed.
-    pub(crate) fn load_when_open(open: Signal<bool>) {
+    /// Fetches the chunk when the panel opens while it is not in yet (so a fetch that failed is
+    /// tried again at the next opening), and with [`Loading::Eager`] at once.
+    pub(crate) fn load(loading: Loading, open: Signal<bool>) {
+        if loading == Loading::Eager {
+            fetch();
+        }
         Effect::new(move |_| {
-            if open.get() && RENDERER.with(ArcRwSignal::get_untracked).is_none() {
-                leptos::task::spawn_local(async {
-                    // A failed fetch is logged by the chunk loader; the text stays plain.
-                    if let Ok(new_renderer) = markdown_renderer().await {
-                        RENDERER.with(|r| r.set(Some(new_renderer)));
-                    }
-                });
+            if open.get() {
+                fetch();
             }
+        });
+    }
+
+    /// Fetches the chunk unless it is in or on its way.
+    fn fetch() {
+        if RENDERER.with(ArcRwSignal::get_untracked).is_some() || FETCHING.with(|f| f.replace(true))
+        {
+            return;
+        }
+        leptos::task::spawn_local(async {
+            // A failed fetch is logged by the chunk loader; the text stays plain.
+            if let Ok(new_renderer) = markdown_renderer().await {
+                RENDERER.with(|r| r.set(Some(new_renderer)));
+            }
+            FETCHING.with(|f| f.set(false));
         });
     }
 

@@ -42,4 +42,4 @@ pub use component::OperatorChat;
 pub use controller::{ChatController, Control};
 pub use persist::clear_persisted;
 pub use styles::{adopt_styles, STYLE_CSS};
-pub use types::{ChatError, ChatMessage, MessageRole, TokenSourceFn};
+pub use types::{ChatError, ChatMessage, Loading, MessageRole, TokenSourceFn};

@@ -6,6 +6,34 @@ use crate::connection::ConnectionError;
 use crate::token::{TokenFuture, TokenSource};
 use crate::transport::TransportError;
 
+/// When the widget's code is fetched. For the `<operator-chat>` element this is when its wasm
+/// comes; for the component, whether the code the panel does not need to open and stream plain
+/// text (the markdown renderer's chunk, in a build that splits the wasm) comes at once
+/// (`Eager`) or when the panel first opens (`Idle`, `Interaction`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Loading {
+    /// After the page's `load` event, in an idle period (the element's wasm). The default.
+    #[default]
+    Idle,
+    /// Only when a visitor comes near the launcher (the element's wasm).
+    Interaction,
+    /// At once.
+    Eager,
+}
+
+impl Loading {
+    /// The policy named `name` (`idle`, `interaction`, `eager`), as the JS API and the element's
+    /// `loading` attribute spell it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "idle" => Some(Self::Idle),
+            "interaction" => Some(Self::Interaction),
+            "eager" => Some(Self::Eager),
+            _ => None,
+        }
+    }
+}
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageRole {

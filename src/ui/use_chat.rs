@@ -14,9 +14,9 @@ use super::controller::{ChatController, Control};
 use super::driver::{Callbacks, Driver};
 use super::follow::Follow;
 use super::persist::Persist;
-use super::types::TokenSourceFn;
 #[cfg(oc_browser)]
 use super::types::{ChatMessage, MessageRole};
+use super::types::{Loading, TokenSourceFn};
 use super::view_model::ViewModel;
 
 /// How [`use_chat`] behaves.
@@ -34,6 +34,8 @@ pub(crate) struct UseChatOptions {
     pub controller: Option<ChatController>,
     /// Called with the unread count whenever it changes. Default `None`.
     pub on_unread_change: Option<Callback<u32>>,
+    /// When the markdown renderer's chunk is fetched. Default [`Loading::Idle`].
+    pub loading: Loading,
 }
 
 /// What [`use_chat`] gives the view: signals to render, the elements it moves focus and scroll
@@ -137,7 +139,7 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
         counter,
     };
     follow_new_content(chat);
-    super::markdown_load::load_when_open(chat.open);
+    super::markdown_load::load(options.loading, chat.open);
     #[cfg(oc_browser)]
     listen_to_window(driver);
     if let Some(controller) = options.controller {

@@ -67,6 +67,20 @@ test('the markdown chunk is fetched once the panel opens, not before, as applica
   }
 });
 
+test('with loading: "eager" the chunk is fetched at mount, before the panel opens', { timeout: 60_000 }, async () => {
+  const context = await newContext(browser());
+  const page = await context.newPage();
+  try {
+    const fetched = page.waitForResponse((res) => CHUNK.test(new URL(res.url()).pathname), { timeout: 20_000 });
+    await openHost(page, { options: { loading: 'eager' } });
+    const res = await fetched;
+    assert.equal(res.status(), 200);
+    assert.equal(await new Widget(page).panel.isHidden(), true, 'the panel is still closed');
+  } finally {
+    await context.close();
+  }
+});
+
 test('a reply before the markdown chunk is in shows as plain text, then formatted with its exact text', { timeout: 60_000 }, async () => {
   const context = await newContext(browser());
   const page = await context.newPage();

@@ -85,6 +85,7 @@ test('bad options throw Errors that name the option, before touching the element
         ['starterPrompts: [1]', { sessionEndpoint: ok, starterPrompts: [1] }],
         ['blank starter prompt', { sessionEndpoint: ok, starterPrompts: ['Hi', ' '] }],
         ['onUnreadChange: 1', { sessionEndpoint: ok, onUnreadChange: 1 }],
+        ['loading: lazy', { sessionEndpoint: ok, loading: 'lazy' }],
       ];
       return cases.map(([name, options]) => {
         const div = document.createElement('div');
@@ -125,6 +126,7 @@ test('bad options throw Errors that name the option, before touching the element
       'starterPrompts: [1]': /options\.starterPrompts must be an array of non-empty strings/,
       'blank starter prompt': /options\.starterPrompts must be an array of non-empty strings/,
       'onUnreadChange: 1': /options\.onUnreadChange must be a function/,
+      'loading: lazy': /options\.loading must be "idle", "interaction" or "eager"/,
     };
     for (const r of results) {
       assert.equal(r.threw, true, `${r.name}: mount threw`);
