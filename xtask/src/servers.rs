@@ -66,12 +66,17 @@ pub fn demo_command(ws: &Workspace, name: &str, port: u16) -> Command {
 }
 
 /// Emulator (with an admin key for fault injection, in its default documented mode) plus, when
-/// it exists, the token server in front of it; all on free ports (the emulator's REST host and
+/// it exists, the token server in front of it twice: one creating `chat_realtime` conversations
+/// (`OPERATOR_CHAT_TEST_SERVER`), one `chat_async` (`OPERATOR_CHAT_TEST_SERVER_ASYNC`, JS suites
+/// only); all on free ports (the emulator's REST host and
 /// session host apart, as Operator's are), killed when this is dropped.
 #[derive(Debug)]
 pub struct TestServers {
     emulator: Server,
     token_server: Option<Server>,
+    /// A second token server in front of the same emulator, creating `chat_async`
+    /// conversations (`--channel chat_async`), so a suite can run on both channels.
+    token_server_async: Option<Server>,
     api_key: String,
     admin_key: String,
 }
@@ -98,10 +103,10 @@ impl TestServers {
         let log = logs.join("emulator.log");
         let emulator = Server::start_with_session_host(EMULATOR, emu, &log, START_TIMEOUT)?;
 
-        let token_server = if has_token_server {
+        let token_server_on = |channel: &str, log: &str| -> Result<Server> {
             let mut ts = Command::new(binary(ws, TOKEN_SERVER, false));
             ts.current_dir(&ws.root)
-                .args(["--port", "0"])
+                .args(["--port", "0", "--channel", channel])
                 .args(static_dir_args(ws))
                 // Every suite mints from 127.0.0.1: raise the per-address limit (the per-caller
                 // one stays at its default, which the rate-limit suite exercises).
@@ -115,15 +120,21 @@ impl TestServers {
                 .env("OPERATOR_SESSION_BASE_URL", session_host(&emulator))
                 .env("OPERATOR_API_KEY", &api_key)
                 .env("OPERATOR_ALLOWED_ORIGINS", allowed_origin);
-            let log = logs.join("token-server.log");
-            Some(Server::start(TOKEN_SERVER, ts, &log, START_TIMEOUT)?)
+            Server::start(TOKEN_SERVER, ts, &logs.join(log), START_TIMEOUT)
+        };
+        let (token_server, token_server_async) = if has_token_server {
+            (
+                Some(token_server_on("chat_realtime", "token-server.log")?),
+                Some(token_server_on("chat_async", "token-server-async.log")?),
+            )
         } else {
             println!("no `{TOKEN_SERVER}` binary yet: OPERATOR_CHAT_TEST_SERVER is not set");
-            None
+            (None, None)
         };
         Ok(Self {
             emulator,
             token_server,
+            token_server_async,
             api_key,
             admin_key,
         })
@@ -151,6 +162,9 @@ impl TestServers {
     pub fn node_env(&self) -> Vec<(&'static str, String)> {
         let mut env = self.wasm_env();
         env.push(("OPERATOR_CHAT_TEST_API_KEY", self.api_key.clone()));
+        if let Some(ts) = &self.token_server_async {
+            env.push(("OPERATOR_CHAT_TEST_SERVER_ASYNC", ts.url.clone()));
+        }
         env
     }
 }

@@ -2,9 +2,9 @@
 // that origin with the page below (page.route); everything the page then loads (`/pkg/*`,
 // `/operator/session`, `/demo/login`) comes from the real token server, so the page is
 // same-origin with it exactly like the demo in www/.
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import { launchChromium } from '../../support/browser.mjs';
-import { servers } from './config.mjs';
+import { servers, testedChannels, useChannel } from './config.mjs';
 import { clearFaults } from './emulator.mjs';
 
 /** Where the host page lives (on the token server's origin; answered by the test itself). */
@@ -40,7 +40,9 @@ import init, { mount } from '/pkg/operator_chat.js';
 try {
   await init();
   const el = document.getElementById('chat');
-  window.__chat = mount(el, JSON.parse(el.dataset.options));
+  // Every onStateChange value, so a suite can read the reported states and channel.
+  window.__states = [];
+  window.__chat = mount(el, { ...JSON.parse(el.dataset.options), onStateChange: (s) => window.__states.push(s) });
   window.__mounted = true;
 } catch (err) {
   window.__mountError = String(err && err.stack || err);
@@ -122,4 +124,22 @@ export function sharedBrowser({ clearsFaults = true } = {}) {
     await browser?.close();
   });
   return () => browser;
+}
+
+/**
+ * `test(name, options, fn)` once per tested channel (`testedChannels()`: `chat_realtime` and
+ * `chat_async`), named `name [channel]`: the test runs against that channel's token server
+ * (`servers.server`) and `fn` gets the channel.
+ */
+export function channelTest(name, options, fn) {
+  for (const channel of testedChannels()) {
+    test(`${name} [${channel}]`, options, async (t) => {
+      useChannel(channel);
+      try {
+        await fn(channel, t);
+      } finally {
+        useChannel('chat_realtime');
+      }
+    });
+  }
 }
