@@ -1,5 +1,8 @@
 // The JavaScript API of operator-chat (shared by the `web` and `bundler` builds).
 
+/** A conversation's channel, which names its session API. */
+export type ChatChannel = 'chat_realtime' | 'chat_async';
+
 /** What the host backend's session endpoint answers (and what `getToken()` resolves to). */
 export interface SessionGrant {
   conversation_id: string;
@@ -14,7 +17,7 @@ export interface SessionGrant {
    * WebSocket; `chat_async` posts each message to `/conversations/{id}/session` beside
    * `events_url` and reads its SSE answer.
    */
-  channel?: 'chat_realtime' | 'chat_async';
+  channel?: ChatChannel;
   /** Absolute session WebSocket URL (`ws://` or `wss://`), without token; `chat_realtime` only. */
   session_url?: string;
 }
@@ -178,6 +181,13 @@ export type ChatStateName =
 /** Passed to `onStateChange`. */
 export interface ChatState {
   state: ChatStateName;
+  /**
+   * The conversation's channel, as the session answer (or `getToken()`) named it:
+   * `chat_realtime` (messages over the session WebSocket) or `chat_async` (each message a
+   * `POST …/session` answered with SSE). Absent until the first answer (e.g. `idle`,
+   * the first `fetching_token`).
+   */
+  channel?: ChatChannel;
   /** With `reconnecting`: which retry (1-based). */
   attempt?: number;
   /** With `reconnecting`: the wait before it, in milliseconds. */

@@ -7,7 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::connection::{ConnectionError, ConnectionState};
-use crate::protocol::SessionResponse;
+use crate::protocol::{ChatChannel, SessionResponse};
 use crate::token::{Credentials, TokenError, TokenFuture};
 use crate::ui::{ChatError, ChatMessage, MessageRole, TokenSourceFn};
 
@@ -39,6 +39,8 @@ struct ErrorFields {
 #[serde(rename_all = "camelCase")]
 struct StatePayload {
     state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attempt: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,10 +97,12 @@ pub fn state_name(state: &ConnectionState) -> &'static str {
     }
 }
 
-/// `{state, attempt?, delayMs?, error?}`.
-pub fn state_to_js(state: &ConnectionState) -> JsValue {
+/// `{state, channel?, attempt?, delayMs?, error?}`: `channel` (`chat_realtime` or `chat_async`)
+/// once a session answer named it.
+pub fn state_to_js(state: &ConnectionState, channel: Option<ChatChannel>) -> JsValue {
     let mut payload = StatePayload {
         state: state_name(state),
+        channel: channel.map(ChatChannel::as_str),
         attempt: None,
         delay_ms: None,
         error: None,

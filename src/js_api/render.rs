@@ -63,6 +63,20 @@ fn host_callback<T: 'static>(f: Option<js_sys::Function>, to_js: fn(&T) -> JsVal
     })
 }
 
+/// `onStateChange` as a Leptos `Callback`: each state with the conversation's channel, which the
+/// component tells the controller before it reports the state.
+fn state_callback(
+    f: Option<js_sys::Function>,
+    controller: ChatController,
+) -> Callback<ConnectionState> {
+    let stored = StoredValue::new_local(f.map(|f| (f, controller)));
+    Callback::new(move |state: ConnectionState| {
+        if let Some((f, controller)) = stored.try_get_value().flatten() {
+            call_host(&f, &state_to_js(&state, controller.channel()));
+        }
+    })
+}
+
 fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView {
     let scope = options.persist_scope();
     let source = match options.token {
@@ -72,7 +86,7 @@ fn chat_view(options: MountOptions, controller: ChatController) -> impl IntoView
     let cbs = options.callbacks;
     let on_message = host_callback::<ChatMessage>(cbs.on_message, message_to_js);
     let on_error = host_callback::<ChatError>(cbs.on_error, error_to_js);
-    let on_state_change = host_callback::<ConnectionState>(cbs.on_state_change, state_to_js);
+    let on_state_change = state_callback(cbs.on_state_change, controller.clone());
     let on_unread_change = host_callback::<u32>(cbs.on_unread_change, |n| JsValue::from(*n));
     view! {
         <OperatorChat

@@ -133,6 +133,7 @@ pub fn OperatorChat(
                 on_message: host_fn(on_message),
                 on_error: host_fn(on_error),
                 on_state_change: host_fn(on_state_change),
+                on_channel: None,
             },
             controller,
             on_unread_change,

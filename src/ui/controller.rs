@@ -5,6 +5,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::protocol::ChatChannel;
+
 /// What the controller asks the component to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Control {
@@ -38,6 +40,7 @@ pub struct ChatController(Rc<Shared>);
 struct Shared {
     target: RefCell<Option<Target>>,
     unread: Cell<u32>,
+    channel: Cell<Option<ChatChannel>>,
 }
 
 impl ChatController {
@@ -64,6 +67,17 @@ impl ChatController {
     /// Called by the component when its unread count changes.
     pub(crate) fn set_unread(&self, count: u32) {
         self.0.unread.set(count);
+    }
+
+    /// The current conversation's channel (`chat_realtime` or `chat_async`) as its session
+    /// answer named it; `None` before the first one. Up to date when `on_state_change` runs.
+    pub fn channel(&self) -> Option<ChatChannel> {
+        self.0.channel.get()
+    }
+
+    /// Called by the component before it reports a state.
+    pub(crate) fn set_channel(&self, channel: Option<ChatChannel>) {
+        self.0.channel.set(channel);
     }
 
     /// Runs `command` on the attached component; `false` if none is attached.

@@ -103,6 +103,9 @@ pub(crate) fn use_chat(token_source: TokenSourceFn, options: UseChatOptions) -> 
     #[cfg(oc_browser)]
     let driver = {
         let mut callbacks = options.callbacks;
+        if let Some(controller) = options.controller.clone() {
+            callbacks.on_channel = Some(Rc::new(move |channel| controller.set_channel(channel)));
+        }
         let host_on_message = callbacks.on_message.take();
         callbacks.on_message = Some(Rc::new(move |message: ChatMessage| {
             if message.role == MessageRole::Agent && !open.get_untracked() {

@@ -115,7 +115,8 @@ impl State {
             state.clone()
         };
         self.frame.vm().set_state(shown);
-        notes.push(Note::State(state));
+        let channel = self.conversation.policy().credentials().map(|c| c.channel);
+        notes.push(Note::State(state, channel));
     }
 
     fn fetch_token(&mut self, weak: &WeakDriver) {

@@ -34,6 +34,8 @@ pub(crate) struct Callbacks {
     pub on_message: Option<HostFn<ChatMessage>>,
     pub on_error: Option<HostFn<ChatError>>,
     pub on_state_change: Option<HostFn<ConnectionState>>,
+    /// Told the conversation's channel just before each `on_state_change` (the controller's).
+    pub on_channel: Option<HostFn<Option<crate::protocol::ChatChannel>>>,
 }
 
 /// The driver's mutable state, behind one `RefCell`; only the driver's modules reach it.

@@ -3,12 +3,13 @@
 
 use super::Callbacks;
 use crate::connection::ConnectionState;
-use crate::protocol::{Event, EventPayload};
+use crate::protocol::{ChatChannel, Event, EventPayload};
 use crate::ui::types::{ChatError, ChatMessage, MessageRole};
 
 /// A host callback to run once the driver is no longer borrowed.
 pub(super) enum Note {
-    State(ConnectionState),
+    /// A state, with the channel of the conversation's credentials, if any.
+    State(ConnectionState, Option<ChatChannel>),
     Error(ChatError),
     Message(ChatMessage),
 }
@@ -16,7 +17,10 @@ pub(super) enum Note {
 impl Note {
     pub(super) fn fire(self, callbacks: &Callbacks) {
         match self {
-            Note::State(s) => {
+            Note::State(s, channel) => {
+                if let Some(cb) = &callbacks.on_channel {
+                    cb(channel);
+                }
                 if let Some(cb) = &callbacks.on_state_change {
                     cb(s);
                 }

@@ -32,6 +32,7 @@ export async function start(host: HTMLElement): Promise<ChatHandle> {
     onError: (error: ChatError) => console.warn(error.code ?? 'unknown', error.transient, error.message),
     onStateChange: (state: ChatState) => {
       if (state.state === 'reconnecting') console.log(state.attempt, state.delayMs);
+      if (state.channel === 'chat_async') console.log('async session');
     },
     onUnreadChange: (unread: number) => console.log(unread.toFixed()),
   };
@@ -106,4 +107,7 @@ export function mistakes(host: HTMLElement, chat: ChatHandle): void {
   // @ts-expect-error states are a closed set
   const state: ChatState = { state: 'sleeping' };
   void state;
+  // @ts-expect-error channels are a closed set
+  const phone: ChatState = { state: 'open', channel: 'phone' };
+  void phone;
 }
