@@ -1,8 +1,10 @@
 // The happy path in a real browser: open the widget, stream a reply, tool call and notice rows,
-// reload with persistence and find the transcript restored, end the conversation.
+// reload with persistence and find the transcript restored, end the conversation; on both
+// channels (`chat_realtime`: WebSocket session, `chat_async`: each message a POST whose answer
+// streams the events).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openHost, newContext, sharedBrowser } from './lib/host.mjs';
+import { openHost, newContext, sharedBrowser, channelTest } from './lib/host.mjs';
 import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
@@ -13,9 +15,16 @@ const GREETING = "Hi! I'm the Operator demo agent. How can I help you today?";
 
 const browser = sharedBrowser();
 
-test('a visitor chats, reloads into the same transcript, and ends the conversation', { timeout: 120_000 }, async () => {
+channelTest('a visitor chats, reloads into the same transcript, and ends the conversation', { timeout: 120_000 }, async (channel) => {
   const context = await newContext(browser());
   const page = await context.newPage();
+  // Which session API the page used: session sockets, and POSTs to …/session.
+  const sockets = [];
+  const posts = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  page.on('request', (req) => {
+    if (req.method() === 'POST' && /\/conversations\/[^/]+\/session/.test(req.url())) posts.push(req.url());
+  });
   const grants = await openHost(page, { options: { persist: true } });
   const chat = new Widget(page);
   const sent = [];
@@ -25,6 +34,12 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   await waitForGreeting(chat, () => grants.conversationId);
   const conversationId = grants.conversationId;
   assert.ok(conversationId, 'the page was granted a conversation by POST /operator/session');
+  const grant = grants.all.findLast((g) => g.status === 200);
+  assert.equal(grant.channel, channel, `the session answer names the channel: ${JSON.stringify(grant)}`);
+  assert.equal('session_url' in grant, channel === 'chat_realtime', 'a session_url for chat_realtime only');
+  const states = await page.evaluate(() => window.__states);
+  const open = states.find((s) => s.state === 'open');
+  assert.equal(open?.channel, channel, `onStateChange reports the channel: ${JSON.stringify(states)}`);
   let rows = await domRows(page);
   assert.deepEqual(
     rows.filter((r) => r.role === 'notice').map((r) => r.text.trim()),
@@ -60,7 +75,7 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   assert.equal(reply.trim(), expected, 'the completed reply is the whole stream');
   assert.ok(partials.every((n) => n < reply.length), 'every partial was shorter than the final text');
   assert.ok(typingSeen, 'the typing indicator showed while the agent streamed');
-  console.log(`conversation: streamed reply grew through ${partials.length} partial lengths (${partials.join(', ')}) to ${reply.length}`);
+  console.log(`conversation [${channel}]: streamed reply grew through ${partials.length} partial lengths (${partials.join(', ')}) to ${reply.length}`);
 
   // "order" makes the agent call lookup_order: a tool row, then the answer.
   const order = 'Where is my order B-2002?';
@@ -93,7 +108,7 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   let settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'before reload' });
   expectSentOnce(sent, settled.record, settled.rows, 'before reload');
   const before = (await domRows(page)).map(({ role, text }) => ({ role, text: text.trim() }));
-  console.log(`conversation: ${settled.record.transcript.length} messages, ${tools.length} tool call, ${notices.length} notices before reload`);
+  console.log(`conversation [${channel}]: ${settled.record.transcript.length} messages, ${tools.length} tool call, ${notices.length} notices before reload`);
 
   // Reload with persistence: same conversation, same transcript (tool and notice rows too).
   await page.reload();
@@ -124,6 +139,15 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'after reload, new message' });
   expectSentOnce(sent, settled.record, settled.rows, 'after reload, new message');
 
+  if (channel === 'chat_async') {
+    assert.equal(sockets.length, 0, `no session WebSocket on chat_async: ${sockets.join(', ')}`);
+    // conversation.start, 3 messages, 1 after the reload (the End below is one more).
+    assert.ok(posts.length >= 5, `each client message was a POST …/session (saw ${posts.length})`);
+  } else {
+    assert.equal(posts.length, 0, 'no POST …/session on chat_realtime');
+    assert.ok(sockets.length >= 2, `the session WebSocket, again after the reload (saw ${sockets.length})`);
+  }
+
   // End: the ended state, no composer, and the emulator agrees.
   await chat.endButton.click();
   await chat.waitState('ended');
@@ -133,10 +157,12 @@ test('a visitor chats, reloads into the same transcript, and ends the conversati
   const ended = record.events.find((e) => e.payload?.type === 'conversation.ended');
   assert.ok(ended, 'the emulator recorded conversation.ended');
   assert.equal(ended.payload.reason, 'user_ended', 'ended by the user');
-  console.log(`conversation: ${record.events.length} events recorded, restored ${restored.length} rows after reload, ended (${ended.payload.reason})`);
+  console.log(`conversation [${channel}]: ${record.events.length} events recorded, restored ${restored.length} rows after reload, ended (${ended.payload.reason})`);
   await context.close();
 });
 
+// Realtime only: `lose_message` drops the session socket; a chat_async POST lost before its
+// answer is sent again by itself (unless the replay has it), which faults.test.mjs covers.
 test('a message lost in a drop is marked unconfirmed, and Send again delivers it once', { timeout: 90_000 }, async () => {
   const { context, page, grants, chat } = await openGreetedChat(browser());
   const conversationId = grants.conversationId;

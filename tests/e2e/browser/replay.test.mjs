@@ -4,7 +4,7 @@
 // visitor's messages are confirmed from the replayed `user.message.received` (text only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newContext, sharedBrowser } from './lib/host.mjs';
+import { channelTest, newContext, sharedBrowser } from './lib/host.mjs';
 import { greetOn, openGreetedChat } from './lib/start.mjs';
 import { domRows } from './lib/widget.mjs';
 import { injectFault, conversationRecord } from './lib/emulator.mjs';
@@ -72,7 +72,7 @@ function watchExistingRows() {
   return rows.length;
 }
 
-test('a reconnect replays from the first event and leaves every row on screen untouched', { timeout: 120_000 }, async () => {
+channelTest('a reconnect replays from the first event and leaves every row on screen untouched', { timeout: 120_000 }, async (channel) => {
   const context = await newContext(browser());
   const page = await context.newPage();
   await page.addInitScript(countStreamEvents);
@@ -116,7 +116,7 @@ test('a reconnect replays from the first event and leaves every row on screen un
   }
   assert.ok(streams[1].messages >= recorded, `the second stream replayed the conversation from its first event (${streams[1].messages} of ${recorded} recorded before the drop)`);
   console.log(
-    `replay: ${streams.length} streams; the reconnect replayed ${streams[1].messages} events (${recorded} recorded before the drop); ` +
+    `replay [${channel}]: ${streams.length} streams; the reconnect replayed ${streams[1].messages} events (${recorded} recorded before the drop); ` +
       `${before.length} rows watched, 0 mutations in them; ${after.length - before.length} rows added; every events URL carries only ?token=`,
   );
   await context.close();

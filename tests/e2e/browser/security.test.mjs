@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { servers } from './lib/config.mjs';
-import { openHost, hostHtml, HOST_PATH, newContext, sharedBrowser } from './lib/host.mjs';
+import { openHost, hostHtml, HOST_PATH, newContext, sharedBrowser, channelTest } from './lib/host.mjs';
 import { greetOn } from './lib/start.mjs';
 import { Widget } from './lib/widget.mjs';
 import { injectFault, clearFaults } from './lib/emulator.mjs';
@@ -21,7 +21,7 @@ function headerPairs(headers) {
   return Object.entries(headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]);
 }
 
-test('no request or socket of the page carries an Authorization header, the API key, or a foreign token', { timeout: 120_000 }, async () => {
+channelTest('no request or socket of the page carries an Authorization header, the API key, or a foreign token', { timeout: 120_000 }, async (channel) => {
   const context = await newContext(browser());
   const page = await context.newPage();
   const traffic = await recordTraffic(page);
@@ -86,7 +86,7 @@ test('no request or socket of the page carries an Authorization header, the API 
   assert.deepEqual(problems, [], `leaks:\n${problems.join('\n')}`);
   const emulatorRequests = traffic.requests.filter((r) => r.url.startsWith(servers.emulator)).length;
   console.log(
-    `security: ${traffic.requests.length} requests inspected (${emulatorRequests} to Operator), ${traffic.extraHeaders.length} raw header sets (CDP), ` +
+    `security [${channel}]: ${traffic.requests.length} requests inspected (${emulatorRequests} to Operator), ${traffic.extraHeaders.length} raw header sets (CDP), ` +
       `${traffic.sockets.filter((s) => !s.via).length} WebSockets with ${traffic.frames.length} frames, ${bodies} response bodies, ${granted.size} tokens granted; no Authorization header, no API key, no foreign token`,
   );
   await context.close();
