@@ -1,9 +1,10 @@
 // Randomized fault injection through the emulator's admin route. After every injection the
 // widget must settle on exactly the emulator's record: no lost or duplicated characters, no
-// user message sent twice. Replay a run with OPERATOR_CHAT_TEST_SEED=<printed seed>.
-import { test } from 'node:test';
+// user message sent twice. Replay a run with OPERATOR_CHAT_TEST_SEED=<printed seed>. Runs on
+// both channels: on `chat_async` the session faults hit each message's POST answer instead of
+// the WebSocket (`drop_async`, a malformed frame in the answer).
 import assert from 'node:assert/strict';
-import { newContext, sharedBrowser } from './lib/host.mjs';
+import { channelTest, newContext, sharedBrowser } from './lib/host.mjs';
 import { greetOn } from './lib/start.mjs';
 import { injectFault, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
@@ -13,6 +14,8 @@ const INJECTIONS = Number(process.env.OPERATOR_CHAT_FAULT_INJECTIONS ?? 104);
 const PER_CONVERSATION = Number(process.env.OPERATOR_CHAT_FAULT_PER_CONVERSATION ?? 3);
 const WORDS = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'zeta', 'kappa', 'über', 'naïve', 'café', '日本', '🙂', 'x', 'quote"d', 'back\\slash', 'tab\tbed'];
 const KINDS = ['drop_ws', 'drop_sse', 'revoke_token', 'expire_token', 'http_429', 'http_503', 'malformed_frame', 'slow_agent'];
+/** The session's transport per channel: what `drop_ws` and a `ws` malformed frame become. */
+const SESSION = { chat_realtime: { drop: 'drop_ws', target: 'ws' }, chat_async: { drop: 'drop_async', target: 'async' } };
 
 const seed = seedFromEnv();
 const WORKERS = Number(process.env.OPERATOR_CHAT_FAULT_WORKERS ?? 5);
@@ -25,20 +28,22 @@ function echo(rng, round, n) {
 }
 
 /** Arms the faults of one injection of `kind`; returns a label for failure messages. */
-async function inject(rng, kind, conversation_id) {
+async function inject(rng, kind, conversation_id, channel) {
   const reconnectAfter = rng.int(0, 3);
+  const session = SESSION[channel];
   switch (kind) {
     case 'drop_ws':
     case 'drop_sse': {
       const after_events = rng.int(1, 5);
-      await injectFault({ kind, after_events, conversation_id });
-      return `${kind} after ${after_events} events`;
+      const drop = kind === 'drop_ws' ? session.drop : kind;
+      await injectFault({ kind: drop, after_events, conversation_id });
+      return `${drop} after ${after_events} events`;
     }
     case 'revoke_token':
     case 'expire_token':
       await injectFault({ kind, conversation_id });
       // The open streams keep going; the token only matters on the next connect, so force one.
-      await injectFault({ kind: rng.pick(['drop_sse', 'drop_ws']), after_events: reconnectAfter, conversation_id });
+      await injectFault({ kind: rng.pick(['drop_sse', session.drop]), after_events: reconnectAfter, conversation_id });
       return `${kind} then a drop after ${reconnectAfter} events`;
     case 'http_429':
     case 'http_503': {
@@ -55,7 +60,7 @@ async function inject(rng, kind, conversation_id) {
       return `http ${status} x${count} (Retry-After 1) on reconnect after ${reconnectAfter} events`;
     }
     case 'malformed_frame': {
-      const target = rng.pick(['sse', 'ws']);
+      const target = rng.pick(['sse', session.target]);
       await injectFault({ kind, conversation_id, target });
       return `malformed ${target} frame`;
     }
@@ -87,7 +92,7 @@ function plan() {
 }
 
 /** One conversation in its own browser context: inject, send, settle, compare, repeat. */
-async function runConversation(index, kinds, stats) {
+async function runConversation(index, kinds, stats, channel) {
   const rng = seeded((seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
   const context = await newContext(browser());
   const trail = [];
@@ -109,8 +114,8 @@ async function runConversation(index, kinds, stats) {
     const sent = [];
     let queued = false;
     for (const [i, kind] of kinds.entries()) {
-      const what = await inject(rng, kind, conversationId);
-      const label = `conversation ${index} injection ${i + 1} (${what}; seed ${seed}; ${conversationId})`;
+      const what = await inject(rng, kind, conversationId, channel);
+      const label = `[${channel}] conversation ${index} injection ${i + 1} (${what}; seed ${seed}; ${conversationId})`;
       note(`--- injection ${i + 1}: ${what}`);
       // One message, or two in a row (the second queues behind the first reply).
       const burst = rng.next() < 0.25 ? 2 : 1;
@@ -148,8 +153,8 @@ async function runConversation(index, kinds, stats) {
   }
 }
 
-test(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: 480_000 }, async () => {
-  console.log(`faults: seed ${seed} (replay with OPERATOR_CHAT_TEST_SEED=${seed}), ${WORKERS} conversations at a time, ${PER_CONVERSATION} injections each`);
+channelTest(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: 480_000 }, async (channel) => {
+  console.log(`faults [${channel}]: seed ${seed} (replay with OPERATOR_CHAT_TEST_SEED=${seed}), ${WORKERS} conversations at a time, ${PER_CONVERSATION} injections each`);
   const stats = {
     counts: Object.fromEntries(KINDS.map((k) => [k, 0])),
     durations: Object.fromEntries(KINDS.map((k) => [k, []])),
@@ -166,8 +171,8 @@ test(`${INJECTIONS} randomized fault injections leave the widget's transcript eq
     Array.from({ length: WORKERS }, async () => {
       while (queue.length && failures.length === 0) {
         const { kinds, index } = queue.shift();
-        await runConversation(index, kinds, stats).catch((err) => {
-          failures.push(new Error(`conversation ${index} (${kinds.join(', ')}; seed ${seed}): ${err.message}`, { cause: err }));
+        await runConversation(index, kinds, stats, channel).catch((err) => {
+          failures.push(new Error(`[${channel}] conversation ${index} (${kinds.join(', ')}; seed ${seed}): ${err.message}`, { cause: err }));
         });
       }
     }),
@@ -175,10 +180,12 @@ test(`${INJECTIONS} randomized fault injections leave the widget's transcript eq
   if (failures.length) throw failures[0];
   const done = Object.values(stats.counts).reduce((a, b) => a + b, 0);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const perKind = KINDS.map((k) => `${k} ${stats.counts[k]}`).join(', ');
-  console.log(`faults: ${done} injections survived (${perKind}) over ${stats.conversations} conversations, ${stats.messages} messages, ${seconds} s, seed ${seed}`);
-  const timing = KINDS.map((k) => `${k} ${Math.round(stats.durations[k].reduce((a, b) => a + b, 0) / Math.max(1, stats.durations[k].length))}/${Math.max(0, ...stats.durations[k])}`).join(', ');
-  console.log(`faults: settle time per kind, mean/max ms: ${timing}`);
+  // On chat_async, drop_ws is injected as drop_async.
+  const shown = (k) => (k === 'drop_ws' ? SESSION[channel].drop : k);
+  const perKind = KINDS.map((k) => `${shown(k)} ${stats.counts[k]}`).join(', ');
+  console.log(`faults [${channel}]: ${done} injections survived (${perKind}) over ${stats.conversations} conversations, ${stats.messages} messages, ${seconds} s, seed ${seed}`);
+  const timing = KINDS.map((k) => `${shown(k)} ${Math.round(stats.durations[k].reduce((a, b) => a + b, 0) / Math.max(1, stats.durations[k].length))}/${Math.max(0, ...stats.durations[k])}`).join(', ');
+  console.log(`faults [${channel}]: settle time per kind, mean/max ms: ${timing}`);
   if (only !== undefined) return;
   assert.ok(done >= 100, 'at least 100 injections');
   for (const kind of KINDS) assert.ok(stats.counts[kind] > 0, `kind ${kind} was injected at least once`);

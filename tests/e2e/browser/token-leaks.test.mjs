@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { servers } from './lib/config.mjs';
-import { HOST_PATH, newContext, sharedBrowser } from './lib/host.mjs';
+import { HOST_PATH, channelTest, newContext, sharedBrowser } from './lib/host.mjs';
 
 const browser = sharedBrowser({ clearsFaults: false });
 
@@ -106,14 +106,16 @@ function assertNoToken(tokens, texts) {
 /** The URL with a host the URL parser refuses (`[bad]`), so the constructor throws at once. */
 const unparsable = (url) => url.replace(/^([a-z]+):\/\/[^/]+/, '$1://[bad]');
 
+// The session socket is chat_realtime's alone; a chat_async conversation has only the events URL
+// (its session POSTs go beside it), so that one is broken on both channels.
 const broken = {
-  'the session socket': (grant) => ({ ...grant, session_url: unparsable(grant.session_url) }),
-  'the events stream': (grant) => ({ ...grant, events_url: unparsable(grant.events_url) }),
+  'the session socket': { breakGrant: (grant) => ({ ...grant, session_url: unparsable(grant.session_url) }), define: test },
+  'the events stream': { breakGrant: (grant) => ({ ...grant, events_url: unparsable(grant.events_url) }), define: channelTest },
 };
 
-for (const [what, breakGrant] of Object.entries(broken)) {
+for (const [what, { breakGrant, define }] of Object.entries(broken)) {
   for (const form of ['mount', 'element']) {
-    test(`a refused ${what} URL keeps the token out of ${form === 'mount' ? 'onError' : 'chat-error events'}, the DOM and the console`, { timeout: 60_000 }, async () => {
+    define(`a refused ${what} URL keeps the token out of ${form === 'mount' ? 'onError' : 'chat-error events'}, the DOM and the console`, { timeout: 60_000 }, async () => {
       const { context, page, consoleText, tokens } = await run({ form, breakGrant });
       await page.waitForFunction(() => window.__heard.length >= 1, null, { timeout: 20_000 });
       // Let a retry or two happen (each fails the same way).
