@@ -110,15 +110,6 @@ const MARKER = /\uE000([^\uE001]*)\uE001/g;
 
 let nextPanel = 0;
 
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\r': '&#13;' };
-
-/** `value` as HTML text or quoted attribute value that parses back to `value`: markup and
- * quotes escaped, and a carriage return (the parser would make it a line feed). A NUL does not
- * come back (no markup gives one); nobody titles a chat with one. */
-function escapeText(value) {
-  return value.replace(/[&<>"'\r]/g, (c) => ESCAPES[c]);
-}
-
 /** Runs `then` once the page's `load` event has fired, in an idle period. */
 function afterPageLoad(then) {
   const idle = () =>
@@ -279,6 +270,8 @@ export function defineOperatorChat({ mount, load, prerender } = {}) {
       container.setAttribute('dir', rtl ? 'rtl' : 'ltr');
       if (options.locale?.lang) container.setAttribute('lang', options.locale.lang);
       if (options.colorScheme) container.setAttribute('data-color-scheme', options.colorScheme);
+      // Markup of our own build, with no text in it: every text is set below as text.
+      container.innerHTML = options.inline ? prerender.inline : prerender.launcher;
       const locale = options.locale && typeof options.locale === 'object' ? options.locale : {};
       const panelId = `oc-panel-e${(nextPanel += 1)}`;
       const text = (key) => {
@@ -286,10 +279,13 @@ export function defineOperatorChat({ mount, load, prerender } = {}) {
         const value = (key === 'title' && options.title) || (key === 'placeholder' && options.placeholder) || locale[key];
         return typeof value === 'string' ? value : prerender.strings[key] ?? '';
       };
-      // Markup of our own build with no text in it: each marked text (in a text node or a quoted
-      // attribute value) goes in escaped, so the one parse of the markup gives exactly that text
-      // (no walk over its nodes and attributes afterwards).
-      container.innerHTML = (options.inline ? prerender.inline : prerender.launcher).replace(MARKER, (_, key) => escapeText(text(key)));
+      const walker = document.createTreeWalker(container, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      for (let node = walker.currentNode; node; node = walker.nextNode()) {
+        const marked = node.nodeType === Node.TEXT_NODE ? [node] : [...node.attributes];
+        for (const part of marked) {
+          if (part.nodeValue.includes('\uE000')) part.nodeValue = part.nodeValue.replace(MARKER, (_, key) => text(key));
+        }
+      }
       this.text = text;
       const find = (id) => container.querySelector(`[data-testid="${id}"]`);
       find('panel')?.setAttribute('aria-busy', 'true');
