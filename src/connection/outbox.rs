@@ -31,10 +31,22 @@ impl Outbox {
         self.next_seq += 1;
     }
 
-    /// Takes every queued message, oldest first, and remembers them as in flight on
-    /// `connection`.
+    /// Takes the queued messages, oldest first, and remembers them as in flight on
+    /// `connection`. Messages written after one whose request failed before an answer (it may be
+    /// sent again once the replay had its say: [`Outbox::settle_sent_before`]) stay queued, so
+    /// the service never gets a message before one written earlier.
     pub(super) fn drain(&mut self, connection: ConnectionId) -> Vec<ClientMessage> {
-        let drained: Vec<_> = self.queued.drain(..).collect();
+        let held_from = self
+            .in_flight
+            .iter()
+            .filter(|(_, _, m)| self.retry_unacknowledged.contains(&m.id))
+            .map(|(seq, _, _)| *seq)
+            .min();
+        let count = match held_from {
+            Some(limit) => self.queued.iter().take_while(|(s, _)| *s < limit).count(),
+            None => self.queued.len(),
+        };
+        let drained: Vec<_> = self.queued.drain(..count).collect();
         let messages = drained.iter().map(|(_, m)| m.clone()).collect();
         self.in_flight
             .extend(drained.into_iter().map(|(seq, m)| (seq, connection, m)));
@@ -87,29 +99,32 @@ impl Outbox {
         Some(self.in_flight.remove(pos).2)
     }
 
-    /// Splits messages taken by [`Outbox::take_sent_before`] into those to send again (their
-    /// request failed before an answer) and those to report unconfirmed.
-    pub(super) fn split_retries(
-        &mut self,
-        taken: Vec<ClientMessage>,
-    ) -> (Vec<ClientMessage>, Vec<ClientMessage>) {
+    /// After a reconnect's confirm window, the messages written over connections other than
+    /// `current` that are still unacknowledged: those whose request failed before an answer go
+    /// back into the queue in their place, to be sent again ahead of anything written after
+    /// them; the others are returned, oldest first, to be reported unconfirmed.
+    pub(super) fn settle_sent_before(&mut self, current: ConnectionId) -> Vec<ClientMessage> {
         let retry = std::mem::take(&mut self.retry_unacknowledged);
-        taken.into_iter().partition(|m| retry.contains(&m.id))
+        let (old, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
+            .into_iter()
+            .partition(|(_, c, _)| *c != current);
+        self.in_flight = kept;
+        let mut unconfirmed = Vec::new();
+        for (seq, _, message) in old {
+            if retry.contains(&message.id) {
+                let at = self.queued.iter().position(|(s, _)| *s > seq);
+                self.queued
+                    .insert(at.unwrap_or(self.queued.len()), (seq, message));
+            } else {
+                unconfirmed.push(message);
+            }
+        }
+        unconfirmed
     }
 
     /// Whether a message written over an earlier connection than `current` is still unacknowledged.
     pub(super) fn has_sent_before(&self, current: ConnectionId) -> bool {
         self.in_flight.iter().any(|(_, c, _)| *c != current)
-    }
-
-    /// Removes and returns the messages written over connections other than `current` that are
-    /// still unacknowledged, oldest first.
-    pub(super) fn take_sent_before(&mut self, current: ConnectionId) -> Vec<ClientMessage> {
-        let (old, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.in_flight)
-            .into_iter()
-            .partition(|(_, c, _)| *c != current);
-        self.in_flight = kept;
-        old.into_iter().map(|(_, _, m)| m).collect()
     }
 
     /// The queued messages, oldest first.
@@ -145,26 +160,45 @@ mod tests {
         outbox.push(msg("c"));
         outbox.drain(ConnectionId(2));
         assert!(outbox.has_sent_before(ConnectionId(2)));
-        assert_eq!(ids(&outbox.take_sent_before(ConnectionId(2))), ["b"]);
+        assert_eq!(ids(&outbox.settle_sent_before(ConnectionId(2))), ["b"]);
         assert!(!outbox.has_sent_before(ConnectionId(2)), "taken once");
         assert_eq!(
-            ids(&outbox.take_sent_before(ConnectionId(3))),
+            ids(&outbox.settle_sent_before(ConnectionId(3))),
             ["c"],
             "the current connection's message stays until a later one"
         );
     }
 
     #[test]
-    fn a_message_lost_before_an_answer_is_split_out_for_sending_again() {
+    fn a_message_lost_before_an_answer_is_queued_again_in_its_place() {
         let mut outbox = Outbox::default();
         outbox.push(msg("a"));
         outbox.push(msg("b"));
         outbox.drain(ConnectionId(1));
         assert!(outbox.lost_before_answer("b"));
         assert!(!outbox.lost_before_answer("zz"), "unknown id");
-        let taken = outbox.take_sent_before(ConnectionId(2));
-        let (again, unconfirmed) = outbox.split_retries(taken);
-        assert_eq!((ids(&again), ids(&unconfirmed)), (vec!["b"], vec!["a"]));
+        outbox.push(msg("c"));
+        let unconfirmed = outbox.settle_sent_before(ConnectionId(2));
+        assert_eq!(ids(&unconfirmed), ["a"]);
+        assert_eq!(ids(&outbox.drain(ConnectionId(2))), ["b", "c"], "b first");
+    }
+
+    #[test]
+    fn messages_written_after_one_lost_before_an_answer_wait_for_it() {
+        let mut outbox = Outbox::default();
+        outbox.push(msg("a"));
+        outbox.push(msg("b"));
+        assert_eq!(ids(&outbox.drain(ConnectionId(1))), ["a", "b"]);
+        assert!(outbox.lost_before_answer("a"));
+        assert!(outbox.requeue("b"), "b was never posted");
+        outbox.push(msg("c"));
+        assert!(outbox.drain(ConnectionId(2)).is_empty(), "held behind a");
+        outbox.acknowledged("a");
+        assert_eq!(
+            ids(&outbox.drain(ConnectionId(2))),
+            ["b", "c"],
+            "the replay had a"
+        );
     }
 
     #[test]

@@ -82,14 +82,12 @@ impl Policy {
         }
         self.confirm_timer = None;
         let connection = self.connection;
-        let taken = self.outbox.take_sent_before(connection);
-        let (again, unconfirmed) = self.outbox.split_retries(taken);
+        // Messages lost before an answer that the replay did not acknowledge go back into the
+        // queue in their place (the service never got them); the rest are unconfirmed.
+        let unconfirmed = self.outbox.settle_sent_before(connection);
         out.extend(unconfirmed.into_iter().map(Command::Unconfirmed));
-        if !again.is_empty() {
-            // The replay did not acknowledge them: the service never got them.
-            for message in again {
-                self.outbox.push(message);
-            }
+        // Sends them, and what was held behind them (see `Outbox::drain`).
+        if self.live {
             self.flush(out);
         }
     }

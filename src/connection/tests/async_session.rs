@@ -126,3 +126,33 @@ fn an_async_conversation_ends_on_its_ended_event() {
     assert!(cmds.contains(&Command::Close));
     assert_eq!(p.state(), &ConnectionState::Ended);
 }
+
+#[test]
+fn a_message_written_after_one_lost_before_its_answer_never_overtakes_it() {
+    for acknowledged in [false, true] {
+        let mut p = policy();
+        let (id, _) = open_async(&mut p);
+        p.send(ClientMessage::user_message("c_1", "first"));
+        p.send(ClientMessage::user_message("c_2", "second"));
+        // The driver posts one at a time: c_1's POST is lost, c_2 was never posted.
+        let lost = p.send_lost(id, "c_1", 3_000);
+        assert!(lost.contains(&Command::Close), "a drop: {lost:?}");
+        assert!(p.send_failed("c_2"));
+        let reopened = reopen_after_retry(&mut p, 4_000);
+        assert!(
+            sent_ids(&reopened).is_empty(),
+            "c_2 waits until the replay had its say about c_1: {reopened:?}"
+        );
+        let (confirm, _) = timer(&reopened, TimerKind::Confirm);
+        if acknowledged {
+            p.acknowledged("c_1");
+        }
+        let after = p.handle(Input::TimerFired(confirm), 9_000);
+        let expected: &[&str] = if acknowledged {
+            &["c_2"]
+        } else {
+            &["c_1", "c_2"]
+        };
+        assert_eq!(sent_ids(&after), expected, "acknowledged: {acknowledged}");
+    }
+}

@@ -27,6 +27,13 @@ impl State {
                     session_url,
                     channel,
                 } => {
+                    // A connection replaced without a Close first (a token renewal) may still
+                    // hold chat_async messages: they go back into the queue, as on a Close.
+                    let cut = self.links.retire();
+                    if !cut.unsent.is_empty() || cut.unanswered.is_some() {
+                        let update = self.conversation.cut_off(&cut.unsent, cut.unanswered);
+                        self.absorb(update, &mut queue, weak);
+                    }
                     let opened =
                         self.links
                             .open(connection, &events_url, &session_url, channel, weak);

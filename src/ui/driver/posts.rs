@@ -15,6 +15,11 @@ use crate::transport::{EventStream, StreamEnd, StreamHandlers};
 /// One message waiting for its turn: its client id and JSON body.
 type Waiting = (String, String);
 
+/// How long a POST may go without its answer starting (the headers of its SSE answer) before it
+/// counts as lost: the messages behind it wait for it, so a request that hangs must not hold
+/// them forever. The service answers at once and streams the events after.
+const ANSWER_TIMEOUT_MS: u64 = 20_000;
+
 /// The async session of one connection.
 pub(super) struct Posts {
     connection: ConnectionId,
@@ -67,7 +72,13 @@ impl Posts {
         };
         let id = self.connection;
         let answered = Rc::new(Cell::new(false));
-        let (w0, w1, w2, w3) = (weak.clone(), weak.clone(), weak.clone(), weak.clone());
+        let (w0, w1, w2, w3, w4) = (
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+            weak.clone(),
+        );
         let (seen, ended_id) = (Rc::clone(&answered), client_id.clone());
         let handlers = StreamHandlers {
             on_open: Box::new(move || {
@@ -90,6 +101,11 @@ impl Posts {
         };
         match EventStream::post(&self.url, &json, handlers) {
             Ok(answer) => {
+                let timed = client_id.clone();
+                crate::ui::clock::set_timeout(
+                    move || w4.with(|d| d.post_timed_out(id, &timed)),
+                    ANSWER_TIMEOUT_MS,
+                );
                 self.unanswered = Some(client_id);
                 self.answers.push(answer);
                 true
@@ -122,9 +138,16 @@ impl Driver {
         }
     }
 
-    /// The POST of `client_id` was refused with an HTTP error.
+    /// The POST of `client_id` was refused with an HTTP error. A refusal about that message
+    /// alone lets the next one go; one about the connection (token, load) holds the rest back:
+    /// the connection is about to be closed, which re-queues them behind the refused one, so a
+    /// later message never reaches the service before it.
     fn post_refused(&self, id: ConnectionId, client_id: &str, rejection: Rejection) {
-        self.post_answered(id);
+        if rejection.about_the_connection() {
+            self.clear_unanswered(id);
+        } else {
+            self.post_answered(id);
+        }
         let note = rejection_note(&rejection);
         self.step(|inner, now| {
             inner
@@ -136,13 +159,41 @@ impl Driver {
         }
     }
 
-    /// The POST of `client_id` failed before any answer.
-    fn post_lost(&self, id: ConnectionId, client_id: &str) {
+    /// Connection `id`'s unanswered POST is settled; the next one waits.
+    fn clear_unanswered(&self, id: ConnectionId) {
         if let Ok(mut inner) = self.0.try_borrow_mut() {
             if let Some(posts) = inner.links.posts_of(id) {
                 posts.unanswered = None;
             }
         }
+    }
+
+    /// The POST of `client_id` is still without an answer after [`ANSWER_TIMEOUT_MS`]: it is
+    /// aborted and counts as lost before its answer (the replay decides whether to send it
+    /// again).
+    fn post_timed_out(&self, id: ConnectionId, client_id: &str) {
+        let hung = match self.0.try_borrow_mut() {
+            Ok(mut inner) => match inner.links.posts_of(id) {
+                Some(posts) if posts.unanswered.as_deref() == Some(client_id) => {
+                    // The unanswered POST is the last one made.
+                    if let Some(answer) = posts.answers.pop() {
+                        answer.close();
+                    }
+                    true
+                }
+                _ => false,
+            },
+            Err(_) => false,
+        };
+        if hung {
+            crate::ui::clock::warn("operator-chat: a message's request got no answer; retrying");
+            self.post_lost(id, client_id);
+        }
+    }
+
+    /// The POST of `client_id` failed before any answer.
+    fn post_lost(&self, id: ConnectionId, client_id: &str) {
+        self.clear_unanswered(id);
         self.step(|inner, now| inner.conversation.send_lost(id, client_id, now));
     }
 }
