@@ -9,6 +9,7 @@ import { openGreetedChat, waitForGreeting } from './lib/start.mjs';
 import { Widget, domRows } from './lib/widget.mjs';
 import { injectFault, clearFaults, conversationRecord } from './lib/emulator.mjs';
 import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
+import { useChannel } from './lib/config.mjs';
 
 const NOTICE = 'This chat may be recorded for quality and training purposes.';
 const GREETING = "Hi! I'm the Operator demo agent. How can I help you today?";
@@ -191,4 +192,121 @@ test('a message lost in a drop is marked unconfirmed, and Send again delivers it
     'the service got it exactly once',
   );
   await context.close();
+});
+
+// chat_async: a message's POST that fails before its answer starts. Whether the service got it
+// is unknown to the widget: it reconnects, and the replay decides. Playwright cuts the POST
+// (route.abort) either before it leaves the browser (the service never gets it: sent again,
+// once) or after the service took it (route.fetch first: the replay acknowledges it, and it is
+// not sent twice). Either way it ends confirmed, shown once, received once.
+for (const reached of [false, true]) {
+  const how = reached ? 'after the service took it' : 'before it reached the service';
+  test(`chat_async: a POST cut ${how} delivers the message exactly once`, { timeout: 90_000 }, async () => {
+    useChannel('chat_async');
+    try {
+      const { context, page, grants, chat } = await openGreetedChat(browser());
+      const conversationId = grants.conversationId;
+      const text = `/echo cut ${reached ? 'after' : 'before'}`;
+      let cut = 0;
+      let posts = 0;
+      await page.route(/\/conversations\/[^/]+\/session\?/, async (route) => {
+        const req = route.request();
+        if (req.method() !== 'POST') return route.fallback();
+        posts += 1;
+        if (cut === 0 && (req.postData() ?? '').includes(text)) {
+          cut += 1;
+          if (reached) await route.fetch().then((res) => res.body()).catch(() => {});
+          return route.abort('connectionreset');
+        }
+        return route.fallback();
+      });
+      await chat.send(text);
+      await chat.waitAgentText(new RegExp(`^cut ${reached ? 'after' : 'before'}$`), 30_000);
+      const row = page.locator('[data-role=user]', { hasText: text });
+      await row.and(page.locator('[data-status=confirmed]')).waitFor({ timeout: 15_000 });
+      const settled = await expectWidgetMatchesRecord(page, conversationId, { label: `POST cut ${how}` });
+      expectSentOnce([text], settled.record, settled.rows, `POST cut ${how}`);
+      assert.equal(cut, 1, 'the POST was cut once');
+      // The widget's resend: one more POST of the message unless the service had it.
+      await page.waitForTimeout(500);
+      const again = posts - 1;
+      assert.equal(again, reached ? 0 : 1, 'sent again only when the service did not have it');
+      console.log(`conversation [chat_async]: a POST cut ${how}: ${again} more POST(s), the message received once and confirmed`);
+      await context.close();
+    } finally {
+      useChannel('chat_realtime');
+    }
+  });
+}
+
+// chat_async: messages are posted one at a time so the service gets them in the order written.
+// A POST refused with 429 (or 401 after a revocation) goes back into the queue in its place; the
+// message written after it must not overtake it.
+for (const refusal of ['http_429', 'revoke_token']) {
+  test(`chat_async: two messages in a row keep their order when the first POST is refused (${refusal})`, { timeout: 90_000 }, async () => {
+    useChannel('chat_async');
+    try {
+      const { context, page, grants, chat } = await openGreetedChat(browser());
+      const conversationId = grants.conversationId;
+      if (refusal === 'http_429') {
+        await injectFault({ kind: 'http_status', status: 429, count: 1, retry_after_s: 1, path_prefix: `/conversations/${conversationId}/session` });
+      } else {
+        await injectFault({ kind: 'revoke_token', conversation_id: conversationId });
+      }
+      const sent = ['/echo first in line', '/echo second in line'];
+      for (const text of sent) await chat.send(text);
+      await chat.waitAgentText(/^second in line$/, 30_000);
+      const settled = await expectWidgetMatchesRecord(page, conversationId, { label: `order after ${refusal}`, queued: true });
+      expectSentOnce(sent, settled.record, settled.rows, `order after ${refusal}`);
+      const users = settled.record.transcript.filter((m) => m.role === 'user').map((m) => m.text);
+      assert.deepEqual(users, sent, 'the service got them in the order written');
+      console.log(`conversation [chat_async]: 2 messages after a ${refusal} refusal arrived once each, in order`);
+      await context.close();
+    } finally {
+      useChannel('chat_realtime');
+    }
+  });
+}
+
+// chat_async: a POST whose answer never starts (a stalled proxy) must not hold the messages
+// behind it forever: after 20 s the widget gives it up as lost before its answer, reconnects,
+// and sends it again (the service never got it); the message behind it follows, in order.
+test('chat_async: a POST that hangs without an answer is given up and sent again, and the next message follows', { timeout: 90_000 }, async () => {
+  useChannel('chat_async');
+  try {
+    const { context, page, grants, chat } = await openGreetedChat(browser());
+    const conversationId = grants.conversationId;
+    const sent = ['/echo stalled once', '/echo behind it'];
+    let held = 0;
+    await page.route(/\/conversations\/[^/]+\/session\?/, async (route) => {
+      const req = route.request();
+      if (req.method() === 'POST' && held === 0 && (req.postData() ?? '').includes(sent[0])) {
+        held += 1;
+        return; // never answered: the widget has to give up on it
+      }
+      return route.fallback();
+    });
+    const trail = [];
+    page.on('console', (m) => trail.push(`console.${m.type()}: ${m.text()}`));
+    page.on('request', (r) => r.method() === 'POST' && trail.push(`POST ${r.url().split('?')[0]} ${r.postData()}`));
+    page.on('requestfailed', (r) => trail.push(`failed ${r.method()} ${r.url().split('?')[0]}: ${r.failure()?.errorText}`));
+    page.on('response', (r) => !r.url().includes('/pkg/') && trail.push(`${r.status()} ${r.request().method()} ${r.url().split('?')[0]}`));
+    const started = Date.now();
+    for (const text of sent) await chat.send(text);
+    const settled = await (async () => {
+      await chat.waitAgentText(/^behind it$/, 60_000);
+      return expectWidgetMatchesRecord(page, conversationId, { label: 'after a hung POST', queued: true });
+    })().catch((err) => {
+      err.message += `\npage trail:\n${trail.join('\n')}`;
+      throw err;
+    });
+    expectSentOnce(sent, settled.record, settled.rows, 'after a hung POST');
+    const users = settled.record.transcript.filter((m) => m.role === 'user').map((m) => m.text);
+    assert.deepEqual(users, sent, 'the service got them in the order written');
+    assert.equal(held, 1, 'the first POST was held');
+    console.log(`conversation [chat_async]: a hung POST was given up and both messages delivered in order after ${Date.now() - started} ms`);
+    await context.close();
+  } finally {
+    useChannel('chat_realtime');
+  }
 });
