@@ -147,9 +147,18 @@ export function defineOperatorChat({ mount, load, prerender } = {}) {
   if (typeof customElements === 'undefined' || customElements.get('operator-chat')) return false;
   let mountFn = mount ?? null;
   let loading = null;
-  /** Fetches the widget once for the page; every element waits for the same load. */
+  /**
+   * Fetches the widget once for the page; every element waits for the same load. A load that
+   * failed (the network dropped) is forgotten, so the next interaction tries again.
+   */
   const loadOnce = (priority) => {
-    loading ??= Promise.resolve(mountFn ?? load(priority)).then((fn) => (mountFn = fn));
+    loading ??= Promise.resolve(mountFn ?? load(priority)).then(
+      (fn) => (mountFn = fn),
+      (error) => {
+        loading = null;
+        throw error;
+      },
+    );
     return loading;
   };
   let sheet = null;
@@ -241,22 +250,26 @@ export function defineOperatorChat({ mount, load, prerender } = {}) {
         return;
       }
       const signal = this.waiting.signal;
-      for (const type of NEAR) this.addEventListener(type, () => this.load('high'), { once: true, passive: true, signal });
+      for (const type of NEAR) this.addEventListener(type, () => this.load('high'), { passive: true, signal });
       if (!POLICIES.includes(policy) || policy === 'idle') {
         afterPageLoad(() => !signal.aborted && this.load('low'));
       }
     }
 
     load(priority) {
-      loadOnce(priority).then(
-        () => {
-          if (this.isConnected && !this.handle && this.waiting) this.mountNow();
-        },
-        (error) => {
-          console.error(error);
-          emit(this, 'chat-error', error);
-        },
-      );
+      if (this.pending) return;
+      this.pending = true;
+      loadOnce(priority)
+        .then(
+          () => {
+            if (this.isConnected && !this.handle && this.waiting) this.mountNow();
+          },
+          (error) => {
+            console.error(error);
+            emit(this, 'chat-error', error);
+          },
+        )
+        .finally(() => (this.pending = false));
     }
 
     /** The launcher (or inline panel) as `OperatorChat` rendered it at build time. */

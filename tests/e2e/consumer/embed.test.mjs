@@ -59,6 +59,13 @@ window.defined = Boolean(customElements.get('operator-chat'));`,
   return { page, violations, release, requests };
 }
 
+/** Waits (up to 10 s) until `check()` is true, else fails with `what`. */
+async function until(check, what) {
+  for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 20))) {
+    if (Date.now() - started > 10_000) assert.fail(`timed out: ${what}`);
+  }
+}
+
 const inShadow = (page, id) => page.locator(`operator-chat [data-testid="${id}"]`);
 const mounted = (page) => page.waitForFunction(() => document.querySelector('operator-chat')?.handle, null, { timeout: 30_000 });
 
@@ -69,7 +76,8 @@ test('the host module runs and the launcher shows, accessible, while the wasm is
   const launcher = inShadow(page, 'launcher');
   await launcher.waitFor({ state: 'visible', timeout: 5_000 });
   assert.equal(await page.evaluate(() => document.querySelector('operator-chat').handle), null, 'the wasm is not in yet');
-  assert.ok(requests.some((p) => p.endsWith('.wasm')), 'eager: the wasm was requested');
+  await until(() => requests.some((p) => p.endsWith('.wasm')), 'eager: the wasm is requested at once');
+  assert.equal(await page.evaluate(() => document.querySelector('operator-chat').handle), null, 'and still held back');
   assert.equal(await launcher.getAttribute('aria-label'), 'Open chat', 'the launcher has its accessible name');
   assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
   assert.equal(await page.getByRole('button', { name: 'Open chat' }).count(), 1, 'one button by that name');
@@ -162,6 +170,31 @@ test('text typed before the wasm stays in the composer, with the focus, when the
   assert.equal(focused, 'composer', 'the focus stays in the composer');
   assert.equal(await inShadow(page, 'send').isDisabled(), false, 'the widget knows the draft (send enabled)');
   assert.deepEqual(violations, []);
+});
+
+test('a wasm fetch that fails is a chat-error, and the next interaction fetches it again', async (t) => {
+  const context = await newContext(browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  let refused = 0;
+  await page.route(`${server()}/pkg/operator_chat_bg.wasm`, (route) => (refused++ === 0 ? route.abort('connectionreset') : route.continue()));
+  const base = await serveConsumer(page, {
+    'host.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
+<script type="module" src="/__consumer/host.js"></script></head>
+<body><operator-chat session-endpoint="/operator/session" loading="interaction"></operator-chat></body></html>`,
+    'host.js': `import '/pkg/element.js';
+window.errors = [];
+document.addEventListener('chat-error', (e) => window.errors.push(String(e.detail?.message ?? e.detail)));`,
+  });
+  await page.goto(`${base}host.html`);
+  const launcher = inShadow(page, 'launcher');
+  await launcher.hover();
+  await page.waitForFunction(() => window.errors.length > 0, null, { timeout: 10_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('operator-chat').handle), null, 'not mounted');
+  await page.mouse.move(0, 0);
+  await launcher.hover();
+  await mounted(page);
+  assert.equal(refused, 2, 'fetched again after the failure');
 });
 
 test('open() and the open attribute work before the wasm is in', async (t) => {
