@@ -162,8 +162,8 @@ channelTest('a visitor chats, reloads into the same transcript, and ends the con
   await context.close();
 });
 
-// Realtime only: `lose_message` drops the session socket; a chat_async POST lost before its
-// answer is sent again by itself (unless the replay has it), which faults.test.mjs covers.
+// Realtime: `lose_message` drops the session socket as the message arrives. On chat_async it
+// cuts the POST before any answer, and the widget sends it again by itself (the next test).
 test('a message lost in a drop is marked unconfirmed, and Send again delivers it once', { timeout: 90_000 }, async () => {
   const { context, page, grants, chat } = await openGreetedChat(browser());
   const conversationId = grants.conversationId;
@@ -238,6 +238,30 @@ for (const reached of [false, true]) {
     }
   });
 }
+
+// chat_async: the service loses a message in transit (`lose_message` cuts its POST before any
+// answer). The widget cannot know whether the service got it, so it reconnects and the replay
+// decides: it did not, so the message is sent again, once, and the one written after it follows.
+test('chat_async: a message the service lost in transit is sent again by itself, once, in order', { timeout: 90_000 }, async () => {
+  useChannel('chat_async');
+  try {
+    const { context, page, grants, chat } = await openGreetedChat(browser());
+    const conversationId = grants.conversationId;
+    await injectFault({ kind: 'lose_message', conversation_id: conversationId });
+    const sent = ['/echo lost in transit', '/echo right behind'];
+    for (const text of sent) await chat.send(text);
+    await chat.waitAgentText(/^right behind$/, 30_000);
+    const settled = await expectWidgetMatchesRecord(page, conversationId, { label: 'after lose_message', queued: true });
+    expectSentOnce(sent, settled.record, settled.rows, 'after lose_message');
+    const users = settled.record.transcript.filter((m) => m.role === 'user').map((m) => m.text);
+    assert.deepEqual(users, sent, 'the service got both, in the order written');
+    assert.equal(await page.locator('[data-status=unconfirmed]').count(), 0, 'nothing left unconfirmed');
+    console.log('conversation [chat_async]: a message lost in transit was sent again once, the next one followed in order');
+    await context.close();
+  } finally {
+    useChannel('chat_realtime');
+  }
+});
 
 // chat_async: messages are posted one at a time so the service gets them in the order written.
 // A POST refused with 429 (or 401 after a revocation) goes back into the queue in its place; the

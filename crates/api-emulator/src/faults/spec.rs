@@ -74,8 +74,9 @@ pub enum FaultSpec {
         #[serde(default)]
         conversation_id: Option<String>,
     },
-    /// Lose the conversation's next client message in transit: the session socket it arrives
-    /// on drops abruptly (no close frame) before the service reads it.
+    /// Lose the conversation's next client message in transit, before the service reads it:
+    /// the session socket it arrives on drops abruptly (no close frame), or for `chat_async`
+    /// its `POST …/session` connection is cut before any answer.
     LoseMessage {
         /// The conversation.
         conversation_id: String,

@@ -1,7 +1,8 @@
 //! `POST /conversations/{id}/session` for `chat_async` (§4.2): one client message in, the
 //! events it caused out as SSE; the response ends when the agent's turn is done (A24). Faults
 //! reach it as they reach the events stream (the same [`Feed`], transport `async`): a drop
-//! ends the body abruptly, a malformed frame, `close_connections` ends it cleanly.
+//! ends the body abruptly, a malformed frame, `close_connections` ends it cleanly; a lost
+//! message (`lose_message`) cuts the connection before any answer and never reaches the agent.
 
 /// Ends an answer abruptly (a `drop_async` fault): the body errors, so the connection is cut
 /// without the chunked body's end.
@@ -77,6 +78,10 @@ pub async fn session(
         }
         (c.log.clone(), c.commands.clone())
     };
+    if state.faults().take_lose_message(&id) {
+        tracing::info!(conversation = %id, "client message lost, connection cut (fault)");
+        return Ok(cut_before_answer());
+    }
     let kind = parse_client_message(text).map_err(ApiError::invalid)?;
     let (done_tx, done_rx) = oneshot::channel();
     let turn = Turn {
@@ -125,4 +130,11 @@ pub async fn session(
         .interval(state.config.keepalive_interval)
         .text(KEEPALIVE_COMMENT);
     Ok(Sse::new(frames).keep_alive(keep_alive).into_response())
+}
+
+/// A response whose body fails before its first byte: the server drops the connection without
+/// writing the status line, so the client sees the request fail as if it were lost in transit.
+fn cut_before_answer() -> Response {
+    let cut = stream::once(async { Err::<Bytes, _>(AnswerDropped) });
+    axum::body::Body::from_stream(cut).into_response()
 }

@@ -1,6 +1,7 @@
 //! The emulator over real sockets (port 0): SSE with reqwest, WebSocket with tokio-tungstenite,
 //! fault injection, fixture conformance, and the binary.
 
+mod async_faults;
 mod binary;
 mod fixtures;
 mod guards;

@@ -73,7 +73,12 @@ impl Emu {
     }
 
     pub async fn create_chat(&self) -> Chat {
-        let body = json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": "chat_realtime"}});
+        self.create_chat_on("chat_realtime").await
+    }
+
+    /// A conversation on `channel` (`chat_realtime` or `chat_async`).
+    pub async fn create_chat_on(&self, channel: &str) -> Chat {
+        let body = json!({"agent_id": SEEDED_AGENT_ID, "channel": {"type": channel}});
         let r: Value = self
             .api(reqwest::Method::POST, "/conversations")
             .json(&body)
