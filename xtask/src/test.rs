@@ -200,7 +200,7 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             &mut r,
             browser.as_ref(),
             example.as_ref(),
-            &wasm_tests,
+            Some(&wasm_tests),
             &js_suites,
         );
     }
@@ -226,8 +226,20 @@ pub fn run_suites(ws: &Workspace, suites: &[String]) -> Result<ExitCode> {
         reports: Vec::new(),
     };
     let browser = r.check("setup", || setup::run(ws));
-    let suites: Vec<PathBuf> = suites.iter().map(|s| ws.root.join(s)).collect();
-    browser_steps(ws, &mut r, browser.as_ref(), None, &[], &suites);
+    let all = browser_tests::js_suites(&ws.e2e_dir());
+    // A bare file name (`embed.test.mjs`) names the suite of that name under tests/e2e/.
+    let suites: Vec<PathBuf> = suites
+        .iter()
+        .map(|s| {
+            let path = ws.root.join(s);
+            let named = || all.iter().find(|p| p.file_name() == Some(s.as_ref()));
+            match named() {
+                Some(found) if !path.exists() => found.clone(),
+                _ => path,
+            }
+        })
+        .collect();
+    browser_steps(ws, &mut r, browser.as_ref(), None, None, &suites);
     for (name, report) in &r.reports {
         println!("\n== failures reported by {name}\n{report}");
     }
@@ -245,7 +257,7 @@ fn browser_steps(
     r: &mut Runner,
     browser: Option<&setup::Browser>,
     example: Option<&SsrExample>,
-    wasm_tests: &[String],
+    wasm_tests: Option<&[String]>,
     js_suites: &[PathBuf],
 ) {
     let page_port = proc::free_port();
@@ -272,18 +284,21 @@ fn browser_steps(
     };
 
     let name = "wasm-bindgen tests (headless Chrome)";
-    match (&ready, wasm_tests.is_empty()) {
-        (_, true) => r.skip(
+    // `None`: not selected (`cargo xtask test <suite>`), so no step at all.
+    match (&ready, wasm_tests) {
+        (_, None) => {}
+        (_, Some([])) => r.skip(
             name,
             Weight::Tests,
             "no wasm_bindgen_test in tests/*.rs yet",
         ),
-        (Err(why), false) => r.fail(name, Weight::Tests, why.clone()),
-        (Ok((b, s, port)), false) => match browser_tests::wasm_command(ws, b, s, *port, wasm_tests)
-        {
-            Ok(mut cmd) => r.suite(name, &mut cmd, Format::Libtest),
-            Err(e) => r.fail(name, Weight::Tests, e.to_string()),
-        },
+        (Err(why), Some(_)) => r.fail(name, Weight::Tests, why.clone()),
+        (Ok((b, s, port)), Some(tests)) => {
+            match browser_tests::wasm_command(ws, b, s, *port, tests) {
+                Ok(mut cmd) => r.suite(name, &mut cmd, Format::Libtest),
+                Err(e) => r.fail(name, Weight::Tests, e.to_string()),
+            }
+        }
     }
 
     if js_suites.is_empty() {
