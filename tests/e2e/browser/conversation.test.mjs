@@ -162,6 +162,53 @@ channelTest('a visitor chats, reloads into the same transcript, and ends the con
   await context.close();
 });
 
+// What the widget does beyond chatting, on both channels: the host's context reaches the
+// service, a reply that comes while the panel is closed counts as unread on the launcher, and
+// "Start new chat" after the end begins a new conversation that chats like the first.
+channelTest('context, unread replies and a new chat work', { timeout: 120_000 }, async (channel) => {
+  const { context, page, grants, chat } = await openGreetedChat(browser());
+  const first = grants.conversationId;
+
+  await page.evaluate(() => window.__chat.setContext({ plan: 'pro', seats: 3 }));
+  const deadline = Date.now() + 10_000;
+  let updated;
+  while (!updated && Date.now() < deadline) {
+    const record = await conversationRecord(first);
+    updated = record.events.find((e) => e.payload?.type === 'conversation.context.updated');
+    if (!updated) await page.waitForTimeout(100);
+  }
+  assert.ok(updated, 'the service recorded the context update');
+  assert.deepEqual(updated.payload.context, { plan: 'pro', seats: 3 }, 'with the host\'s object');
+
+  // Closed panel: a reply counts as unread; opening clears it.
+  await chat.closeButton.click();
+  await chat.panel.waitFor({ state: 'hidden' });
+  await page.evaluate(() => window.__chat.send('/echo while you were away'));
+  await page.waitForFunction(() => window.__chat.unread === 1, null, { timeout: 20_000 });
+  assert.equal(await chat.launcher.getAttribute('aria-label'), 'Open chat, 1 unread');
+  await chat.open();
+  await chat.waitAgentText(/^while you were away$/);
+  assert.equal(await page.evaluate(() => window.__chat.unread), 0, 'opening read it');
+
+  // End, then a new chat: a new conversation, greeted, that takes messages.
+  await chat.endButton.click();
+  await chat.ended.waitFor({ state: 'visible' });
+  await page.locator('[data-testid=new-chat]').click();
+  await chat.waitState('open');
+  const second = grants.conversationId;
+  assert.notEqual(second, first, 'a new conversation was granted');
+  await waitForGreeting(chat, () => second);
+  await chat.send('/echo in the new chat');
+  await chat.waitAgentText(/^in the new chat$/);
+  const settled = await expectWidgetMatchesRecord(page, second, { label: 'new chat' });
+  expectSentOnce(['/echo in the new chat'], settled.record, settled.rows, 'new chat');
+  const old = await conversationRecord(first);
+  assert.ok(old.events.some((e) => e.payload?.type === 'conversation.ended'), 'the first conversation ended');
+  assert.ok(!old.events.some((e) => e.payload?.text === '/echo in the new chat'), 'nothing of the new chat went to the old one');
+  console.log(`conversation [${channel}]: context recorded, 1 unread while closed, a new chat ${second} after ${first}`);
+  await context.close();
+});
+
 // Realtime: `lose_message` drops the session socket as the message arrives. On chat_async it
 // cuts the POST before any answer, and the widget sends it again by itself (the next test).
 test('a message lost in a drop is marked unconfirmed, and Send again delivers it once', { timeout: 90_000 }, async () => {
