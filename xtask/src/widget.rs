@@ -216,7 +216,8 @@ fn unsplit_requested() -> bool {
 /// on each resulting `.wasm`, the main module and the chunks (run here, so the flags are ours
 /// whatever wasm-pack's defaults are), then for `web` esbuild on the JS glue and the chunk
 /// loader, then `node pkg-config/apply.mjs <out_dir> <target> <prerendered>` (and for `web`
-/// esbuild on the `element.js` it wrote), then the split files into package.json's `files`.
+/// [`bundle_element`] on the `element.js` it wrote), then the split files into package.json's
+/// `files`.
 fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path) -> Result<()> {
     let Package {
         target, out_dir, ..
@@ -268,7 +269,7 @@ fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path
             .arg(prerendered);
         proc::run(&mut node)?;
         if target == "web" {
-            minify_glue(&ws.root.join(out_dir).join("element.js"))?;
+            bundle_element(&ws.root.join(out_dir))?;
         }
     }
     let shipped = wasm_split::add_to_package(&ws.root.join(out_dir))?;
@@ -302,6 +303,60 @@ fn minify_glue(js: &std::path::Path) -> Result<()> {
         js.display(),
         before,
         size(js)
+    );
+    Ok(())
+}
+
+/// The `web` package's `element.js`, bundled with the element's snippet by esbuild (the glue
+/// it imports on load stays a separate module): a page fetches one module, not two, before the
+/// launcher shows. The snippet's own file, which the glue imports, becomes a re-export from
+/// `element.js`, so there is one copy of the element and no second fetch.
+fn bundle_element(out: &std::path::Path) -> Result<()> {
+    let element = out.join("element.js");
+    let snippets: Vec<PathBuf> = scripts_under(&out.join("snippets"))
+        .into_iter()
+        .filter(|p| p.ends_with("src/js_api/element.js"))
+        .collect();
+    let [snippet] = snippets.as_slice() else {
+        return Err(Error::Other(format!(
+            "{}: expected one snippets/*/src/js_api/element.js, found {}",
+            out.display(),
+            snippets.len()
+        )));
+    };
+    let before = size(&element);
+    let mut esbuild = Command::new("esbuild");
+    esbuild
+        .arg(&element)
+        .args([
+            "--bundle",
+            "--minify",
+            "--format=esm",
+            "--external:./operator_chat.js",
+            "--log-level=warning",
+            "--allow-overwrite",
+        ])
+        .arg(format!("--outfile={}", element.display()));
+    proc::run(&mut esbuild)?;
+    // snippets/<crate>/src/js_api/element.js -> ../../../../element.js
+    let depth = snippet
+        .strip_prefix(out)
+        .map(|p| p.components().count() - 1)
+        .unwrap_or_default();
+    let up = "../".repeat(depth);
+    std::fs::write(
+        snippet,
+        format!("export{{defineOperatorChat}}from\"{up}element.js\";\n"),
+    )
+    .map_err(|source| Error::File {
+        path: snippet.clone(),
+        source,
+    })?;
+    println!(
+        "{}: {} -> {} bytes bundled with its snippet (now a re-export)",
+        element.display(),
+        before,
+        size(&element)
     );
     Ok(())
 }

@@ -25,7 +25,7 @@ const isWidgetCode = (url) => /\/pkg\/operator_chat(_bg\.wasm|\.js)$/.test(new U
  * records when it ran. With `holdWasm`, the wasm is answered only when `release()` is called.
  * Records every request of the widget's code (`requests`: `{url, at}` in page time).
  */
-async function hostPage(t, { attributes = '', holdWasm = false } = {}) {
+async function hostPage(t, { attributes = '', holdWasm = false, hostJs = '' } = {}) {
   const context = await newContext(browser);
   t.after(() => context.close());
   const page = await context.newPage();
@@ -33,8 +33,10 @@ async function hostPage(t, { attributes = '', holdWasm = false } = {}) {
   let release;
   const released = new Promise((resolve) => (release = resolve));
   const requests = [];
+  const modules = [];
   page.on('request', (request) => {
     if (isWidgetCode(request.url())) requests.push(new URL(request.url()).pathname);
+    if (/\/pkg\/.*\.js$/.test(new URL(request.url()).pathname)) modules.push(new URL(request.url()).pathname);
   });
   await page.route(`${server()}/pkg/operator_chat_bg.wasm`, async (route) => {
     if (holdWasm) await released;
@@ -53,10 +55,11 @@ async function hostPage(t, { attributes = '', holdWasm = false } = {}) {
 <operator-chat session-endpoint="/operator/session" ${attributes}></operator-chat></body></html>`,
     'host.js': `import '/pkg/element.js';
 window.hostRanAt = performance.now();
-window.defined = Boolean(customElements.get('operator-chat'));`,
+window.defined = Boolean(customElements.get('operator-chat'));
+${hostJs}`,
   });
   await page.goto(`${base}host.html`);
-  return { page, violations, release, requests };
+  return { page, violations, release, requests, modules };
 }
 
 /** Waits (up to 10 s) until `check()` is true, else fails with `what`. */
@@ -87,6 +90,32 @@ test('the host module runs and the launcher shows, accessible, while the wasm is
   assert.deepEqual(await launcher.boundingBox(), before, 'the launcher keeps its box when the widget takes over');
   assert.deepEqual(await page.evaluate(() => window.shifts), [], 'no layout shift');
   assert.deepEqual(violations, [], 'no CSP violations or page errors');
+});
+
+test('the launcher needs one module, element.js', async (t) => {
+  const { page, modules } = await hostPage(t, { attributes: 'loading="interaction"' });
+  await inShadow(page, 'launcher').waitFor({ state: 'visible', timeout: 5_000 });
+  await page.waitForLoadState('load');
+  assert.deepEqual(modules, ['/pkg/element.js'], 'the element\'s code is bundled in, not a second request');
+});
+
+test('a page that imports the element and calls init() itself fetches the wasm once; one copy of the element', async (t) => {
+  const { page, violations, release, requests, modules } = await hostPage(t, {
+    attributes: 'loading="eager"',
+    holdWasm: true,
+    hostJs: `import init, { mount } from '/pkg/operator_chat.js';
+window.initDone = init().then(() => typeof mount === 'function');`,
+  });
+  await inShadow(page, 'launcher').waitFor({ state: 'visible', timeout: 5_000 });
+  release();
+  await mounted(page);
+  assert.equal(await page.evaluate(() => window.initDone), true, 'the page\'s own init() resolved');
+  assert.deepEqual(requests.filter((p) => p.endsWith('_bg.wasm')), ['/pkg/operator_chat_bg.wasm'], 'one wasm fetch for both');
+  const snippet = modules.find((m) => m.includes('/snippets/'));
+  assert.ok(snippet, `the glue imports the element's module: ${modules.join(', ')}`);
+  const body = await page.evaluate((url) => fetch(url).then((r) => r.text()), snippet);
+  assert.match(body.trim(), /^export\s*\{\s*defineOperatorChat\s*\}\s*from\s*"(\.\.\/)+element\.js";?$/, 'the snippet re-exports element.js: one copy');
+  assert.deepEqual(violations, []);
 });
 
 test('by default (idle) no widget code is fetched before the page\'s load event', async (t) => {
