@@ -151,8 +151,10 @@ function moduleGraph(entryUrl, requests) {
 }
 
 /** What the page recorded (page time, ms since navigation start). `script_end_ms`: the entry
- * script's `responseEnd`; `script_ready_ms`: when it could run, the latest `responseEnd` of it
- * and its static imports (see `moduleGraph`). */
+ * script's `responseEnd`; `script_ready_ms`: when it had arrived, the latest `responseEnd` of it
+ * and its static imports (see `moduleGraph`); `script_run_ms`: when it could run, which for a
+ * deferred script (a module or `defer`, not `async`, also an inline module that imports the
+ * entry) is not before the document is parsed (`domInteractive`), as HTML runs them only then. */
 function collect(p, entry) {
   const entryUrl = entry ? new URL(entry, p.page.url()).href : null;
   const graph = entryUrl ? moduleGraph(entryUrl, p.requests) : [];
@@ -161,6 +163,13 @@ function collect(p, entry) {
     const resources = performance.getEntriesByType('resource');
     const end = (url) => resources.find((e) => e.name === url)?.responseEnd ?? null;
     const ends = graph.map(end).filter((t) => t != null);
+    const ready = ends.length ? Math.max(...ends) : null;
+    const scripts = [...document.scripts];
+    const tag = scripts.find((s) => s.src === entryUrl);
+    const deferred = tag
+      ? !tag.async && (tag.type === 'module' || tag.defer)
+      : scripts.some((s) => !s.src && s.type === 'module' && !s.async);
+    const interactive = performance.getEntriesByType('navigation')[0]?.domInteractive ?? null;
     return {
       load_ms: E.loadAt,
       load_mark_ms: E.loadMarkAt,
@@ -169,7 +178,10 @@ function collect(p, entry) {
       lcp_candidates: E.lcp.length,
       shifts: E.shifts,
       script_end_ms: entryUrl ? end(entryUrl) : null,
-      script_ready_ms: ends.length ? Math.max(...ends) : null,
+      script_ready_ms: ready,
+      script_deferred: deferred,
+      dom_interactive_ms: interactive,
+      script_run_ms: ready != null && deferred && interactive != null ? Math.max(ready, interactive) : ready,
       script_graph: graph.length,
       launcher_ms: E.launcherAt,
       launcher_box: E.launcherBox,
@@ -322,6 +334,9 @@ async function coldRun(browser, w, url) {
     return {
       script_end_ms: r.script_end_ms,
       script_ready_ms: r.script_ready_ms,
+      script_deferred: r.script_deferred,
+      dom_interactive_ms: r.dom_interactive_ms,
+      script_run_ms: r.script_run_ms,
       launcher_ms: r.launcher_ms,
       launcher_box: r.launcher_box,
       composer_ms: r.composer_ms,
@@ -361,12 +376,12 @@ try {
       const cold = w.kind === 'page' ? null : await coldRun(browser, w, url);
       if (cold) results[i].cold.push(cold);
       const ms = (x) => (x == null ? '–' : `${x.toFixed(0)} ms`);
-      const launcher = cold && cold.launcher_ms != null && cold.script_ready_ms != null ? cold.launcher_ms - cold.script_ready_ms : null;
+      const launcher = cold && cold.launcher_ms != null && cold.script_run_ms != null ? cold.launcher_ms - cold.script_run_ms : null;
       console.log(`embed: run ${run + 1}/${RUNS} ${w.id}: load ${ms(passive.load_ms)}, LCP ${ms(passive.lcp?.t)}, `
         + `before load ${(passive.bytes.before_load.brotli / 1000).toFixed(1)} KB brotli, main thread `
         + `${ms(passive.main_thread?.before_load_ms)} + ${ms(passive.main_thread?.after_load_ms)}, TBT `
         + `${ms(passive.main_thread?.tbt_to_load_ms)} + ${ms(passive.main_thread?.tbt_after_load_ms)}`
-        + (cold ? `, launcher ${ms(launcher)} after its script, click → composer cold ${ms(cold.cold?.click_to_composer_ms)}, `
+        + (cold ? `, launcher ${ms(launcher)} after its script could run, click → composer cold ${ms(cold.cold?.click_to_composer_ms)}, `
           + `after idle ${ms(passive.after_idle?.click_to_composer_ms)}` : '')
         + (passive.blocked.length ? `, ${passive.blocked.length} blocked` : ''));
     }
