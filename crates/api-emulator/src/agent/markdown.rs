@@ -1,15 +1,6 @@
-//! The scripted agent's markdown replies: a formatted answer for the demo ("returns"), and
-//! `/markdown <N>`, a markdown-heavy stream for the streaming benchmark, and `/table <N> <cell>`,
-//! a table as large as a test needs.
-
-/// The reply to a question about returns: bold, links and a numbered list, as an agent
-/// formats an answer.
-pub const RETURNS: &str = "Returns are **free within 30 days**. Here is how:\n\n\
-1. Open [your orders](https://example.com/orders).\n\
-2. Choose **Return** next to the item.\n\
-3. Print the label and drop the parcel off at any post office.\n\n\
-Refunds arrive in *3 to 5 business days*. The [returns policy](https://example.com/returns) \
-has the details.";
+//! The scripted agent's generated markdown: `/markdown <N>`, a markdown-heavy stream for the
+//! streaming benchmark, and `/table <N> <cell>`, a table as large as a test needs. (The demo
+//! store's formatted answers are in `answers.rs`.)
 
 /// One section of the `/markdown` stream, a delta per entry: `{k}` is the delta's marker
 /// number. Every delta carries one marker `w<k>`, and the text shown after it ends with that

@@ -13,14 +13,21 @@
 //! - contains "order": "Let me look that order up. ", a `lookup_order` tool call, then
 //!   "Your order `<ID>` has shipped and will arrive in 2 business days." (`<ID>` = the first word
 //!   with a digit, else `A-1001`);
-//! - else contains "return": how returns work, in markdown (bold, links, a numbered list);
+//! - else contains "return", "refund" or "exchange": how returns work (60 days), in markdown
+//!   (bold, links, a numbered list);
+//! - else contains "size" or "sizing": the boot size table, in markdown;
+//! - else contains "repair", "zipper" or "warranty": how to fix a zipper, then the repair promise;
 //! - else contains "bye": "Goodbye! Thanks for chatting.";
-//! - else: `You said: "<text>". I'm a scripted demo agent; try /echo, /stream 5, "order", "notice" or "bye".`;
+//! - else: `You said: "<text>". ` and what the agent can help with (one line);
 //! - contains "bye" (with any of the above but commands): the conversation ends after the reply.
+//!
+//! The answers after "order" are the demo page's (`www/index.html`): its starter prompts and
+//! "Popular" topics each get one, saying what the page says (see `answers.rs`).
 
 use serde_json::json;
 
-use super::markdown::{markdown_deltas, table_deltas, RETURNS};
+use super::answers::{BOOT_SIZES, REPAIRS, REPERTOIRE, RETURNS};
+use super::markdown::{markdown_deltas, table_deltas};
 use super::split::split_deltas;
 use crate::assumptions::MAX_STREAM_DELTAS;
 
@@ -67,6 +74,11 @@ impl Reply {
     pub fn has_tool_calls(&self) -> bool {
         self.steps.iter().any(|s| matches!(s, Step::Tool { .. }))
     }
+}
+
+/// Whether the (lowercased) text contains any of the keywords.
+fn mentions(lower: &str, keywords: &[&str]) -> bool {
+    keywords.iter().any(|k| lower.contains(k))
 }
 
 fn say(text: &str) -> Step {
@@ -166,14 +178,16 @@ pub fn plan_reply(text: &str) -> Reply {
         steps.push(say(&format!(
             "Your order {id} has shipped and will arrive in 2 business days."
         )));
-    } else if lower.contains("return") {
+    } else if mentions(&lower, &["return", "refund", "exchange"]) {
         steps.push(say(RETURNS));
+    } else if mentions(&lower, &["size", "sizing"]) {
+        steps.push(say(BOOT_SIZES));
+    } else if mentions(&lower, &["repair", "zipper", "warranty"]) {
+        steps.push(say(REPAIRS));
     } else if lower.contains("bye") {
         steps.push(say("Goodbye! Thanks for chatting."));
     } else {
-        steps.push(say(&format!(
-            "You said: \"{text}\". I'm a scripted demo agent; try /echo, /stream 5, \"order\", \"notice\" or \"bye\"."
-        )));
+        steps.push(say(&format!("You said: \"{text}\". {REPERTOIRE}")));
     }
     Reply {
         steps,
@@ -277,17 +291,6 @@ mod tests {
     }
 
     #[test]
-    fn a_question_about_returns_is_answered_in_markdown() {
-        let r = plan_reply("How do returns work?");
-        assert!(r.text().contains("**free within 30 days**"), "{}", r.text());
-        assert!(r
-            .text()
-            .contains("[returns policy](https://example.com/returns)"));
-        assert!(r.text().contains("\n\n1. Open"));
-        assert!(!r.ends);
-    }
-
-    #[test]
     fn notice_comes_first_and_bye_ends_the_conversation() {
         let r = plan_reply("Send a notice then bye");
         assert!(matches!(r.steps.first(), Some(Step::Notice(_))));
@@ -296,9 +299,13 @@ mod tests {
     }
 
     #[test]
-    fn other_text_is_quoted_back_deterministically() {
+    fn other_text_is_quoted_back_with_one_line_of_what_the_agent_can_do() {
         assert_eq!(plan_reply("Hi"), plan_reply("Hi"));
-        assert!(plan_reply("Hi").text().starts_with("You said: \"Hi\"."));
+        assert_eq!(
+            plan_reply("Hi").text(),
+            "You said: \"Hi\". I can look up an order, explain returns, find your boot size or help with a repair."
+        );
+        assert!(!plan_reply("Hi").text().contains('\n'), "one line");
         assert!(
             !plan_reply("/stream 0").text().starts_with('w'),
             "N=0 is plain text"

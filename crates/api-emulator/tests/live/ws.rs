@@ -83,7 +83,7 @@ async fn user_text_is_acknowledged_then_answered_deterministically() {
     let reply = ws_until(&mut ws, "agent.message.completed").await;
     assert_eq!(
         reply.last().expect("completed")["payload"]["text"],
-        "You said: \"Hi\". I'm a scripted demo agent; try /echo, /stream 5, \"order\", \"notice\" or \"bye\"."
+        "You said: \"Hi\". I can look up an order, explain returns, find your boot size or help with a repair."
     );
 
     ws_send(&mut ws, user_message("c3", "/stream 7")).await;
