@@ -77,6 +77,11 @@ function main() {
   const pkg = packageJson(overlay, version, target);
   writeFileSync(join(out, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   copyFileSync(join(here, 'README.md'), join(out, 'README.md'));
+  // npm always packs a file named LICENSE, but LICENSE-MIT and LICENSE-APACHE only because
+  // `files` names them; wasm-pack copies them from the crate root.
+  for (const file of pkg.files.filter((f) => f.startsWith('LICENSE'))) {
+    if (!existsSync(join(out, file))) fail(`${file} is not in ${out}: wasm-pack copies the crate root's LICENSE* files`);
+  }
   copyFileSync(join(here, 'types', 'api.d.ts'), join(out, 'api.d.ts'));
   copyFileSync(join(here, 'types', `${target}.d.ts`), join(out, 'index.d.ts'));
   copyFileSync(join(here, 'types', 'element.d.ts'), join(out, 'element.d.ts'));
