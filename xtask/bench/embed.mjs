@@ -337,6 +337,7 @@ async function coldRun(browser, w, url) {
       script_deferred: r.script_deferred,
       dom_interactive_ms: r.dom_interactive_ms,
       script_run_ms: r.script_run_ms,
+      fcp_ms: r.fcp_ms,
       launcher_ms: r.launcher_ms,
       launcher_box: r.launcher_box,
       composer_ms: r.composer_ms,
@@ -376,12 +377,13 @@ try {
       const cold = w.kind === 'page' ? null : await coldRun(browser, w, url);
       if (cold) results[i].cold.push(cold);
       const ms = (x) => (x == null ? '–' : `${x.toFixed(0)} ms`);
-      const launcher = cold && cold.launcher_ms != null && cold.script_run_ms != null ? cold.launcher_ms - cold.script_run_ms : null;
+      const from = cold && cold.script_run_ms != null ? Math.max(cold.script_run_ms, cold.fcp_ms ?? 0) : null;
+      const launcher = cold && cold.launcher_ms != null && from != null ? cold.launcher_ms - from : null;
       console.log(`embed: run ${run + 1}/${RUNS} ${w.id}: load ${ms(passive.load_ms)}, LCP ${ms(passive.lcp?.t)}, `
         + `before load ${(passive.bytes.before_load.brotli / 1000).toFixed(1)} KB brotli, main thread `
         + `${ms(passive.main_thread?.before_load_ms)} + ${ms(passive.main_thread?.after_load_ms)}, TBT `
         + `${ms(passive.main_thread?.tbt_to_load_ms)} + ${ms(passive.main_thread?.tbt_after_load_ms)}`
-        + (cold ? `, launcher ${ms(launcher)} after its script could run, click → composer cold ${ms(cold.cold?.click_to_composer_ms)}, `
+        + (cold ? `, launcher ${ms(launcher)} after its script could run and the page painted, click → composer cold ${ms(cold.cold?.click_to_composer_ms)}, `
           + `after idle ${ms(passive.after_idle?.click_to_composer_ms)}` : '')
         + (passive.blocked.length ? `, ${passive.blocked.length} blocked` : ''));
     }

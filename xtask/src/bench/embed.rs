@@ -98,10 +98,11 @@ impl Figures {
         let over = |runs: &[Value], f: &dyn Fn(&Value) -> Option<f64>| {
             Spread::of(runs.iter().filter_map(f))
         };
-        // From when the script could run (older raw files: when it had arrived).
+        // From when the script could run (older raw files: when it had arrived) and the page
+        // had painted at all.
         let after_script = |r: &Value, key: &str| {
             let ran = num(r, "script_run_ms").or_else(|| num(r, "script_ready_ms"))?;
-            Some(num(r, key)? - ran)
+            Some(num(r, key)? - ran.max(num(r, "fcp_ms").unwrap_or(0.0)))
         };
         let mut blocked_hosts = BTreeMap::new();
         for r in passive.iter().chain(cold) {
@@ -460,7 +461,9 @@ pub fn section(raw: &Value) -> Section {
          initiated without a call stack, by CDP's initiator; a dynamic import or a fetch has \
          one), and for a deferred script (a module or `defer` script, or an inline module \
          importing the entry) not before the document is parsed (`domInteractive`), since HTML \
-         runs those only then; the JSON keeps both times (`script_ready_ms`, `script_run_ms`). \
+         runs those only then; and not before the page's first contentful paint, since \
+         nothing of a page shows before it (on this article that paint often comes after \
+         `load`). The JSON keeps each time (`script_ready_ms`, `script_run_ms`, `fcp_ms`). \
          Click → composer: from the pointerdown of a real click at the launcher's centre \
          to the first frame in which the composer is visible, enabled and focusable. Inline \
          widgets have no launcher: the time their composer becomes focusable is given \
@@ -531,7 +534,7 @@ mod tests {
                  "cold": [
                     {"script_ready_ms": 100.0, "launcher_ms": 130.0, "cold": {"clicked": true, "click_to_composer_ms": 700.0}},
                     {"script_ready_ms": 100.0, "script_run_ms": 130.0, "launcher_ms": 160.0, "cold": {"clicked": true, "click_to_composer_ms": 900.0}},
-                    {"script_ready_ms": 100.0, "launcher_ms": 140.0, "cold": {"clicked": true, "click_to_composer_ms": 800.0}}
+                    {"script_ready_ms": 100.0, "fcp_ms": 110.0, "launcher_ms": 150.0, "cold": {"clicked": true, "click_to_composer_ms": 800.0}}
                  ]},
                 {"id": "peer", "kind": "peer", "name": "peer", "offline": "needs its cloud",
                  "passive": [run(90000.0, 900.0, 120.0, None)],
@@ -546,7 +549,8 @@ mod tests {
         assert_eq!(t.rows[1][3], "+40", "ours adds 350 - 310");
         assert_eq!(
             t.rows[1][9], "30",
-            "from when the script could run (30, 30, 40), not when it arrived (30, 60, 40)"
+            "from when the script could run and the page painted (30, 30, 40), not when it \
+             arrived (30, 60, 50)"
         );
         assert_eq!(t.rows[2][3], "+590");
         assert!(
