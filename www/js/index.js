@@ -1,5 +1,6 @@
 // The product page's script: imports the widget's element (defined at once; its wasm follows
-// after the page's load event), and wires the page's own "Chat with us" button to it.
+// after the page's load event), and wires the page's own "Chat with us" button and its
+// "Popular" questions to it.
 import '/pkg/element.js';
 
 const chat = document.querySelector('operator-chat');
@@ -15,4 +16,24 @@ chat?.addEventListener('chat-statechange', (event) => {
 // `?open` opens the panel at load (used for screenshots and deep links from emails).
 if (new URLSearchParams(location.search).has('open')) {
   chat?.setAttribute('open', '');
+}
+
+// A "Popular" question asks the chat: the panel opens, and the question is sent as soon as the
+// widget is in (it queues messages until its connection is up).
+function ask(text) {
+  if (!chat) return;
+  chat.open();
+  if (chat.handle) {
+    chat.handle.send(text);
+    return;
+  }
+  // The first state change comes from inside mount(), just before the element has its handle.
+  chat.addEventListener('chat-statechange', () => queueMicrotask(() => chat.handle?.send(text)), { once: true });
+}
+
+for (const link of document.querySelectorAll('.popular a')) {
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    ask(link.textContent.trim());
+  });
 }

@@ -208,3 +208,21 @@ test('the demo page passes axe-core, shows its starter prompts, and counts unrea
     assert.deepEqual(await page.evaluate(() => window.unread), [1, 0], 'chat-unread events');
   }, { bypassCSP: true });
 });
+
+test('the demo tells one story: a Popular question clicked at once asks the chat, and the agent answers as the page does', async () => {
+  await withPage(async (page) => {
+    await page.goto(`${server()}/`);
+    // At once, before the widget's wasm is in: the panel opens, and the question is sent once it is.
+    await page.getByRole('link', { name: 'Start a return' }).click();
+    await page.locator('operator-chat [data-testid="panel"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('operator-chat .oc-row-user', { hasText: 'Start a return' }).waitFor({ timeout: 30_000 });
+    const agent = page.locator('operator-chat [data-testid="message"][data-role="agent"][data-done="true"]');
+    await agent.filter({ hasText: 'free within 60 days' }).waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('operator-chat .oc-row-user', { hasText: 'Start a return' }).count(), 1, 'asked once');
+    // A starter prompt: the size question gets the size table, rendered as a table.
+    await page.evaluate(() => document.querySelector('operator-chat').handle.send('Which boot size fits me?'));
+    const table = agent.locator('table');
+    await table.waitFor({ timeout: 20_000 });
+    assert.match(await table.locator('th').first().textContent(), /US/);
+  });
+});
