@@ -16,6 +16,7 @@ mod report;
 mod server;
 mod servers;
 mod setup;
+mod soak;
 mod ssr_example;
 mod test;
 mod wasm_imports;
@@ -25,7 +26,7 @@ mod workspace;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
+const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench|soak>
 
   setup   install what is missing (wasm32 target, wasm-pack, wasm-bindgen-cli, wasm-opt, esbuild,
           chromium + chromedriver, npm packages of the browser tests); idempotent
@@ -37,7 +38,11 @@ const USAGE: &str = "usage: cargo xtask <setup|build|demo|test|bench>
   bench   setup, build the npm packages as the demo does, then measure size, streaming, long
           transcripts, reconnect and replay, load time and server capacity; writes
           target/bench/results.{md,json} and curves.svg. `bench <name>…` runs only those of
-          size, load, streaming, transcript, replay, capacity (into results-<names>.*)";
+          size, load, streaming, transcript, replay, capacity (into results-<names>.*)
+  soak    setup, build, then the randomized fault injections at scale on both channels
+          (--injections N, default 2000 per channel; --seed S; --channels; --no-build):
+          reports lost, duplicated, unconfirmed and stuck conversations with the line that
+          replays each, and writes target/soak/soak-<channel>.json";
 
 fn main() -> ExitCode {
     // wasm-pack runs us as its `wasm-bindgen` (see `wasm_split`).
@@ -64,6 +69,7 @@ fn main() -> ExitCode {
         "test" if args.len() > 1 => test::run_suites(&ws, &args[1..]),
         "test" => test::run(&ws),
         "bench" => bench::run(&ws, &args[1..]),
+        "soak" => soak::run(&ws, &args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

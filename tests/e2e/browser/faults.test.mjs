@@ -4,10 +4,12 @@
 // both channels: on `chat_async` the session faults hit each message's POST answer instead of
 // the WebSocket (`drop_async`, a malformed frame in the answer).
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { channelTest, newContext, sharedBrowser } from './lib/host.mjs';
 import { greetOn } from './lib/start.mjs';
 import { injectFault, conversationRecord } from './lib/emulator.mjs';
-import { expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
+import { classifyFailure as classify, expectWidgetMatchesRecord, expectSentOnce } from './lib/settle.mjs';
 import { seeded, seedFromEnv } from './lib/prng.mjs';
 
 const INJECTIONS = Number(process.env.OPERATOR_CHAT_FAULT_INJECTIONS ?? 104);
@@ -18,6 +20,14 @@ const KINDS = ['drop_ws', 'drop_sse', 'revoke_token', 'expire_token', 'http_429'
 const SESSION = { chat_realtime: { drop: 'drop_ws', target: 'ws' }, chat_async: { drop: 'drop_async', target: 'async' } };
 
 const seed = seedFromEnv();
+/**
+ * `cargo xtask soak` sets OPERATOR_CHAT_SOAK: every conversation of the plan runs even after a
+ * failure, each failure is classified (lost, duplicated, unconfirmed, stuck, other) with the
+ * line that replays it, and the report goes to OPERATOR_CHAT_SOAK_REPORT (a directory).
+ */
+const SOAK = Boolean(process.env.OPERATOR_CHAT_SOAK);
+const OUTCOMES = ['lost', 'duplicated', 'unconfirmed', 'stuck', 'other'];
+
 const WORKERS = Number(process.env.OPERATOR_CHAT_FAULT_WORKERS ?? 5);
 const browser = sharedBrowser();
 
@@ -153,7 +163,7 @@ async function runConversation(index, kinds, stats, channel) {
   }
 }
 
-channelTest(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: 480_000 }, async (channel) => {
+channelTest(`${INJECTIONS} randomized fault injections leave the widget's transcript equal to the emulator's record`, { timeout: Math.max(480_000, INJECTIONS * 3_000) }, async (channel) => {
   console.log(`faults [${channel}]: seed ${seed} (replay with OPERATOR_CHAT_TEST_SEED=${seed}), ${WORKERS} conversations at a time, ${PER_CONVERSATION} injections each`);
   const stats = {
     counts: Object.fromEntries(KINDS.map((k) => [k, 0])),
@@ -169,14 +179,19 @@ channelTest(`${INJECTIONS} randomized fault injections leave the widget's transc
   const failures = [];
   await Promise.all(
     Array.from({ length: WORKERS }, async () => {
-      while (queue.length && failures.length === 0) {
+      while (queue.length && (SOAK || failures.length === 0)) {
         const { kinds, index } = queue.shift();
         await runConversation(index, kinds, stats, channel).catch((err) => {
-          failures.push(new Error(`[${channel}] conversation ${index} (${kinds.join(', ')}; seed ${seed}): ${err.message}`, { cause: err }));
+          const failure = new Error(`[${channel}] conversation ${index} (${kinds.join(', ')}; seed ${seed}): ${err.message}`, { cause: err });
+          failure.outcome = classify(err.message);
+          failure.index = index;
+          failures.push(failure);
+          if (SOAK) console.log(`soak [${channel}]: conversation ${index} ${failure.outcome}: ${err.message.split('\n')[0]}`);
         });
       }
     }),
   );
+  if (SOAK) soakReport(channel, stats, failures, Date.now() - started);
   if (failures.length) throw failures[0];
   const done = Object.values(stats.counts).reduce((a, b) => a + b, 0);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -187,6 +202,37 @@ channelTest(`${INJECTIONS} randomized fault injections leave the widget's transc
   const timing = KINDS.map((k) => `${shown(k)} ${Math.round(stats.durations[k].reduce((a, b) => a + b, 0) / Math.max(1, stats.durations[k].length))}/${Math.max(0, ...stats.durations[k])}`).join(', ');
   console.log(`faults [${channel}]: settle time per kind, mean/max ms: ${timing}`);
   if (only !== undefined) return;
+  if (SOAK) {
+    assert.equal(done, INJECTIONS, 'every planned injection settled');
+    return;
+  }
   assert.ok(done >= 100, 'at least 100 injections');
   for (const kind of KINDS) assert.ok(stats.counts[kind] > 0, `kind ${kind} was injected at least once`);
 });
+
+/** The soak's findings for `channel`: printed, and written as JSON beside the other reports. */
+function soakReport(channel, stats, failures, ms) {
+  const injections = Object.values(stats.counts).reduce((a, b) => a + b, 0);
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, failures.filter((f) => f.outcome === o).length]));
+  const replay = (f) => `OPERATOR_CHAT_TEST_SEED=${seed} OPERATOR_CHAT_FAULT_INJECTIONS=${INJECTIONS} `
+    + `OPERATOR_CHAT_FAULT_ONLY=${f.index} OPERATOR_CHAT_TEST_CHANNELS=${channel} cargo xtask test faults.test.mjs`;
+  console.log(`soak [${channel}]: ${injections} injections settled of ${INJECTIONS} planned, ${stats.conversations} conversations, `
+    + `${stats.messages} messages, ${(ms / 1000).toFixed(0)} s, seed ${seed}: `
+    + OUTCOMES.map((o) => `${o} ${counts[o]}`).join(', '));
+  for (const f of failures) console.log(`soak [${channel}]: replay conversation ${f.index} (${f.outcome}): ${replay(f)}`);
+  const dir = process.env.OPERATOR_CHAT_SOAK_REPORT;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `soak-${channel}.json`), `${JSON.stringify({
+    channel,
+    seed,
+    planned: INJECTIONS,
+    injections,
+    conversations: stats.conversations,
+    messages: stats.messages,
+    seconds: Math.round(ms / 1000),
+    per_kind: stats.counts,
+    outcomes: counts,
+    failures: failures.map((f) => ({ conversation: f.index, outcome: f.outcome, message: f.message.slice(0, 2000), replay: replay(f) })),
+  }, null, 2)}\n`);
+}

@@ -118,3 +118,17 @@ export function expectSentOnce(sent, record, rows, label = '') {
     assert.equal(inWidget, 1, `${where}user message ${preview(text)} is shown ${inWidget} times`);
   }
 }
+
+/**
+ * What a failed conversation shows, read from the assertion of `expectWidgetMatchesRecord`,
+ * `expectSentOnce` or an "every user message is confirmed" check (after the `[widget state …] `
+ * context): `stuck` (never settled), `duplicated`, `lost`, `unconfirmed`, or `other`.
+ */
+export function classifyFailure(message) {
+  const what = message.includes('] ') ? message.slice(message.indexOf('] ') + 2) : message;
+  if (/never came to rest|still shows a streaming/.test(what)) return 'stuck';
+  if (/reached the emulator [2-9]\d* times|is shown [2-9]\d* times|duplicated/.test(what)) return 'duplicated';
+  if (/reached the emulator 0 times|is shown 0 times|\blost\b/.test(what)) return 'lost';
+  if (/every user message is confirmed/.test(what)) return 'unconfirmed';
+  return 'other';
+}
