@@ -2,33 +2,11 @@
 //! hidden HTTP rejection, back off, and fetch a new token after repeated failures.
 
 use super::policy::{Policy, RetryAction};
-use super::types::{Channel, Command, ConnectionId, ConnectionState};
+use super::types::{Channel, Command};
 
 impl Policy {
-    pub(super) fn on_closed(
-        &mut self,
-        id: ConnectionId,
-        ch: Channel,
-        now: i64,
-        out: &mut Vec<Command>,
-    ) {
-        if id != self.connection {
-            return;
-        }
-        match self.state {
-            ConnectionState::Connecting | ConnectionState::Open => {}
-            ConnectionState::RefreshingToken if self.live => {
-                // The new token will reconnect; nothing else to do now.
-                return self.close_transports(out);
-            }
-            _ => {
-                match ch {
-                    Channel::Events => self.events_open = false,
-                    Channel::Session => self.session_open = false,
-                }
-                return;
-            }
-        }
+    /// A transport of the current attempt closed while it was needed (connecting or open).
+    pub(super) fn dropped(&mut self, now: i64, out: &mut Vec<Command>) {
         let was_open = self.live;
         if !was_open {
             // Failed before opening: maybe a dead token (a 401 the browser hides). Ask once
@@ -50,18 +28,17 @@ impl Policy {
         self.after_drop(was_open, now, out);
     }
 
-    /// The probe of a connect attempt that failed before opening saw no HTTP error.
-    pub(super) fn on_probe_passed(&mut self, id: ConnectionId, now: i64, out: &mut Vec<Command>) {
-        if id != self.connection || !self.probing || self.state != ConnectionState::Connecting {
-            return;
+    /// A transport of the current attempt closed when nothing waited on it: only noted.
+    pub(super) fn channel_closed(&mut self, ch: Channel) {
+        match ch {
+            Channel::Events => self.events_open = false,
+            Channel::Session => self.session_open = false,
         }
-        self.probing = false;
-        self.after_drop(false, now, out);
     }
 
     /// A connection dropped (`was_open`) or an attempt failed before opening: back off, and
     /// after too many failed attempts fetch a new token.
-    fn after_drop(&mut self, was_open: bool, now: i64, out: &mut Vec<Command>) {
+    pub(super) fn after_drop(&mut self, was_open: bool, now: i64, out: &mut Vec<Command>) {
         self.close_transports(out);
         if was_open {
             let stable = self

@@ -1,6 +1,10 @@
 //! The connection policy: a pure state machine that decides when to fetch tokens, connect,
 //! back off, refresh and give up. The browser adapter feeds it [`Input`]s and carries out the
 //! [`Command`]s it returns; it never touches the network itself, so it is tested natively.
+//! Every transition is one arm of the match in `Policy::transition` (`policy.rs`); the
+//! helpers the arms call live beside it by path: the forward path (`transitions.rs`), drops
+//! (`drops.rs`), rejections and retries (`recovery.rs`), and what flows once open
+//! (`traffic.rs`).
 
 mod backoff;
 mod conversation;

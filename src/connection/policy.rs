@@ -1,4 +1,4 @@
-//! The policy's data and its entry point, [`Policy::handle`].
+//! The policy's data, its entry point [`Policy::handle`], and every transition in one match.
 
 use super::backoff::{Backoff, RandomSource};
 use super::outbox::Outbox;
@@ -166,20 +166,91 @@ impl Policy {
     /// Unix time in milliseconds.
     pub fn handle(&mut self, input: Input, now_ms: i64) -> Vec<Command> {
         let mut out = Vec::new();
-        match input {
-            Input::Start => self.on_start(now_ms, &mut out),
-            Input::TokenFetched(creds) => self.on_token(creds, now_ms, &mut out),
-            Input::TokenFailed(err) => self.on_token_failed(err, now_ms, &mut out),
-            Input::Opened(id, channel) => self.on_opened(id, channel, now_ms, &mut out),
-            Input::Closed(id, channel) => self.on_closed(id, channel, now_ms, &mut out),
-            Input::Rejected(id, rejection) => self.on_rejected(id, rejection, now_ms, &mut out),
-            Input::ProbePassed(id) => self.on_probe_passed(id, now_ms, &mut out),
-            Input::TimerFired(timer) => self.on_timer(timer, now_ms, &mut out),
-            Input::Tick => self.on_tick(now_ms, &mut out),
-            Input::Retry => self.on_retry(now_ms, &mut out),
-            Input::Stop => self.stop(&mut out),
-        }
+        self.transition(input, now_ms, &mut out);
         out
+    }
+
+    /// Every transition of the state machine, as one match on (state, input). Guards name the
+    /// conditions besides the state (the input is about the current attempt, a timer is the
+    /// pending one); the helpers they call (`transitions.rs`, `drops.rs`, `recovery.rs`,
+    /// `traffic.rs`) check nothing more. An input no arm takes is stale (an older attempt, a
+    /// cancelled timer, a token answer nobody waits for) and does nothing.
+    pub(super) fn transition(&mut self, input: Input, now: i64, out: &mut Vec<Command>) {
+        use ConnectionState as S;
+        match (self.state.clone(), input) {
+            // Starting, and starting over.
+            (S::Idle, Input::Start | Input::Retry) => self.begin(now, out),
+            (S::Failed { .. }, Input::Retry) => self.start_over(out),
+            (_, Input::Start) => {}
+
+            // The token source answers.
+            (S::FetchingToken | S::RefreshingToken, Input::TokenFetched(creds)) => {
+                self.took_token(creds, now, out)
+            }
+            (S::FetchingToken | S::RefreshingToken, Input::TokenFailed(err)) => {
+                self.token_failed(err, now, out)
+            }
+            (_, Input::TokenFetched(_) | Input::TokenFailed(_)) => {}
+
+            // The current attempt's transports.
+            (S::Connecting, Input::Opened(id, ch)) if self.is_current(id) => {
+                self.opened(ch, now, out)
+            }
+            (S::Connecting | S::Open, Input::Closed(id, _)) if self.is_current(id) => {
+                self.dropped(now, out)
+            }
+            // Renewing the token of a live connection: the new token reconnects.
+            (S::RefreshingToken, Input::Closed(id, _)) if self.is_current(id) && self.live => {
+                self.close_transports(out)
+            }
+            (_, Input::Closed(id, ch)) if self.is_current(id) => self.channel_closed(ch),
+            (S::Connecting | S::Open, Input::Rejected(id, r)) if self.is_current(id) => {
+                self.rejected(r, now, out)
+            }
+            // A late refusal of the attempt whose drop is being backed off.
+            (S::Reconnecting { .. }, Input::Rejected(id, r))
+                if self.is_current(id) && self.retry_connects() =>
+            {
+                self.rejected(r, now, out)
+            }
+            (S::Connecting, Input::ProbePassed(id)) if self.is_current(id) && self.probing => {
+                self.probing = false;
+                self.after_drop(false, now, out)
+            }
+            (_, Input::Opened(..) | Input::Closed(..) | Input::Rejected(..)) => {}
+            (_, Input::ProbePassed(_)) => {}
+
+            // Timers, the clock, and the visitor's retry.
+            (S::Reconnecting { .. }, Input::TimerFired(t)) if self.retry_timer_is(t) => {
+                self.run_retry(now, out)
+            }
+            (S::Open, Input::TimerFired(t)) if self.refresh_timer == Some(t) => {
+                self.refresh_timer = None;
+                self.start_refresh(out)
+            }
+            // Not open: `refresh_due` now holds, so the next retry or open refreshes.
+            (_, Input::TimerFired(t)) if self.refresh_timer == Some(t) => self.refresh_timer = None,
+            // Not open: dropped again meanwhile, and the next open checks them.
+            (S::Open, Input::TimerFired(t)) if self.confirm_timer == Some(t) => {
+                self.confirm_now(out)
+            }
+            (_, Input::TimerFired(_)) => {}
+            (S::Open, Input::Tick) if self.refresh_due(now) => self.start_refresh(out),
+            (S::Reconnecting { .. }, Input::Tick) if self.retry_due(now) => {
+                self.run_retry(now, out)
+            }
+            (S::Reconnecting { .. }, Input::Retry) if self.retry_allowed(now) => {
+                self.run_retry(now, out)
+            }
+            (_, Input::Tick | Input::Retry) => {}
+
+            (_, Input::Stop) => self.stop(out),
+        }
+    }
+
+    /// Whether `id` is the current connect attempt (inputs about older ones are stale).
+    fn is_current(&self, id: ConnectionId) -> bool {
+        id == self.connection
     }
 
     pub(super) fn set_state(&mut self, state: ConnectionState, out: &mut Vec<Command>) {

@@ -2,26 +2,32 @@
 
 use super::policy::{PendingRetry, Policy, RetryAction};
 use super::rejection::{Rejection, Verdict};
-use super::types::{Command, ConnectionError, ConnectionId, ConnectionState, TimerId, TimerKind};
+use super::types::{Command, ConnectionError, ConnectionState, TimerId, TimerKind};
 
 impl Policy {
-    pub(super) fn on_rejected(
-        &mut self,
-        id: ConnectionId,
-        r: Rejection,
-        now: i64,
-        out: &mut Vec<Command>,
-    ) {
-        let connect_pending =
-            matches!(self.retry, Some(retry) if retry.action == RetryAction::Connect);
-        let relevant = match self.state {
-            ConnectionState::Connecting | ConnectionState::Open => true,
-            ConnectionState::Reconnecting { .. } => connect_pending,
-            _ => false,
-        };
-        if id != self.connection || !relevant {
-            return;
-        }
+    /// Whether the pending retry is a connect (not a token fetch).
+    pub(super) fn retry_connects(&self) -> bool {
+        matches!(self.retry, Some(retry) if retry.action == RetryAction::Connect)
+    }
+
+    /// Whether `timer` is the pending retry's.
+    pub(super) fn retry_timer_is(&self, timer: TimerId) -> bool {
+        self.retry.is_some_and(|r| r.timer == timer)
+    }
+
+    /// Whether the pending retry's time has come (a throttled timer may be late).
+    pub(super) fn retry_due(&self, now: i64) -> bool {
+        self.retry.is_some_and(|r| now >= r.due_at)
+    }
+
+    /// Whether the visitor may skip the backoff wait now: never before a Retry-After the
+    /// server asked for.
+    pub(super) fn retry_allowed(&self, now: i64) -> bool {
+        self.retry.is_some_and(|r| now >= r.not_before)
+    }
+
+    /// The current attempt was answered with an HTTP error: new token, back off, or fail.
+    pub(super) fn rejected(&mut self, r: Rejection, now: i64, out: &mut Vec<Command>) {
         self.probing = false;
         self.renewing = false;
         self.close_transports(out);
@@ -54,55 +60,12 @@ impl Policy {
         }
     }
 
-    pub(super) fn on_timer(&mut self, timer: TimerId, now: i64, out: &mut Vec<Command>) {
-        match timer.kind {
-            TimerKind::Retry => {
-                let current = self.retry.is_some_and(|r| r.timer == timer);
-                if current && matches!(self.state, ConnectionState::Reconnecting { .. }) {
-                    self.run_retry(now, out);
-                }
-            }
-            TimerKind::Refresh => {
-                if self.refresh_timer != Some(timer) {
-                    return;
-                }
-                self.refresh_timer = None;
-                if self.state == ConnectionState::Open {
-                    self.start_refresh(out);
-                }
-                // Otherwise `refresh_due` now holds, so the next retry or open refreshes.
-            }
-            TimerKind::Confirm => self.on_confirm_timer(timer, out),
-        }
-    }
-
-    pub(super) fn on_tick(&mut self, now: i64, out: &mut Vec<Command>) {
-        match self.state {
-            ConnectionState::Open if self.refresh_due(now) => self.start_refresh(out),
-            ConnectionState::Reconnecting { .. } if self.retry.is_some_and(|r| now >= r.due_at) => {
-                self.run_retry(now, out)
-            }
-            _ => {}
-        }
-    }
-
-    pub(super) fn on_retry(&mut self, now: i64, out: &mut Vec<Command>) {
-        match self.state {
-            ConnectionState::Failed { .. } => {
-                self.attempt = 0;
-                self.failed_connects = 0;
-                self.auth_refreshes = 0;
-                self.fetch_token(out);
-            }
-            ConnectionState::Idle => self.on_start(now, out),
-            // Skip the backoff wait, but never a Retry-After the server asked for.
-            ConnectionState::Reconnecting { .. }
-                if self.retry.is_some_and(|r| now >= r.not_before) =>
-            {
-                self.run_retry(now, out)
-            }
-            _ => {}
-        }
+    /// Failed, and the visitor pressed retry: start over with fresh counters and a new token.
+    pub(super) fn start_over(&mut self, out: &mut Vec<Command>) {
+        self.attempt = 0;
+        self.failed_connects = 0;
+        self.auth_refreshes = 0;
+        self.fetch_token(out);
     }
 
     pub(super) fn stop(&mut self, out: &mut Vec<Command>) {
@@ -114,7 +77,7 @@ impl Policy {
         }
     }
 
-    fn run_retry(&mut self, now: i64, out: &mut Vec<Command>) {
+    pub(super) fn run_retry(&mut self, now: i64, out: &mut Vec<Command>) {
         let Some(retry) = self.retry.take() else {
             return;
         };

@@ -2,7 +2,7 @@
 //! their acknowledgements.
 
 use super::policy::Policy;
-use super::types::{Channel, Command, ConnectionId, ConnectionState, TimerId, TimerKind};
+use super::types::{Channel, Command, ConnectionId, ConnectionState, Input, TimerKind};
 use super::Rejection;
 use crate::protocol::{ClientMessage, Event, EventPayload};
 
@@ -74,12 +74,9 @@ impl Policy {
         });
     }
 
-    /// The confirm timer fired: report what is still unacknowledged from before the drop.
-    pub(super) fn on_confirm_timer(&mut self, timer: TimerId, out: &mut Vec<Command>) {
-        if self.confirm_timer != Some(timer) || self.state != ConnectionState::Open {
-            // Dropped again meanwhile: the next open checks them.
-            return;
-        }
+    /// The confirm timer fired on an open connection: report what is still unacknowledged
+    /// from before the drop.
+    pub(super) fn confirm_now(&mut self, out: &mut Vec<Command>) {
         self.confirm_timer = None;
         let connection = self.connection;
         // Messages lost before an answer that the replay did not acknowledge go back into the
@@ -111,7 +108,7 @@ impl Policy {
                 // Refused on an older connection: the current one sends it.
                 self.flush(&mut out);
             }
-            self.on_rejected(id, rejection, now_ms, &mut out);
+            self.transition(Input::Rejected(id, rejection), now_ms, &mut out);
         } else if let Some(message) = self.outbox.remove(client_id) {
             out.push(Command::Discard(message));
         }
@@ -133,7 +130,7 @@ impl Policy {
     pub fn send_lost(&mut self, id: ConnectionId, client_id: &str, now_ms: i64) -> Vec<Command> {
         let mut out = Vec::new();
         self.unanswered(client_id);
-        self.on_closed(id, Channel::Session, now_ms, &mut out);
+        self.transition(Input::Closed(id, Channel::Session), now_ms, &mut out);
         out
     }
 

@@ -6,10 +6,8 @@ use crate::protocol::{ChatChannel, ClientMessage};
 use crate::token::{refresh_delay_ms, Credentials, TokenError};
 
 impl Policy {
-    pub(super) fn on_start(&mut self, now: i64, out: &mut Vec<Command>) {
-        if self.state != ConnectionState::Idle {
-            return;
-        }
+    /// Idle, asked to start: connect with the credentials it has, else fetch some.
+    pub(super) fn begin(&mut self, now: i64, out: &mut Vec<Command>) {
         let usable = self.creds.is_some() && !self.refresh_due(now);
         if usable {
             self.connect(out);
@@ -60,17 +58,9 @@ impl Policy {
         self.set_state(ConnectionState::Connecting, out);
     }
 
-    fn fetching(&self) -> bool {
-        matches!(
-            self.state,
-            ConnectionState::FetchingToken | ConnectionState::RefreshingToken
-        )
-    }
-
-    pub(super) fn on_token(&mut self, creds: Credentials, now: i64, out: &mut Vec<Command>) {
-        if !self.fetching() {
-            return;
-        }
+    /// The token source answered while asked: keep the credentials, plan their renewal,
+    /// connect.
+    pub(super) fn took_token(&mut self, creds: Credentials, now: i64, out: &mut Vec<Command>) {
         let expiry = creds.expires_at_ms;
         self.creds = Some(creds);
         self.refresh_at = None;
@@ -91,10 +81,9 @@ impl Policy {
         });
     }
 
-    pub(super) fn on_token_failed(&mut self, err: TokenError, now: i64, out: &mut Vec<Command>) {
-        if !self.fetching() {
-            return;
-        }
+    /// The token source failed while asked: give up on a lasting error; otherwise stay on
+    /// the live connection and try again later, or back off.
+    pub(super) fn token_failed(&mut self, err: TokenError, now: i64, out: &mut Vec<Command>) {
         if !err.transient {
             return self.fail(ConnectionError::TokenSource(err), out);
         }
@@ -112,16 +101,9 @@ impl Policy {
         self.schedule_retry(RetryAction::FetchToken, err.retry_after_ms, now, out);
     }
 
-    pub(super) fn on_opened(
-        &mut self,
-        id: ConnectionId,
-        ch: Channel,
-        now: i64,
-        out: &mut Vec<Command>,
-    ) {
-        if id != self.connection || self.state != ConnectionState::Connecting {
-            return;
-        }
+    /// A transport of the current attempt opened: once all it needs are open, the connection
+    /// is live (start the conversation if fresh, send what waited, check what was unconfirmed).
+    pub(super) fn opened(&mut self, ch: Channel, now: i64, out: &mut Vec<Command>) {
         match ch {
             Channel::Events => self.events_open = true,
             Channel::Session => self.session_open = true,

@@ -111,11 +111,21 @@ fn conversation_ended_closes_and_nothing_reopens_it() {
         cmds,
         vec![Command::Close, Command::EmitState(ConnectionState::Ended)]
     );
+    // Every input but Stop: no arm of the transition match takes it once ended.
     for input in [
-        Input::Closed(id, Channel::Events),
-        Input::Retry,
         Input::Start,
+        Input::TokenFetched(creds("tok_2", None)),
+        Input::TokenFailed(transient(None)),
+        Input::Opened(id, Channel::Session),
+        Input::Closed(id, Channel::Events),
+        Input::Rejected(id, rejection(503, "unavailable", None)),
+        Input::ProbePassed(id),
+        Input::TimerFired(TimerId {
+            kind: TimerKind::Retry,
+            seq: 1,
+        }),
         Input::Tick,
+        Input::Retry,
     ] {
         assert!(
             p.handle(input.clone(), 1).is_empty(),
