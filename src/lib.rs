@@ -25,7 +25,8 @@
 //!   `csr` only).
 //!
 //!
-//! ```ignore
+//! ```
+//! # #[cfg(feature = "ssr")] {
 //! use leptos::prelude::*;
 //! use operator_chat::OperatorChat;
 //!
@@ -43,15 +44,21 @@
 //!         </main>
 //!     }
 //! }
+//! # }
 //! ```
 //!
 //! Browser APIs run only in a browser build (wasm32 with `csr` or `hydrate`); with `ssr` the
 //! component is compiled natively and renders to HTML:
 //!
-//! ```ignore
+//! ```
+//! # #[cfg(feature = "ssr")] {
 //! // operator-chat = { default-features = false, features = ["ssr"] }
+//! use leptos::prelude::*;
+//! use operator_chat::OperatorChat;
+//!
 //! let html = Owner::new().with(|| view! { <OperatorChat session_endpoint="/operator/session" /> }.to_html());
 //! assert!(html.contains(r#"data-testid="launcher""#));
+//! # }
 //! ```
 //!
 //! # The pure core

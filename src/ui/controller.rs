@@ -28,10 +28,14 @@ type Target = Rc<dyn Fn(Control)>;
 /// A handle to one mounted component. Cheap to clone; commands before the component attached
 /// (or after it was unmounted) report `false`. It also reads the component's unread count.
 ///
-/// ```ignore
+/// ```no_run
+/// use leptos::prelude::*;
+/// use operator_chat::{ChatController, Control, OperatorChat};
+///
 /// let controller = ChatController::default();
-/// view! { <OperatorChat session_endpoint="/operator/session" controller=controller.clone() /> };
+/// let chat = view! { <OperatorChat session_endpoint="/operator/session" controller=controller.clone() /> };
 /// controller.control(Control::Open);
+/// # drop(chat);
 /// ```
 #[derive(Clone, Default)]
 pub struct ChatController(Rc<Shared>);

@@ -12,17 +12,18 @@ use crate::connection::ConnectionError;
 macro_rules! strings {
     ($( $(#[doc = $doc:literal])* $field:ident / $key:literal = $default:literal, )*) => {
         /// Every user-visible text of the widget. `Default` is the English text; override
-        /// single fields with struct update syntax:
+        /// single fields with struct update syntax, and pass them as `OperatorChat`'s
+        /// `strings` prop (`<OperatorChat session_endpoint="/operator/session" strings=french />`):
         ///
-        /// ```ignore
-        /// use operator_chat::{OperatorChat, Strings};
+        /// ```
+        /// use operator_chat::Strings;
         /// let french = Strings {
         ///     title: "Discutons".into(),
         ///     retry: "Réessayer".into(),
         ///     tool_running: "Utilisation de {name}…".into(),
         ///     ..Strings::default()
         /// };
-        /// view! { <OperatorChat session_endpoint="/operator/session" strings=french /> }
+        /// assert_eq!(french.new_chat, Strings::default().new_chat, "the rest stays English");
         /// ```
         ///
         /// The component's `title` and `placeholder` props win over [`Strings::title`] and

@@ -78,11 +78,12 @@ pub enum ChatError {
 /// `session_endpoint` for hosts that mint tokens their own way (the ChatKit-style
 /// `getClientSecret` shape). Called at start, before expiry and after a token is rejected.
 ///
-/// ```ignore
-/// use operator_chat::{token::{Credentials, TokenError}, TokenSourceFn};
-/// let source = TokenSourceFn::from(|| -> operator_chat::token::TokenFuture {
-///     Box::pin(async { my_backend_session().await })
-/// });
+/// ```no_run
+/// use operator_chat::token::{Credentials, TokenError, TokenFuture};
+/// use operator_chat::TokenSourceFn;
+///
+/// # async fn my_backend_session() -> Result<Credentials, TokenError> { unimplemented!() }
+/// let source = TokenSourceFn::from(|| -> TokenFuture { Box::pin(my_backend_session()) });
 /// ```
 #[derive(Clone)]
 pub struct TokenSourceFn(pub(crate) Rc<dyn TokenSource>);

@@ -177,6 +177,21 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
         ]),
         Format::Libtest,
     );
+    // The doc examples of the component (`src/ui`, `src/lib.rs`) need it compiled, so they
+    // build and run here, with `ssr`.
+    r.suite(
+        "doc examples (operator-chat --features ssr)",
+        &mut cargo(&[
+            "test",
+            "-p",
+            "operator-chat",
+            "--no-default-features",
+            "--features",
+            "ssr",
+            "--doc",
+        ]),
+        Format::Libtest,
+    );
     r.check("npm packages pkg, pkg-bundler (wasm-pack)", || {
         widget::build(ws)
     });
