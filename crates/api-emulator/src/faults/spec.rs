@@ -35,7 +35,8 @@ pub enum FaultSpec {
         conversation_id: Option<String>,
     },
     /// End the next `chat_async` session answer (`POST …/session`) abruptly after N more
-    /// events (the agent's turn goes on; the events stream still has it).
+    /// events (the agent's turn goes on; the events stream still has it). The answer has
+    /// started even with N = 0: its status line goes out before the cut.
     DropAsync {
         /// Events still delivered before the body ends.
         after_events: u32,

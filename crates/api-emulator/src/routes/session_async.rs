@@ -38,6 +38,10 @@ use crate::state::{AppState, ChannelType, Status};
 struct Turn {
     feed: Feed,
     done: Option<oneshot::Receiver<()>>,
+    /// Whether a frame went out (so the status line and headers have).
+    started: bool,
+    /// A drop is due once the answer has started.
+    cut: bool,
 }
 
 /// The async session handler.
@@ -93,6 +97,8 @@ pub async fn session(
             id.clone(),
         ),
         done: Some(done_rx),
+        started: false,
+        cut: false,
     };
     commands
         .send(Command {
@@ -101,6 +107,13 @@ pub async fn session(
         })
         .map_err(|_| ApiError::not_found(format!("Conversation {id} not found.")))?;
     let frames = stream::unfold(turn, |mut turn| async move {
+        if turn.cut {
+            // Pending for a moment first, so the server writes out what it has (the status
+            // line) before the cut.
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tracing::info!("async session answer dropped (fault)");
+            return Some((Err(AnswerDropped), turn));
+        }
         let item = match turn.done.as_mut() {
             Some(done) => tokio::select! {
                 biased;
@@ -118,12 +131,20 @@ pub async fn session(
                 .id(event.id.as_str())
                 .data(event.json.as_str()),
             FeedItem::Malformed => SseEvent::default().data(MALFORMED_FRAME),
+            // The service took the message, so its answer has started: a drop before any
+            // event still sends the status line (a comment frame makes hyper write it), or the
+            // browser would take the cut connection for a stale one and post the message again.
+            FeedItem::Drop if !turn.started => {
+                turn.cut = true;
+                SseEvent::default().comment("")
+            }
             FeedItem::Drop => {
                 tracing::info!("async session answer dropped (fault)");
                 return Some((Err(AnswerDropped), turn));
             }
             FeedItem::Close => return None,
         };
+        turn.started = true;
         Some((Ok(frame), turn))
     });
     let keep_alive = KeepAlive::new()

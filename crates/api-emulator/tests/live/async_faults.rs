@@ -58,3 +58,28 @@ async fn a_lost_message_cuts_the_post_before_any_answer_and_never_reaches_the_ag
     assert!(text.contains("agent.message.completed"), "{text}");
     assert_eq!(received(&emu.record(&chat.id).await), ["/echo kept"]);
 }
+
+#[tokio::test]
+async fn a_drop_before_any_event_still_starts_the_answer_so_no_client_posts_again() {
+    // A connection cut with no status line looks stale to a browser, which then sends the POST
+    // again by itself: the message would reach the agent twice.
+    let emu = start().await;
+    let chat = emu.create_chat_on("chat_async").await;
+    emu.fault(json!({"kind": "drop_async", "after_events": 0, "conversation_id": chat.id}))
+        .await;
+    let body = json!({"payload": {"type": "user.message.send", "text": "/echo once"}});
+    let answer = raw_post(&emu, &chat, &body.to_string()).await;
+    let text = String::from_utf8_lossy(&answer);
+    assert!(
+        text.starts_with("HTTP/1.1 200"),
+        "the answer started: {text}"
+    );
+    assert!(
+        !text.contains("\r\n0\r\n\r\n"),
+        "then it was cut, not ended: {text}"
+    );
+    assert!(!text.contains("data:"), "before any event: {text}");
+    // The agent's turn goes on; the events stream has it.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(received(&emu.record(&chat.id).await), ["/echo once"]);
+}
