@@ -152,8 +152,8 @@
 //!   [`Conversation::send_failed`].
 //! - Render [`Update::changes`](connection::Update) incrementally: `Added(i)` appends row `i`,
 //!   `Updated(i)` re-renders it.
-// The transcript's nested keyed lists (groups, chunks, rows) make the hydrate build's view
-// types deeper than rustc's default query depth allows.
+// The transcript's nested keyed lists (`ChunkedFor`: groups, chunks, rows) make the hydrate
+// build's view types deeper than rustc's default query depth allows.
 #![recursion_limit = "256"]
 #![deny(missing_docs)]
 

@@ -21,6 +21,7 @@ pub(crate) mod status;
 pub(crate) mod styles;
 pub(crate) mod types;
 
+mod chunked_list;
 mod component;
 mod composer;
 mod follow;

@@ -1,8 +1,9 @@
-//! The transcript: the rows in groups of chunks (so appending a row re-renders one chunk), then
+//! The transcript: the rows (a [`ChunkedFor`], so appending a row re-renders one chunk), then
 //! the typing indicator. It follows new content while the reader is at the bottom.
 
 use leptos::prelude::*;
 
+use super::chunked_list::ChunkedFor;
 use super::follow::Follow;
 use super::locale::UiStrings;
 use super::rows::Row;
@@ -30,17 +31,9 @@ pub(crate) fn Transcript(
             node_ref=follow.log()
             on:scroll=move |_| follow.on_scroll()
         >
-            <For each=move || vm.groups.get() key=|group| group.key let:group>
-                <div class="oc-group">
-                    <For each=move || group.chunks.get() key=|chunk| chunk.key let:chunk>
-                        <div class="oc-chunk">
-                            <For each=move || chunk.rows.get() key=|row| row.key let:row>
-                                <Row row=row.row on_resend />
-                            </For>
-                        </div>
-                    </For>
-                </div>
-            </For>
+            <ChunkedFor list=vm.rows let:row>
+                <Row row on_resend />
+            </ChunkedFor>
             <div
                 class="oc-typing"
                 data-testid="typing"
