@@ -287,8 +287,10 @@ for (const reached of [false, true]) {
 }
 
 // chat_async: the service loses a message in transit (`lose_message` cuts its POST before any
-// answer). The widget cannot know whether the service got it, so it reconnects and the replay
-// decides: it did not, so the message is sent again, once, and the one written after it follows.
+// answer). On a reused connection Chromium itself posts it again (a connection closed with no
+// answer looks stale); otherwise the widget cannot know whether the service got it, so it
+// reconnects and the replay decides: it did not, so the widget sends it again. Either way it
+// arrives once, and the one written after it follows.
 test('chat_async: a message the service lost in transit is sent again by itself, once, in order', { timeout: 90_000 }, async () => {
   useChannel('chat_async');
   try {
