@@ -26,6 +26,7 @@ test('a failed conversation is classified as lost, duplicated, unconfirmed, stuc
     [`${context}the emulator's conversation c1 never came to rest in 90000 ms`, 'stuck'],
     [`${context}the widget still shows a streaming agent message after 90000 ms`, 'stuck'],
     ['[chat_async] conversation 1 injection 1: every user message is confirmed', 'unconfirmed'],
+    [`[c1] injection 1: [widget state open; user rows not confirmed: "b" is unconfirmed] widget transcript differs from the emulator's record of c1: ${extraRow.replace('user "a"', 'user "b"')}`, 'unconfirmed'],
     ['page.goto: net::ERR_CONNECTION_REFUSED', 'other'],
   ];
   for (const [message, outcome] of cases) assert.equal(classifyFailure(message), outcome, message);

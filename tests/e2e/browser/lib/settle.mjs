@@ -127,6 +127,8 @@ export function expectSentOnce(sent, record, rows, label = '') {
 export function classifyFailure(message) {
   const what = message.includes('] ') ? message.slice(message.indexOf('] ') + 2) : message;
   if (/never came to rest|still shows a streaming/.test(what)) return 'stuck';
+  // A user row the record lacks that the widget itself marks unconfirmed: lost, and said so.
+  if (/ is unconfirmed[;\]]/.test(message) && /shows user .* that the record does not have/.test(what)) return 'unconfirmed';
   if (/reached the emulator [2-9]\d* times|is shown [2-9]\d* times|duplicated/.test(what)) return 'duplicated';
   if (/reached the emulator 0 times|is shown 0 times|\blost\b/.test(what)) return 'lost';
   if (/every user message is confirmed/.test(what)) return 'unconfirmed';
