@@ -163,33 +163,27 @@ pub fn run(ws: &Workspace) -> Result<ExitCode> {
             "warnings",
         ]))
     });
-    r.suite(
-        "host tests (operator-chat --features ssr: server rendering)",
-        &mut cargo(&[
+    let ssr_test = |which: &[&str]| {
+        let base = [
             "test",
             "-p",
             "operator-chat",
             "--no-default-features",
             "--features",
             "ssr",
-            "--lib",
-            "ui::",
-        ]),
+        ];
+        cargo(&[&base[..], which].concat())
+    };
+    r.suite(
+        "host tests (operator-chat --features ssr: server rendering)",
+        &mut ssr_test(&["--lib", "ui::"]),
         Format::Libtest,
     );
     // The doc examples of the component (`src/ui`, `src/lib.rs`) need it compiled, so they
     // build and run here, with `ssr`.
     r.suite(
         "doc examples (operator-chat --features ssr)",
-        &mut cargo(&[
-            "test",
-            "-p",
-            "operator-chat",
-            "--no-default-features",
-            "--features",
-            "ssr",
-            "--doc",
-        ]),
+        &mut ssr_test(&["--doc"]),
         Format::Libtest,
     );
     r.check("npm packages pkg, pkg-bundler (wasm-pack)", || {

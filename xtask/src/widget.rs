@@ -256,9 +256,6 @@ fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path
         if !chunks.is_empty() {
             minify_glue(&ws.root.join(out_dir).join(wasm_split::LINK_JS))?;
         }
-        for snippet in scripts_under(&ws.root.join(out_dir).join("snippets")) {
-            minify_glue(&snippet)?;
-        }
     }
     let apply = ws.root.join("pkg-config").join("apply.mjs");
     if apply.exists() {
@@ -282,22 +279,12 @@ fn build_package(ws: &Workspace, package: Package, prerendered: &std::path::Path
     Ok(())
 }
 
-/// Minifies wasm-bindgen's JS glue (or a snippet) in place with esbuild (a build tool from
+/// Minifies wasm-bindgen's JS glue (or the chunk loader) in place with esbuild (a build tool from
 /// `xtask/node`): comments, whitespace and local names go, exports keep their names. The
 /// `web` glue is what a page loads as is; bundler users minify with their own bundler.
 fn minify_glue(js: &std::path::Path) -> Result<()> {
     let before = size(js);
-    let mut esbuild = Command::new("esbuild");
-    esbuild
-        .arg(js)
-        .args([
-            "--minify",
-            "--format=esm",
-            "--log-level=warning",
-            "--allow-overwrite",
-        ])
-        .arg(format!("--outfile={}", js.display()));
-    proc::run(&mut esbuild)?;
+    esbuild_in_place(js, &[])?;
     println!(
         "{}: {} -> {} bytes after esbuild --minify",
         js.display(),
@@ -305,6 +292,22 @@ fn minify_glue(js: &std::path::Path) -> Result<()> {
         size(js)
     );
     Ok(())
+}
+
+/// `esbuild --minify --format=esm` on `js`, written back in place, with `extra` arguments.
+fn esbuild_in_place(js: &std::path::Path, extra: &[&str]) -> Result<()> {
+    let mut esbuild = Command::new("esbuild");
+    esbuild
+        .arg(js)
+        .args(extra)
+        .args([
+            "--minify",
+            "--format=esm",
+            "--log-level=warning",
+            "--allow-overwrite",
+        ])
+        .arg(format!("--outfile={}", js.display()));
+    proc::run(&mut esbuild)
 }
 
 /// The `web` package's `element.js`, bundled with the element's snippet by esbuild (the glue
@@ -325,19 +328,7 @@ fn bundle_element(out: &std::path::Path) -> Result<()> {
         )));
     };
     let before = size(&element);
-    let mut esbuild = Command::new("esbuild");
-    esbuild
-        .arg(&element)
-        .args([
-            "--bundle",
-            "--minify",
-            "--format=esm",
-            "--external:./operator_chat.js",
-            "--log-level=warning",
-            "--allow-overwrite",
-        ])
-        .arg(format!("--outfile={}", element.display()));
-    proc::run(&mut esbuild)?;
+    esbuild_in_place(&element, &["--bundle", "--external:./operator_chat.js"])?;
     // snippets/<crate>/src/js_api/element.js -> ../../../../element.js
     let depth = snippet
         .strip_prefix(out)
